@@ -1,0 +1,1 @@
+"""Customer review workbook helpers."""
