@@ -1,0 +1,313 @@
+"""The export contract, and checking a raw export against it.
+
+Each table is described once, in ``CONTRACT``: its columns, what kind of value each holds, and
+whether it is required. ``check_tables`` turns that description into pandera schemas, validates
+the raw text tables lazily (every problem, not just the first), and raises ``ExportError`` whose
+message names the file, the row and the column of each problem. Only after a clean check are the
+text columns converted to their types, so conversion never fails half-way.
+
+Row numbers are the ones a person sees in a spreadsheet: the header is row 1, so the first data
+row is row 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+SIZE_BANDS = ("micro", "small", "medium", "large")
+ANSWERS = ("yes", "no")
+DATE_FORMAT = "%Y-%m-%d"
+MAX_PROBLEMS_SHOWN = 25
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of the contract.
+
+    kind: ``id`` (text, stripped), ``text``, ``integer``, ``number``, ``date``, ``size_band`` or
+    ``answer`` (yes/no/blank). ``required`` columns must be present; ``filled`` ones may not hold
+    blanks; ``unique`` ones may not repeat; ``minimum``/``maximum`` bound numbers.
+    """
+
+    name: str
+    kind: str
+    required: bool = False
+    filled: bool = False
+    unique: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    references_customers: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """One file of the export: its name (without extension), whether it must exist, its fields."""
+
+    name: str
+    required: bool
+    fields: tuple[Field, ...]
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [f.name for f in self.fields if f.required]
+
+
+CHECKLIST_FROM_ASSESSMENT = ("influencer", "right_reasons", "values_aligned")
+CHECKLIST_FROM_DATA = ("repeat_business", "spend", "service", "upsell")
+
+CONTRACT: dict[str, Table] = {
+    "customers": Table(
+        "customers",
+        required=True,
+        fields=(
+            Field("customer_id", "id", required=True, filled=True, unique=True),
+            Field("name", "text", required=True, filled=True),
+            Field("employees", "integer", minimum=0),
+            Field("size_band", "size_band"),
+            Field("potential_annual_spend", "number", minimum=0),
+            Field("industry", "text"),
+            Field("account_owner", "text"),
+            Field("customer_since", "date"),
+        ),
+    ),
+    "invoices": Table(
+        "invoices",
+        required=True,
+        fields=(
+            Field("invoice_id", "id", required=True, filled=True, unique=True),
+            Field("customer_id", "id", required=True, filled=True, references_customers=True),
+            Field("issued_on", "date", required=True, filled=True),
+            Field("due_on", "date", required=True, filled=True),
+            Field("paid_on", "date"),
+            Field("amount", "number", required=True, filled=True),
+            Field("product_line", "text"),
+        ),
+    ),
+    "time_entries": Table(
+        "time_entries",
+        required=False,
+        fields=(
+            Field("customer_id", "id", required=True, filled=True, references_customers=True),
+            Field("date", "date", required=True, filled=True),
+            Field("hours", "number", required=True, filled=True, minimum=0, maximum=24),
+            Field("activity", "text"),
+        ),
+    ),
+    "assessments": Table(
+        "assessments",
+        required=False,
+        fields=(
+            Field("customer_id", "id", required=True, filled=True, references_customers=True),
+            Field("assessed_on", "date", required=True, filled=True),
+            *(Field(item, "answer") for item in CHECKLIST_FROM_ASSESSMENT),
+            *(Field(item, "answer") for item in CHECKLIST_FROM_DATA),
+            Field("notes", "text"),
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an export, located as precisely as the problem allows."""
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+@dataclass
+class ExportError(Exception):
+    """The export breaks its contract. ``problems`` lists every problem found."""
+
+    source: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        count = len(self.problems)
+        lines = [f"The export {self.source} cannot be reviewed: {count} problem(s) found."]
+        lines += [f"  - {problem}" for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
+        if count > MAX_PROBLEMS_SHOWN:
+            lines.append(f"  ... and {count - MAX_PROBLEMS_SHOWN} more of the same kinds.")
+        return "\n".join(lines)
+
+
+def _is_number(values: pd.Series) -> pd.Series:
+    return values.isna() | pd.to_numeric(values, errors="coerce").notna()
+
+
+def _is_integer(values: pd.Series) -> pd.Series:
+    # Text that is not a number at all is reported by the number check, not twice.
+    numbers = pd.to_numeric(values, errors="coerce")
+    return numbers.isna() | (numbers % 1 == 0)
+
+
+def _is_date(values: pd.Series) -> pd.Series:
+    return values.isna() | pd.to_datetime(values, format=DATE_FORMAT, errors="coerce").notna()
+
+
+def _within(minimum: float | None, maximum: float | None) -> Callable[[pd.Series], pd.Series]:
+    def check(values: pd.Series) -> pd.Series:
+        numbers = pd.to_numeric(values, errors="coerce")
+        ok = numbers.isna()
+        if minimum is not None:
+            ok |= numbers >= minimum
+        if maximum is not None:
+            ok &= numbers.isna() | (numbers <= maximum)
+        return ok
+
+    return check
+
+
+def _checks_for(spec: Field, customer_ids: pd.Index | None, customers_file: str) -> list[pa.Check]:
+    checks: list[pa.Check] = []
+    if spec.kind in ("number", "integer"):
+        checks.append(pa.Check(_is_number, name="a number"))
+    if spec.kind == "integer":
+        checks.append(pa.Check(_is_integer, name="a whole number"))
+    if spec.kind == "date":
+        checks.append(pa.Check(_is_date, name="a date written YYYY-MM-DD"))
+    if spec.kind == "size_band":
+        checks.append(_one_of(SIZE_BANDS, "one of " + ", ".join(SIZE_BANDS)))
+    if spec.kind == "answer":
+        checks.append(_one_of(ANSWERS, "yes, no or blank"))
+    if spec.minimum is not None or spec.maximum is not None:
+        bounds = _bounds_text(spec.minimum, spec.maximum)
+        checks.append(pa.Check(_within(spec.minimum, spec.maximum), name=bounds))
+    if spec.references_customers and customer_ids is not None:
+        checks.append(_one_of(customer_ids, f"a customer_id listed in {customers_file}"))
+    return checks
+
+
+def _one_of(allowed: Iterable[str] | pd.Index, description: str) -> pa.Check:
+    allowed = pd.Index(allowed)
+    return pa.Check(lambda values: values.isna() | values.isin(allowed), name=description)
+
+
+def _bounds_text(minimum: float | None, maximum: float | None) -> str:
+    if maximum is None:
+        return f"at least {minimum:g}"
+    if minimum is None:
+        return f"at most {maximum:g}"
+    return f"between {minimum:g} and {maximum:g}"
+
+
+def schema_for(
+    table: Table, customer_ids: pd.Index | None = None, customers_file: str = "customers.csv"
+) -> pa.DataFrameSchema:
+    """The pandera schema that checks ``table``'s raw text (blanks already read as missing)."""
+    columns = {
+        spec.name: pa.Column(
+            object,
+            checks=_checks_for(spec, customer_ids, customers_file),
+            nullable=not spec.filled,
+            unique=spec.unique,
+            required=spec.required,
+            coerce=False,
+        )
+        for spec in table.fields
+    }
+    return pa.DataFrameSchema(columns, strict=False)
+
+
+def _describe(check: str, value: object) -> str:
+    shown = repr(value) if isinstance(value, str) else str(value)
+    if check == "not_nullable":
+        return "is blank, but a value is required"
+    if check == "field_uniqueness":
+        return f"{shown} appears more than once; each value must be unique"
+    return f"{shown} is not {check}"
+
+
+def problems_from(errors: SchemaErrors, file: str, header: list[str]) -> list[Problem]:
+    """Translate pandera's failure cases into ``Problem``s with spreadsheet row numbers."""
+    found: list[Problem] = []
+    cases = errors.failure_cases
+    for case in cases.itertuples(index=False):
+        if case.check == "column_in_dataframe":
+            found.append(
+                Problem(
+                    file,
+                    f"required column {case.failure_case!r} is missing "
+                    f"(columns found: {', '.join(header) or 'none'})",
+                    row=1,
+                    column=str(case.failure_case),
+                )
+            )
+            continue
+        if case.check.startswith("dtype("):
+            continue  # the raw text is held as objects; type is decided by the value checks
+        row = None if pd.isna(case.index) else int(case.index) + 2
+        found.append(Problem(file, _describe(case.check, case.failure_case), row, case.column))
+    found.sort(key=lambda p: (p.row or 0, p.column or ""))
+    return found
+
+
+def check_tables(
+    raw: dict[str, pd.DataFrame], file_names: dict[str, str], source: str
+) -> dict[str, pd.DataFrame]:
+    """Check every raw table against the contract and return them typed.
+
+    ``raw`` maps table name to a frame of text (blanks as missing); ``file_names`` maps table
+    name to the name shown in messages (``invoices.csv`` or ``export.xlsx, sheet invoices``).
+    Raises ``ExportError`` listing all problems of all tables; returns typed copies otherwise.
+    """
+    problems: list[Problem] = []
+    for name, table in CONTRACT.items():
+        if name not in raw and table.required:
+            problems.append(Problem(file_names[name], "the file is missing from the export"))
+    customers = raw.get("customers")
+    customer_ids = None
+    if customers is not None and "customer_id" in customers:
+        customer_ids = pd.Index(customers["customer_id"].dropna().unique())
+    for name, frame in raw.items():
+        table = CONTRACT[name]
+        if frame.empty and table.required:
+            problems.append(Problem(file_names[name], "the file holds no rows"))
+        try:
+            schema_for(table, customer_ids, file_names["customers"]).validate(frame, lazy=True)
+        except SchemaErrors as errors:
+            problems += problems_from(errors, file_names[name], list(frame.columns))
+    if problems:
+        raise ExportError(source, problems)
+    return {name: _typed(CONTRACT[name], frame) for name, frame in raw.items()}
+
+
+def _typed(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """Convert checked text columns to their types.
+
+    Optional columns the export lacks are added, empty, so that later stages need no special
+    case for them; ``Export.missing_columns`` keeps the record of what was absent. Extra columns
+    are kept as text.
+    """
+    typed = frame.copy()
+    for spec in table.fields:
+        values = typed[spec.name] if spec.name in typed else pd.Series(None, typed.index, object)
+        if spec.kind == "date":
+            typed[spec.name] = pd.to_datetime(values, format=DATE_FORMAT).astype("datetime64[s]")
+        elif spec.kind == "number":
+            typed[spec.name] = pd.to_numeric(values).astype("float64")
+        elif spec.kind == "integer":
+            typed[spec.name] = pd.to_numeric(values).astype("Int64")
+        else:
+            typed[spec.name] = values.astype("string")
+    return typed
+
+
+def columns_of(tables: Iterable[str]) -> dict[str, list[str]]:
+    """The contract's column names per table, in contract order."""
+    return {name: [spec.name for spec in CONTRACT[name].fields] for name in tables}
