@@ -1,0 +1,162 @@
+"""One review: the export's customers measured, scored and banded for one period.
+
+``build_review`` is the single place where the stages meet; the notebook calls it once and
+every section reads from the ``Review`` it returns, so a number shown twice is the same number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+import pandas as pd
+
+from helpers import measures
+from helpers.decisions import payment_advice
+from helpers.export import Export, InputFile, load_export
+from helpers.periods import ReviewPeriod, parse_period
+from helpers.scoring import ChecklistRules, checklist, data_answers, latest_assessment
+
+
+class ParameterError(ValueError):
+    """A review parameter out of range; the message names the parameter."""
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    """The thresholds of one review, with the domain's defaults."""
+
+    headache_share: float = 0.10  # bottom share by revenue per hour forming the headache list
+    non_payer_days: int = 90  # an invoice unpaid this many days past due makes a non-payer
+    late_payer_days: float = 15.0  # average days beyond terms that make a late payer
+    checklist: ChecklistRules = field(default_factory=ChecklistRules)
+
+    def __post_init__(self) -> None:
+        if not 0 < self.headache_share < 0.5:
+            raise ParameterError(
+                f"headache_share must be a share between 0 and 0.5, such as 0.10 "
+                f"(got {self.headache_share!r})"
+            )
+        for name in ("non_payer_days", "late_payer_days"):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or value < 0:
+                raise ParameterError(f"{name} must be a number of days, 0 or more (got {value!r})")
+
+    def as_rows(self) -> list[tuple[str, object]]:
+        """The settings as (name, value) pairs, the checklist rules included."""
+        rows = [(f.name, getattr(self, f.name)) for f in fields(self) if f.name != "checklist"]
+        return rows + [(f.name, getattr(self.checklist, f.name)) for f in fields(self.checklist)]
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything the report shows about one period.
+
+    ``customers``: one row per customer reviewed (invoiced, with time logged, or owing money in
+    the period), indexed by ``customer_id``, with the export's columns, the measures, the
+    checklist and the band. ``invoices_due``: invoices due in the period with ``days_late``
+    and ``size_band``. ``open_invoices``: what was unpaid on the as-of date, aged.
+    ``not_reviewed``: customers in the export with no activity and nothing owed.
+    ``has_time`` / ``has_payments``: whether the export could say anything about either.
+    """
+
+    period: ReviewPeriod
+    settings: ReviewSettings
+    customers: pd.DataFrame
+    invoices_due: pd.DataFrame
+    open_invoices: pd.DataFrame
+    not_reviewed: int
+    has_time: bool
+    has_payments: bool
+    has_assessments: bool
+    files: list[InputFile] = field(default_factory=list)
+
+    @property
+    def median_revenue_per_hour(self) -> float:
+        """The portfolio median of revenue per hour, over customers with time logged.
+
+        The same figure the checklist's service item is judged against.
+        """
+        return float(self.customers["revenue_per_hour"].median())
+
+
+def build_review(export: Export, period: ReviewPeriod, settings: ReviewSettings) -> Review:
+    """Measure, score and band every customer of ``export`` for ``period``."""
+    everyone = export.customers.set_index("customer_id")
+    ids = everyone.index
+    invoices = export.invoices
+    has_payments = export.has("invoices", "paid_on")
+
+    table = everyone.join(
+        measures.activity(export.customers, invoices, export.time_entries, period)
+    )
+    table = table.join(
+        measures.headache_ranking(table["revenue_per_hour"], settings.headache_share)
+    )
+    if has_payments:
+        paid = measures.payment(invoices, ids, period, settings.non_payer_days)
+        table = table.join(paid)
+        table["payment_advice"] = payment_advice(
+            paid, everyone["size_band"], settings.late_payer_days
+        )
+    annual = measures.annual_revenue(invoices, ids, period)
+    table = table.join(measures.future_potential(annual, everyone["potential_annual_spend"]))
+    quarters = period.trailing_quarters(settings.checklist.repeat_quarters_window)
+    table["quarters_bought"] = measures.quarters_with_purchases(invoices, ids, quarters)
+    if invoices["issued_on"].min() > quarters[0].start_time:
+        table["quarters_bought"] = pd.NA  # the export does not reach back far enough to judge
+    lines_bought, lines_sold = measures.product_lines_bought(invoices, ids, period)
+    table["product_lines_bought"] = lines_bought
+
+    reviewed = (table["revenue"] != 0) | (table["hours"].fillna(0) > 0)
+    if has_payments:
+        reviewed |= table["open_balance"] > 0
+    table = table[reviewed]
+    # Service is judged against the median revenue per hour of the customers reviewed.
+    answers = data_answers(table, lines_sold, settings.checklist)
+    assessment = latest_assessment(export.assessments, period.as_of)
+    table = table.join(checklist(answers, assessment, settings.checklist))
+
+    due = pd.DataFrame()
+    open_ = pd.DataFrame()
+    if has_payments:
+        due = invoices[
+            period.contains(invoices["due_on"]) & (invoices["due_on"] <= pd.Timestamp(period.as_of))
+        ].assign(days_late=lambda f: measures.days_late(f, period.as_of))
+        due = due.join(everyone["size_band"], on="customer_id")
+        open_ = measures.open_invoices(invoices, period.as_of)
+        open_ = open_[open_["customer_id"].isin(table.index)]
+    return Review(
+        period=period,
+        settings=settings,
+        customers=table,
+        invoices_due=due,
+        open_invoices=open_,
+        not_reviewed=int((~reviewed).sum()),
+        has_time=export.time_entries is not None,
+        has_payments=has_payments,
+        has_assessments=export.assessments is not None,
+        files=export.files,
+    )
+
+
+def review_from_parameters(
+    export_path: str,
+    period: str | int,
+    *,
+    as_of: str = "",
+    headache_share: float = 0.10,
+    non_payer_days: int = 90,
+    late_payer_days: float = 15.0,
+) -> Review:
+    """The review a notebook's parameters ask for: parameters checked first, then the export.
+
+    Raises ``PeriodError`` or ``ParameterError`` naming the parameter, ``ExportError`` naming
+    file, row and column, or ``FileNotFoundError`` when the export is not there.
+    """
+    review_period = parse_period(period, as_of)
+    settings = ReviewSettings(
+        headache_share=headache_share,
+        non_payer_days=non_payer_days,
+        late_payer_days=late_payer_days,
+    )
+    return build_review(load_export(export_path), review_period, settings)
