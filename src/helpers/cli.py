@@ -1,0 +1,120 @@
+"""The command line: render a review from an export, safely, with meaningful exit codes.
+
+``customer-review run --export data/sample --period 2026-Q3`` checks the parameters and the
+export first (nothing is written when either is wrong), then executes the review notebook with
+papermill and writes ``reports/<company>/<period>/review.html`` and ``review.ipynb`` atomically.
+
+Exit codes: 0 rendered; 2 bad input or parameters (the message names what and where); 1 the
+render itself failed (the failed notebook is kept beside the report as ``review.failed.ipynb``).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import click
+import papermill
+
+from helpers.checks import ExportError
+from helpers.export import locate
+from helpers.periods import PeriodError
+from helpers.render import RenderError, render_notebook
+from helpers.review import ParameterError, review_from_parameters
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+REVIEW_NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_review.ipynb"
+BAD_INPUT = 2
+RENDER_FAILED = 1
+
+
+def slug(text: str) -> str:
+    """A folder name for a company: lower case ASCII words joined by dashes."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "company"
+
+
+def notebook_defaults(notebook: Path) -> dict[str, object]:
+    """The notebook's parameters and their default values, read from its parameters cell."""
+    return {
+        name: ast.literal_eval(spec["default"])  # the parameters cell holds literals only
+        for name, spec in papermill.inspect_notebook(str(notebook)).items()
+    }
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+@click.group()
+def main() -> None:
+    """Review a company's customers: which to keep, which to fix, which to let go."""
+
+
+@main.command()
+@click.option("--export", "export_path", required=True, help="Folder of CSV files or .xlsx.")
+@click.option("--period", required=True, help="Review period: 2026-Q3, 2026-09 or 2026.")
+@click.option("--company", help="Company name for the title and the report folder.")
+@click.option(
+    "--reports",
+    "reports_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=PROJECT_ROOT / "reports",
+    show_default="reports/",
+    help="Where reports/<company>/<period>/ is written.",
+)
+@click.option(
+    "-p",
+    "--parameter",
+    "parameters",
+    type=(str, str),
+    multiple=True,
+    metavar="NAME VALUE",
+    help="Any other notebook parameter, e.g. -p headache_share 0.05.",
+)
+@click.option("--notebook", type=click.Path(exists=True, path_type=Path), default=REVIEW_NOTEBOOK)
+def run(export_path, period, company, reports_dir, parameters, notebook) -> None:
+    """Render the review of EXPORT for PERIOD and print the path of the HTML."""
+    values = notebook_defaults(notebook)
+    for name, text in parameters:
+        if name not in values:
+            _fail(
+                f"unknown parameter {name!r}: the notebook takes {', '.join(sorted(values))}",
+                BAD_INPUT,
+            )
+        default = values[name]
+        try:
+            values[name] = type(default)(text) if not isinstance(default, str) else text
+        except ValueError:
+            _fail(f"parameter {name} must be a {type(default).__name__}, got {text!r}", BAD_INPUT)
+    export = locate(export_path).resolve()
+    values.update(export_path=str(export), period=period)
+    if company:
+        values["company"] = company
+    try:
+        review = review_from_parameters(
+            values["export_path"],
+            values["period"],
+            **{
+                k: values[k]
+                for k in ("as_of", "headache_share", "non_payer_days", "late_payer_days")
+            },
+        )
+    except (ExportError, PeriodError, ParameterError, FileNotFoundError) as error:
+        _fail(str(error), BAD_INPUT)
+    out_dir = reports_dir / slug(str(values["company"])) / review.period.label
+    values["period"] = review.period.label
+    try:
+        title = f"{values['company']}: customer review {review.period.label}"
+        html = render_notebook(notebook, out_dir, values, title=title)
+    except RenderError as error:
+        _fail(f"The review could not be rendered: {error}", RENDER_FAILED)
+    click.echo(html)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""The report's words on the tiny export (tests/conftest.py), and that export text is escaped."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import narrative as say
+from helpers.export import load_export
+from helpers.periods import parse_period
+from helpers.review import ReviewSettings, build_review
+
+
+def tiny_review(folder: Path):
+    return build_review(load_export(folder), parse_period("2026-Q3"), ReviewSettings(0.4))
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "text"),
+    [
+        (1234.4, "EUR", "€1,234"),
+        (-50, "EUR", "-€50"),
+        (1234.5, "CHF", "CHF 1,234"),  # no symbol known: the code
+        (float("nan"), "EUR", "–"),
+    ],
+)
+def test_money(amount, currency, text):
+    assert say.money(amount, currency) == text
+
+
+def test_shares_counts_and_verbs():
+    assert [say.share(x) for x in (0.123, 0.004, 0, 1)] == ["12%", "<1%", "0%", "100%"]
+    assert say.count(1, "customer") == "1 customer"
+    assert say.count(2, "company", "companies") == "2 companies"
+    assert say.verb(1, "pays", "pay") == "pays" and say.verb(0, "pays", "pay") == "pay"
+
+
+def test_summary_sentences_of_the_tiny_review(tiny_export: Path):
+    sentences = say.summary_sentences(tiny_review(tiny_export), "EUR")
+    # Reviewed: A 6000 / 20 h, B 400 / 40 h, C 200 / no time, E 0 / 5 h.
+    # 6600 over 65 h = 101.5 per hour; median of 300, 10 and 0 is 10.
+    assert sentences[0] == (
+        "In 2026-Q3, 4 customers brought €6,600 of revenue and took 65 hours of the team's "
+        "time: €102/h overall, €10/h for the median customer."
+    )
+    assert sentences[1] == (
+        "1 other customer in the export bought nothing, took no time and owed nothing in the "
+        "period, and is left out."
+    )
+    # Keep A 6000 / 6600 = 91%; fire candidate B 400 / 6600 = 6%; C and E 200 / 6600 = 3%.
+    assert sentences[2] == (
+        "By the seven-item checklist: keep: 1 customer (91% of revenue); review: 0 customers "
+        "(0% of revenue); fire candidate: 1 customer (6% of revenue); needs assessment: "
+        "2 customers (3% of revenue). Customers who need an assessment cannot be placed until "
+        "someone answers the missing checklist items."
+    )
+    # Bottom 40%: E alone, 5 of 65 hours (8%) and none of the revenue.
+    assert sentences[3] == (
+        "The headache list, the bottom 40% of customers by revenue per hour (1 customer at or "
+        "below €0/h), takes 8% of the team's hours and brings 0% of the revenue."
+    )
+    # B owes B1 500 + B2 400; C (micro, 16 days beyond terms) pays late.
+    assert sentences[4] == (
+        "Payment: 1 non-payer owes €900 with invoices more than 90 days past due; 1 small or "
+        "micro customer pays late and should be invoiced earlier and more often."
+    )
+
+
+def test_summary_without_time_says_so(tiny_export: Path):
+    (tiny_export / "time_entries.csv").unlink()
+    sentences = say.summary_sentences(tiny_review(tiny_export), "EUR")
+    assert "The export holds no time entries" in sentences[0]
+    assert not any("headache list" in s for s in sentences)
+
+
+def test_tables_and_sentences_escape_text_from_the_export(tiny_export: Path):
+    customers = pd.read_csv(tiny_export / "customers.csv", dtype=str, keep_default_na=False)
+    customers.loc[customers["customer_id"] == "B", "name"] = "<script>alert(1)</script>"
+    customers.to_csv(tiny_export / "customers.csv", index=False)
+    review = tiny_review(tiny_export)
+    html = say.fire_candidates_table(review, "EUR").to_html()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>" not in html
+    assert "<script>" not in say.payment_actions(review, "EUR").to_html()
+    assert "&lt;b&gt;" in say.paragraphs(["<b>bold</b>"]).data
+    assert "&amp;" in say.title("Smith & Co", review).data
+
+
+def test_long_tables_say_how_many_rows_are_left_out():
+    frame = pd.DataFrame({"n": range(30)})
+    html = say.table(frame, rows=25, what="customers").to_html()
+    assert "25 of 30 customers shown; 5 more." in html
