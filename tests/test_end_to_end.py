@@ -1,0 +1,168 @@
+"""Render the sample review as a user would, and check the page leadership receives."""
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import narrative as say
+from helpers.review import review_from_parameters
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = [sys.executable, "-m", "helpers.cli", "run"]
+SECTIONS = (
+    "Summary",
+    "Revenue against time spent",
+    "Payment delays by company size",
+    "Checklist score",
+    "Appendix: data and parameters",
+)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("reports")
+
+
+@pytest.fixture(scope="module")
+def sample_html(reports: Path) -> Path:
+    """The sample review for 2026-Q3, rendered through the command line."""
+    done = subprocess.run(
+        [*CLI, "--export", "data/sample", "--period", "2026-Q3", "--reports", str(reports)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    page = Path(done.stdout.strip())
+    assert page == reports / "fernhill-software-ltd" / "2026-Q3" / "review.html"
+    return page
+
+
+def test_the_page_has_every_section_and_no_code(sample_html: Path):
+    page = sample_html.read_text(encoding="utf-8")
+    for section in SECTIONS:
+        assert f">{section}<" in page, section
+    assert "<title>Fernhill Software Ltd: customer review 2026-Q3</title>" in page
+    assert "review_from_parameters" not in page  # code cells are hidden
+    assert "say.summary_sentences" not in page
+    assert "In&nbsp;[" not in page and "In [" not in page
+    assert "Traceback" not in page
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page  # no warnings shown
+
+
+def test_the_page_loads_nothing_from_outside(sample_html: Path):
+    page = sample_html.read_text(encoding="utf-8")
+    assert "<script src" not in page
+    assert "<link" not in page
+    without_namespaces = re.sub(r'xmlns(:\w+)?="[^"]*"', "", page)
+    assert re.findall(r"https?://", without_namespaces) == []
+    images = re.findall(r'<img[^>]*src="([^"]{0,30})', page)
+    assert len(images) == 3
+    assert all(src.startswith("data:image/png;base64,") for src in images)
+
+
+def test_the_numbers_on_the_page_are_the_helpers_numbers(sample_html: Path):
+    page = sample_html.read_text(encoding="utf-8")
+    review = review_from_parameters(str(ROOT / "data/sample"), "2026-Q3")
+    for sentence in say.summary_sentences(review, "EUR"):
+        assert sentence in html.unescape(page)
+    band_counts = review.customers["band"].value_counts()
+    assert band_counts.sum() == len(review.customers)
+    # Each band's count appears in the band table's row.
+    for band, label in (("keep", "Keep"), ("fire_candidate", "Fire candidate")):
+        row = re.search(rf">{label}</td>\s*<td[^>]*>(\d+)</td>", page)
+        assert row and int(row[1]) == band_counts[band]
+
+
+def test_the_executed_notebook_is_kept_as_the_runs_log(sample_html: Path):
+    executed = nbformat.read(sample_html.with_suffix(".ipynb"), as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and 'period = "2026-Q3"' in injected[0].source
+    assert not any(
+        o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", [])
+    )
+
+
+def test_a_bad_export_leaves_the_earlier_report_untouched(sample_html: Path, reports, tmp_path):
+    before = sample_html.read_bytes()
+    bad = tmp_path / "export"
+    shutil.copytree(ROOT / "data/sample", bad)
+    lines = (bad / "invoices.csv").read_text(encoding="utf-8").splitlines()
+    fields = lines[9].split(",")
+    fields[5] = "twelve"  # amount of the ninth invoice: file row 10
+    lines[9] = ",".join(fields)
+    (bad / "invoices.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [*CLI, "--export", str(bad), "--period", "2026-Q3", "--reports", str(reports)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "invoices.csv, row 10, column amount: 'twelve' is not a number" in done.stderr
+    assert sample_html.read_bytes() == before
+    assert sorted(p.name for p in sample_html.parent.iterdir()) == ["review.html", "review.ipynb"]
+
+
+def test_a_failing_render_exits_1_and_keeps_the_failed_notebook(sample_html, reports, tmp_path):
+    before = sample_html.read_bytes()
+    notebook = nbformat.read(ROOT / "notebooks/customer_review.ipynb", as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('chart broke')"))
+    broken = tmp_path / "customer_review.ipynb"
+    nbformat.write(notebook, broken)
+    done = subprocess.run(
+        [
+            *CLI,
+            "--export",
+            "data/sample",
+            "--period",
+            "2026-Q3",
+            "--reports",
+            str(reports),
+            "--notebook",
+            str(broken),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "RuntimeError: chart broke" in done.stderr
+    assert sample_html.read_bytes() == before
+    failed = sample_html.parent / "review.failed.ipynb"
+    assert failed.exists()
+    failed.unlink()
+
+
+def test_plain_papermill_renders_another_period(tmp_path: Path):
+    out = tmp_path / "out.ipynb"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            "notebooks/customer_review.ipynb",
+            str(out),
+            "-p",
+            "period",
+            "2026-Q2",
+            "--no-progress-bar",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    executed = nbformat.read(out, as_version=4)
+    title = next(c for c in executed.cells if "say.title" in c.source)
+    assert "customer review 2026-Q2" in title.outputs[0]["data"]["text/html"]
