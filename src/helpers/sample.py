@@ -7,7 +7,7 @@ export contract's columns:
 
 - ``customers``: id, fictional name, employees (EU SME size bands are derived from it; ~5% give
   only a size band, 2-3 give neither), potential annual spend (the customer's "wallet", blank for
-  ~30%), industry, account owner, customer since.
+  ~15%), industry, account owner, customer since.
 - ``invoices``: one row per invoice, billed monthly, quarterly or ad hoc per customer and product
   line; issue date, due date (payment terms mostly 30 days), paid date (blank while unpaid), amount.
 - ``time_entries``: hours our people spent on each customer, by activity.
@@ -36,7 +36,7 @@ Counts are for 300 customers; they scale as shares of ``n_customers``.
 - Invoices issued in the last weeks are partly unpaid but not yet due (current receivables).
 - Potential annual spend is usually above what we bill (share of wallet 10% to 100%), a few
   customers already give us nearly all of it.
-- About 70% of customers have at least one assessment, some several over time; the rest were
+- About 85% of customers have at least one assessment, some several over time; the rest were
   never assessed, so "needs assessment" is a real band.
 
 Everything comes from one ``numpy.random.Generator(PCG64(seed))`` and is vectorised over
@@ -158,9 +158,9 @@ HEADACHE_ACTIVITY_SHARES = [0.70, 0.15, 0.03, 0.02, 0.05, 0.05]
 ONBOARDING_DAYS = 60  # a new customer's first weeks are mostly onboarding
 
 # --- Assessments --------------------------------------------------------------------------------
-ASSESSED_SHARE = 0.70
+ASSESSED_SHARE = 0.85
 ASSESSMENTS_PER_CUSTOMER_SHARES = [0.55, 0.30, 0.15]  # 1, 2 or 3 assessments over time
-BLANK_ANSWER_SHARE = 0.08
+BLANK_ANSWER_SHARE = 0.03
 OVERRIDE_SHARE = 0.05
 # (item, answer, why) for overrides of the data-derived checklist items
 OVERRIDES = [
@@ -567,7 +567,7 @@ def _customers_table(plan: _Customers, window: _Window, rng: np.random.Generator
     share_of_wallet[nearly_all] = rng.uniform(0.92, 1.0, size=nearly_all.sum())
     wallet = np.maximum(1000, np.round(plan.annual_revenue / share_of_wallet, -3))
     potential_annual_spend = pd.array(wallet.astype(np.int64), dtype="Int64")
-    potential_annual_spend[rng.random(n) < 0.30] = pd.NA
+    potential_annual_spend[rng.random(n) < 0.15] = pd.NA
 
     return pd.DataFrame(
         {
@@ -909,7 +909,7 @@ def _assessments_table(
 ) -> pd.DataFrame:
     """assessments.csv: account owners' answers, one row per customer and assessment date.
 
-    About 70% of customers are assessed (every headache is), 1-3 times at distinct dates while
+    About 85% of customers are assessed (every headache is), 1-3 times at distinct dates while
     active. Influencer, right reasons and values aligned are answered yes with a probability that
     depends on the customer's overall fit (some blanks); the poorly assessed headaches answer no on
     all three. A few rows override one data-derived item, with the reason in the notes.
