@@ -166,3 +166,37 @@ def test_plain_papermill_renders_another_period(tmp_path: Path):
     executed = nbformat.read(out, as_version=4)
     title = next(c for c in executed.cells if "say.title" in c.source)
     assert "customer review 2026-Q2" in title.outputs[0]["data"]["text/html"]
+
+
+def test_a_partial_export_renders_and_says_what_is_missing(reports: Path, tmp_path: Path):
+    partial = tmp_path / "partial"
+    shutil.copytree(ROOT / "data/sample", partial)
+    (partial / "time_entries.csv").unlink()
+    invoices = (partial / "invoices.csv").read_text(encoding="utf-8").splitlines()
+    # Drop paid_on, the fifth column, from every line.
+    dropped = [",".join(v for i, v in enumerate(line.split(",")) if i != 4) for line in invoices]
+    (partial / "invoices.csv").write_text("\n".join(dropped) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [
+            *CLI,
+            "--export",
+            str(partial),
+            "--period",
+            "2026-Q3",
+            "--reports",
+            str(reports),
+            "--company",
+            "Partial Ltd",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    page = html.unescape(Path(done.stdout.strip()).read_text(encoding="utf-8"))
+    assert say.NO_TIME in page and say.NO_PAYMENTS in page
+    for section in SECTIONS:
+        assert f">{section}<" in page, section
+    assert ">Share of hours<" not in page
+    assert len(re.findall(r'<img[^>]*src="data:image/png', page)) == 1  # the checklist chart

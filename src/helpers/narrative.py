@@ -118,24 +118,34 @@ def title(company: str, review: Review) -> HTML:
 
 
 def band_table(review: Review, currency: str):
-    """Customers, revenue and hours per band, with each band's share of the totals."""
+    """Customers, revenue and hours per band, with each band's share of the totals.
+
+    Without time entries the hour columns are left out rather than shown as zeros.
+    """
     c = review.customers
-    grouped = c.groupby("band", observed=True).agg(
+    grouped = c.groupby("band").agg(
         customers=("band", "size"), revenue=("revenue", "sum"), hours=("hours", "sum")
     )
     grouped = grouped.reindex(list(BANDS), fill_value=0)
-    grouped["revenue_share"] = grouped["revenue"] / c["revenue"].sum()
-    grouped["hours_share"] = grouped["hours"] / c["hours"].sum() if review.has_time else None
-    grouped.index = [BAND_LABELS[b] for b in grouped.index]
-    frame = grouped.rename_axis("Band").reset_index()
-    frame.columns = ["Band", "Customers", "Revenue", "Hours", "Share of revenue", "Share of hours"]
+    frame = pd.DataFrame(
+        {
+            "Band": [BAND_LABELS[b] for b in grouped.index],
+            "Customers": grouped["customers"].to_numpy(),
+            "Revenue": grouped["revenue"].to_numpy(),
+            "Share of revenue": (grouped["revenue"] / c["revenue"].sum()).to_numpy(),
+            "Hours": grouped["hours"].to_numpy(),
+            "Share of hours": (grouped["hours"] / c["hours"].sum()).to_numpy(),
+        }
+    )
+    if not review.has_time:
+        frame = frame.drop(columns=["Hours", "Share of hours"])
     formats = {
         "Revenue": lambda v: money(v, currency),
         "Hours": "{:,.0f}",
         "Share of revenue": share,
         "Share of hours": share,
     }
-    return table(frame, formats)
+    return table(frame, {k: v for k, v in formats.items() if k in frame})
 
 
 def summary_sentences(review: Review, currency: str) -> list[str]:

@@ -144,6 +144,10 @@ def render_notebook(
                     parameters=papermill_parameters(parameters),
                     kernel_name=KERNEL_NAME,
                     progress_bar=False,
+                    # ipykernel warns at every start that its loopback TCP channel is not
+                    # encrypted; in a cron mail that line reads like a failure. Errors still
+                    # reach the notebook through the kernel protocol.
+                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
                     cwd=str(cwd) if cwd is not None else None,
                 )
         except PapermillExecutionError as error:
