@@ -24,6 +24,11 @@ SECTIONS = (
 )
 
 
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """``customer-review run ARGS`` from the project root, as a user would type it."""
+    return subprocess.run([*CLI, *args], cwd=ROOT, capture_output=True, text=True, check=False)
+
+
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("reports")
@@ -32,13 +37,7 @@ def reports(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def sample_html(reports: Path) -> Path:
     """The sample review for 2026-Q3, rendered through the command line."""
-    done = subprocess.run(
-        [*CLI, "--export", "data/sample", "--period", "2026-Q3", "--reports", str(reports)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_cli("--export", "data/sample", "--period", "2026-Q3", "--reports", str(reports))
     assert done.returncode == 0, done.stderr
     page = Path(done.stdout.strip())
     assert page == reports / "fernhill-software-ltd" / "2026-Q3" / "review.html"
@@ -99,13 +98,7 @@ def test_a_bad_export_leaves_the_earlier_report_untouched(sample_html: Path, rep
     fields[5] = "twelve"  # amount of the ninth invoice: file row 10
     lines[9] = ",".join(fields)
     (bad / "invoices.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    done = subprocess.run(
-        [*CLI, "--export", str(bad), "--period", "2026-Q3", "--reports", str(reports)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_cli("--export", str(bad), "--period", "2026-Q3", "--reports", str(reports))
     assert done.returncode == 2
     assert "invoices.csv, row 10, column amount: 'twelve' is not a number" in done.stderr
     assert sample_html.read_bytes() == before
@@ -118,22 +111,15 @@ def test_a_failing_render_exits_1_and_keeps_the_failed_notebook(sample_html, rep
     notebook.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('chart broke')"))
     broken = tmp_path / "customer_review.ipynb"
     nbformat.write(notebook, broken)
-    done = subprocess.run(
-        [
-            *CLI,
-            "--export",
-            "data/sample",
-            "--period",
-            "2026-Q3",
-            "--reports",
-            str(reports),
-            "--notebook",
-            str(broken),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+    done = run_cli(
+        "--export",
+        "data/sample",
+        "--period",
+        "2026-Q3",
+        "--reports",
+        str(reports),
+        "--notebook",
+        str(broken),
     )
     assert done.returncode == 1
     assert "RuntimeError: chart broke" in done.stderr
@@ -176,22 +162,15 @@ def test_a_partial_export_renders_and_says_what_is_missing(reports: Path, tmp_pa
     # Drop paid_on, the fifth column, from every line.
     dropped = [",".join(v for i, v in enumerate(line.split(",")) if i != 4) for line in invoices]
     (partial / "invoices.csv").write_text("\n".join(dropped) + "\n", encoding="utf-8")
-    done = subprocess.run(
-        [
-            *CLI,
-            "--export",
-            str(partial),
-            "--period",
-            "2026-Q3",
-            "--reports",
-            str(reports),
-            "--company",
-            "Partial Ltd",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+    done = run_cli(
+        "--export",
+        str(partial),
+        "--period",
+        "2026-Q3",
+        "--reports",
+        str(reports),
+        "--company",
+        "Partial Ltd",
     )
     assert done.returncode == 0, done.stderr
     page = html.unescape(Path(done.stdout.strip()).read_text(encoding="utf-8"))
