@@ -173,3 +173,26 @@ def test_product_lines_bought(export, ids):
     bought, sold = measures.product_lines_bought(export.invoices, ids, Q3)
     assert sold == 2  # audit and training
     assert bought.tolist() == [2, 1, 1, 1, 0]
+
+
+def test_contribution_after_the_cost_of_time():
+    revenue = pd.Series({"a": 6000.0, "b": 400.0, "c": 200.0})
+    hours = pd.Series({"a": 20.0, "b": 40.0, "c": np.nan})
+    result = measures.contribution(revenue, hours, hourly_cost=60)
+    # a: 20 h x 60 = 1200 -> 4800; b: 2400 -> -2000; c: no time known, no cost -> 200.
+    assert result["cost_to_serve"].tolist() == [1200, 2400, 0]
+    assert result["contribution"].tolist() == [4800, -2000, 200]
+
+
+def test_whale_curve_rises_above_the_total_and_ends_on_it():
+    contribution = pd.Series({"a": 4800.0, "b": -2000.0, "c": 200.0, "e": -300.0})
+    curve = measures.whale_curve(contribution)
+    # Most first: a 4800, c 200, e -300, b -2000; running 4800, 5000, 4700, 2700 of 2700.
+    assert curve.index.tolist() == ["a", "c", "e", "b"]
+    assert curve["cumulative_contribution"].tolist() == [4800, 5000, 4700, 2700]
+    assert curve["cumulative_share"].tolist() == pytest.approx(
+        [4800 / 2700, 5000 / 2700, 4700 / 2700, 1]
+    )
+    assert curve["customer_share"].tolist() == [0.25, 0.5, 0.75, 1.0]
+    assert curve["cumulative_contribution"].iloc[-1] == contribution.sum()
+    assert measures.whale_curve(pd.Series(dtype=float)).empty

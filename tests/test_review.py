@@ -85,3 +85,38 @@ def test_export_too_short_for_repeat_business_leaves_it_unanswered(tiny_export: 
 def test_bad_settings_name_the_parameter(settings, named):
     with pytest.raises(ParameterError, match=named):
         ReviewSettings(**settings)
+
+
+def test_contribution_and_reasons_of_the_tiny_company(review):
+    c = review.customers
+    # At 60 an hour: A 6000 - 1200, B 400 - 2400, C 200 (no time), E 0 - 300.
+    assert c["contribution"].tolist() == [4800, -2000, 200, -300]
+    assert not c["in_bottom_5pct"].any()  # E, the lowest, is at the 33rd percentile
+    assert review.median_revenue_per_hour == 10  # of 300, 10 and 0
+    assert c["reason"].tolist() == [
+        "6 of 7: little room to grow",
+        "2 of 7: owes €900 with an invoice 122 days past due, 10% share of wallet, little room "
+        "to grow, does not recommend us, buys for the wrong reasons, does not share our values",
+        "1 of 7: pays 16 days late on average, bought in 1 of the last 4 quarters, little room "
+        "to grow, unanswered: influencer, service, right reasons, values",
+        "1 of 7: revenue per hour in the bottom 40% (€0/h), bought in 0 of the last 4 "
+        "quarters, unanswered: influencer, spend, right reasons, values",
+    ]
+
+
+def test_data_quality_of_the_tiny_export(review):
+    facts = review.data_quality.set_index("check")["count"].to_dict()
+    assert facts == {
+        "Rows read from customers.csv": 5,
+        "Rows read from invoices.csv": 11,
+        "Rows read from time_entries.csv": 9,  # A 2, B 5, C 1, E 1
+        "Rows read from assessments.csv": 3,
+        "Rows rejected": 0,
+        "Customers left out of this period": 1,  # D
+        "Customers of unknown size": 0,  # D is unknown, but left out
+        "Customers without a wallet estimate": 1,  # E
+        "Customers with revenue but no time logged": 1,  # C
+        "Credit notes issued in the period": 1,  # C2
+        "Invoices paid after the as-of date": 1,  # C1, paid 5 October
+        "Assessments dated after the as-of date": 1,  # A's of 15 October
+    }

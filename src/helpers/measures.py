@@ -233,3 +233,33 @@ def product_lines_bought(invoices: pd.DataFrame, customers: pd.Index, period: Re
     return per_customer.reindex(customers, fill_value=0).astype("Int64"), lines[
         "product_line"
     ].nunique()
+
+
+def contribution(revenue: pd.Series, hours: pd.Series, hourly_cost: float) -> pd.DataFrame:
+    """Cost to serve (hours x hourly cost) and contribution (revenue - cost to serve).
+
+    Missing hours (no time entries in the export) count as no cost: the contribution is then the
+    revenue, and the report says that time could not be costed.
+    """
+    result = pd.DataFrame(index=revenue.index)
+    result["cost_to_serve"] = hours.fillna(0) * hourly_cost
+    result["contribution"] = revenue - result["cost_to_serve"]
+    return result
+
+
+def whale_curve(contribution: pd.Series) -> pd.DataFrame:
+    """Customers ranked by contribution, most first, with the cumulative contribution.
+
+    ``cumulative_share`` is the running total as a share of the total contribution: it rises
+    above 1 while the profitable customers are added and falls back to exactly 1 as the
+    loss-making ones take their share away, so the curve ends at the total. ``customer_share`` is
+    the share of customers counted so far. Returns an empty frame for no customers.
+    """
+    ranked = contribution.sort_values(ascending=False, kind="stable")
+    total = ranked.sum()
+    curve = pd.DataFrame({"contribution": ranked})
+    curve["rank"] = np.arange(1, len(ranked) + 1)
+    curve["customer_share"] = curve["rank"] / len(ranked) if len(ranked) else curve["rank"]
+    curve["cumulative_contribution"] = ranked.cumsum()
+    curve["cumulative_share"] = curve["cumulative_contribution"] / total if total else np.nan
+    return curve

@@ -1,8 +1,7 @@
-"""The report's words: numbers formatted for people, computed sentences, and escaped tables.
+"""The report's words: numbers formatted for people, computed sentences, and reasons.
 
-Everything here returns text or a pandas ``Styler``; every string that came from the export
-goes through ``html.escape`` (sentences) or ``Styler.format(escape="html")`` (tables), so a
-customer named ``<script>`` is shown as text, never run.
+Sentences are built from the review's numbers, never typed by hand. What reaches the page goes
+through ``html.escape``, so a customer named ``<script>`` is shown as text, never run.
 """
 
 from __future__ import annotations
@@ -10,17 +9,18 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from IPython.display import HTML
 
-from helpers.decisions import PAYMENT_ADVICE
-from helpers.review import Review
 from helpers.scoring import BAND_LABELS, BANDS, CHECKLIST_ITEMS, ITEM_LABELS
+
+if TYPE_CHECKING:
+    from helpers.review import Review
 
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CNY": "¥"}
 SIZE_ORDER = ("micro", "small", "medium", "large", "unknown")
-TABLE_ROWS_SHOWN = 25
 NO_TIME = (
     "The export holds no time entries (time_entries.csv), so the time each customer takes and "
     "revenue per hour cannot be shown. Add the time-tracking export to see the headache list."
@@ -79,35 +79,6 @@ def note(text: str) -> HTML:
     return HTML(f'<p class="review-note">{html.escape(text)}</p>')
 
 
-def table(
-    frame: pd.DataFrame,
-    formats: dict[str, object] | None = None,
-    *,
-    rows: int = TABLE_ROWS_SHOWN,
-    what: str = "rows",
-):
-    """A styled, escaped table without the index; at most ``rows`` rows, with a line saying how
-    many more there are (the full data is in the CSV beside the report)."""
-    shown = frame.head(rows)
-    styler = shown.style.hide(axis="index").format(formats or {}, escape="html", na_rep="–")
-    # Words read from the left, numbers line up on the right.
-    text = [c for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c])]
-    text = [c for c in text if c not in (formats or {})]
-    styler = styler.set_properties(subset=text, **{"text-align": "left"})
-    styler = styler.set_table_styles(
-        [
-            {"selector": f"th.col{shown.columns.get_loc(c)}", "props": "text-align: left"}
-            for c in text
-        ]
-    )
-    left_out = len(frame) - len(shown)
-    if left_out:
-        styler = styler.set_caption(
-            html.escape(f"{len(shown)} of {len(frame):,} {what} shown; {left_out:,} more.")
-        )
-    return styler
-
-
 def title(company: str, review: Review) -> HTML:
     period = review.period
     return HTML(
@@ -117,39 +88,9 @@ def title(company: str, review: Review) -> HTML:
     )
 
 
-def band_table(review: Review, currency: str):
-    """Customers, revenue and hours per band, with each band's share of the totals.
-
-    Without time entries the hour columns are left out rather than shown as zeros.
-    """
-    c = review.customers
-    grouped = c.groupby("band").agg(
-        customers=("band", "size"), revenue=("revenue", "sum"), hours=("hours", "sum")
-    )
-    grouped = grouped.reindex(list(BANDS), fill_value=0)
-    frame = pd.DataFrame(
-        {
-            "Band": [BAND_LABELS[b] for b in grouped.index],
-            "Customers": grouped["customers"].to_numpy(),
-            "Revenue": grouped["revenue"].to_numpy(),
-            "Share of revenue": (grouped["revenue"] / c["revenue"].sum()).to_numpy(),
-            "Hours": grouped["hours"].to_numpy(),
-            "Share of hours": (grouped["hours"] / c["hours"].sum()).to_numpy(),
-        }
-    )
-    if not review.has_time:
-        frame = frame.drop(columns=["Hours", "Share of hours"])
-    formats = {
-        "Revenue": lambda v: money(v, currency),
-        "Hours": "{:,.0f}",
-        "Share of revenue": share,
-        "Share of hours": share,
-    }
-    return table(frame, {k: v for k, v in formats.items() if k in frame})
-
-
-def summary_sentences(review: Review, currency: str) -> list[str]:
+def summary_sentences(review: Review) -> list[str]:
     """The portfolio in a few computed sentences."""
+    currency = review.settings.currency
     c = review.customers
     revenue = c["revenue"].sum()
     sentences = []
@@ -190,9 +131,9 @@ def summary_sentences(review: Review, currency: str) -> list[str]:
         "checklist items."
     )
     if review.has_time:
-        sentences.append(headache_sentence(review, currency))
+        sentences.append(headache_sentence(review))
     if review.has_payments:
-        sentences.append(payment_sentence(review, currency))
+        sentences.append(payment_sentence(review))
     return sentences
 
 
@@ -202,22 +143,34 @@ def headache_cutoff(review: Review) -> float:
     return listed["revenue_per_hour"].max() if len(listed) else float("nan")
 
 
-def headache_sentence(review: Review, currency: str) -> str:
+def headache_sentence(review: Review) -> str:
+    """The headache list's share of the team's hours against its share of revenue, for the
+    list and for its bottom 5%."""
+    currency = review.settings.currency
     c = review.customers
     listed = c[c["on_headache_list"]]
     if listed.empty:
         return "No customer is on the headache list: too few customers have time logged."
-    hours_share = listed["hours"].sum() / c["hours"].sum()
-    revenue_share = listed["revenue"].sum() / c["revenue"].sum()
-    return (
+    hours, revenue = c["hours"].sum(), c["revenue"].sum()
+    core = listed[listed["in_bottom_5pct"]]
+    sentence = (
         f"The headache list, the bottom {share(review.settings.headache_share)} of customers by "
         f"revenue per hour ({count(len(listed), 'customer')} at or below "
-        f"{per_hour(headache_cutoff(review), currency)}), takes {share(hours_share)} of the "
-        f"team's hours and brings {share(revenue_share)} of the revenue."
+        f"{per_hour(headache_cutoff(review), currency)}), takes "
+        f"{share(listed['hours'].sum() / hours)} of the team's hours and brings "
+        f"{share(listed['revenue'].sum() / revenue)} of the revenue."
     )
+    if len(core) and len(core) < len(listed):
+        sentence += (
+            f" The bottom 5% alone ({count(len(core), 'customer')}) "
+            f"{verb(len(core), 'takes', 'take')} {share(core['hours'].sum() / hours)} of the "
+            f"hours for {share(core['revenue'].sum() / revenue)} of the revenue."
+        )
+    return sentence
 
 
-def payment_sentence(review: Review, currency: str) -> str:
+def payment_sentence(review: Review) -> str:
+    currency = review.settings.currency
     c = review.customers
     advice = c["payment_advice"].value_counts()
     non_payers = c[c["non_payer"]]
@@ -247,78 +200,6 @@ def payment_sentence(review: Review, currency: str) -> str:
     return "Payment: " + "; ".join(parts) + "."
 
 
-def payment_by_size(review: Review, currency: str):
-    """Per size band: invoices due, share paid late, median and weighted days late, open debt."""
-    due = review.invoices_due[review.invoices_due["amount"] > 0]
-    c = review.customers
-    rows = []
-    for band in SIZE_ORDER:
-        invoices = due[due["size_band"] == band]
-        customers = c[c["size_band"] == band]
-        if invoices.empty and customers.empty:
-            continue
-        beyond = invoices["days_late"].clip(lower=0).fillna(0)
-        rows.append(
-            {
-                "Company size": band,
-                "Customers": len(customers),
-                "Invoices due": len(invoices),
-                "Share late": (invoices["days_late"] > 0).mean() if len(invoices) else None,
-                "Median days late": invoices["days_late"].median(),
-                "Average days beyond terms": (beyond * invoices["amount"]).sum()
-                / invoices["amount"].sum()
-                if len(invoices)
-                else None,
-                "Open balance": customers["open_balance"].sum(),
-                "Late payers": int(customers["payment_advice"].str.startswith("late").sum()),
-                "Non-payers": int(customers["non_payer"].sum()),
-            }
-        )
-    formats = {
-        "Share late": share,
-        "Median days late": "{:.0f}",
-        "Average days beyond terms": "{:.0f}",
-        "Open balance": lambda v: money(v, currency),
-    }
-    return table(pd.DataFrame(rows), formats)
-
-
-def payment_actions(review: Review, currency: str):
-    """Customers whose payment needs action, worst first, with the advice for their size."""
-    c = review.customers
-    needs = c[
-        c["payment_advice"].isin(
-            ["non_payer", "late_large", "late_small", "late_medium", "late_unknown_size"]
-        )
-    ]
-    order = {
-        "non_payer": 0,
-        "late_small": 1,
-        "late_medium": 2,
-        "late_unknown_size": 3,
-        "late_large": 4,
-    }
-    needs = needs.assign(order=needs["payment_advice"].map(order)).sort_values(
-        ["order", "open_balance"], ascending=[True, False]
-    )
-    frame = pd.DataFrame(
-        {
-            "Customer": needs["name"],
-            "Size": needs["size_band"],
-            "Average days beyond terms": needs["avg_days_late"],
-            "Open balance": needs["open_balance"],
-            "Oldest unpaid (days past due)": needs["oldest_unpaid_days"],
-            "Advice": needs["payment_advice"].map(PAYMENT_ADVICE),
-        }
-    )
-    formats = {
-        "Average days beyond terms": "{:.0f}",
-        "Open balance": lambda v: money(v, currency),
-        "Oldest unpaid (days past due)": lambda v: "–" if pd.isna(v) or v <= 0 else f"{v:.0f}",
-    }
-    return table(frame, formats, what="customers")
-
-
 def checklist_sentences(review: Review) -> list[str]:
     c = review.customers
     never = int(
@@ -341,75 +222,115 @@ def checklist_sentences(review: Review) -> list[str]:
     return sentences
 
 
-def headache_table(review: Review, currency: str):
-    """The headache list, worst revenue per hour first, with rank and percentile."""
-    c = review.customers
-    listed = c[c["on_headache_list"]].sort_values(["rph_rank", "revenue"])
-    frame = pd.DataFrame(
-        {
-            "Rank": listed["rph_rank"],
-            "Customer": listed["name"],
-            "Size": listed["size_band"],
-            "Revenue": listed["revenue"],
-            "Hours": listed["hours"],
-            "Revenue per hour": listed["revenue_per_hour"],
-            "Percentile": listed["rph_percentile"],
-            "Band": listed["band"].map(BAND_LABELS),
-        }
-    )
-    formats = {
-        "Revenue": lambda v: money(v, currency),
-        "Hours": "{:,.1f}",
-        "Revenue per hour": lambda v: per_hour(v, currency),
-        "Percentile": share,
+def _reason(row: pd.Series, review: Review) -> str:
+    """One customer's checklist result in words: the score, then what counts against it."""
+    currency = review.settings.currency
+    unanswered = [ITEM_LABELS[i].lower() for i in CHECKLIST_ITEMS if pd.isna(row[i])]
+    said_no = {i for i in CHECKLIST_ITEMS if pd.notna(row[i]) and not row[i]}
+    from_data = {i for i in said_no if row[f"{i}_source"] == "data"}
+    parts = []
+    if row.get("non_payer", False):
+        parts.append(
+            f"owes {money(row['open_balance'], currency)} with an invoice "
+            f"{row['oldest_unpaid_days']} days past due"
+        )
+    elif str(row.get("payment_advice", "")).startswith("late"):
+        parts.append(f"pays {row['avg_days_late']:.0f} days late on average")
+    if "service" in from_data:
+        rate = per_hour(row["revenue_per_hour"], currency)
+        if row["in_bottom_5pct"]:
+            parts.append(f"revenue per hour in the bottom 5% ({rate})")
+        elif row["on_headache_list"]:
+            parts.append(
+                f"revenue per hour in the bottom {share(review.settings.headache_share)} ({rate})"
+            )
+        else:
+            parts.append(
+                f"revenue per hour {rate}, below the median "
+                f"{per_hour(review.median_revenue_per_hour, currency)}"
+            )
+    if "repeat_business" in from_data:
+        window = review.settings.checklist.repeat_quarters_window
+        parts.append(f"bought in {row['quarters_bought']} of the last {window} quarters")
+    if "spend" in from_data:
+        parts.append(f"{share(row['share_of_wallet'])} share of wallet")
+    if "upsell" in from_data:
+        parts.append("little room to grow")
+    assessed_words = {
+        "repeat_business": "no repeat business",
+        "spend": "spends most of its budget elsewhere",
+        "service": "takes too much of the team's time",
+        "upsell": "no room to grow",
+        "influencer": "does not recommend us",
+        "right_reasons": "buys for the wrong reasons",
+        "values_aligned": "does not share our values",
     }
-    return table(frame, formats, what="customers")
+    parts += [assessed_words[i] for i in CHECKLIST_ITEMS if i in said_no - from_data]
+    if unanswered:
+        parts.append("unanswered: " + ", ".join(unanswered))
+    return f"{row['checklist_score']} of 7: " + (", ".join(parts) or "no item answered no")
 
 
-def fire_candidates_table(review: Review, currency: str):
-    """Fire candidates with their score and the items they failed."""
+def reasons(review: Review) -> pd.Series:
+    """A one-line reason per reviewed customer, e.g. "3 of 7: pays 74 days late on average,
+    revenue per hour in the bottom 5% (€23/h), bought in 1 of the last 4 quarters"."""
     c = review.customers
-    fire = c[c["band"] == "fire_candidate"].sort_values(["checklist_score", "revenue"])
-    answered_no = fire[list(CHECKLIST_ITEMS)].eq(False).fillna(False).astype(bool)
-    failed = pd.Series(
-        [
-            ", ".join(ITEM_LABELS[i].lower() for i in row.index[row])
-            for _, row in answered_no.iterrows()
-        ],
-        index=fire.index,
+    return pd.Series(
+        [_reason(row, review) for _, row in c.astype(object).iterrows()],
+        index=c.index,
         dtype="string",
     )
-    frame = pd.DataFrame(
-        {
-            "Customer": fire["name"],
-            "Score": fire["checklist_score"].astype(str)
-            + " of "
-            + fire["checklist_answered"].astype(str),
-            "Revenue": fire["revenue"],
-            "Revenue per hour": fire["revenue_per_hour"],
-            "Answered no": failed,
-        }
-    )
-    formats = {
-        "Revenue": lambda v: money(v, currency),
-        "Revenue per hour": lambda v: per_hour(v, currency),
-    }
-    return table(frame, formats, what="customers")
 
 
-def input_files_table(review: Review):
-    """The files the review read, with their rows and sha256, to tell which export it was."""
-    frame = pd.DataFrame(
-        [(f.name, f.rows, f.sha256) for f in review.files], columns=["File", "Rows", "SHA-256"]
-    )
-    return table(frame, {"Rows": "{:,}"}, rows=len(frame) or 1)
+def whale_sentences(review: Review) -> list[str]:
+    """Contribution after the cost of service time: how concentrated, and who loses money."""
+    currency = review.settings.currency
+    c = review.customers
+    curve = review.whale_curve
+    total = c["contribution"].sum()
+    cost = review.settings.hourly_cost
+    if not review.has_time:
+        return [
+            "The export holds no time entries, so the cost of serving each customer is unknown "
+            f"and contribution equals revenue: {money(total, currency)}."
+        ]
+    top = max(1, round(len(curve) * 0.2))
+    losing = curve[curve["contribution"] < 0]
+    sentences = [
+        f"After the cost of the team's time at {money(cost, currency)} an hour, the "
+        f"{count(len(c), 'customer')} contribute {money(total, currency)}. The top 20% "
+        f"({count(top, 'customer')}) bring {share(curve['cumulative_share'].iloc[top - 1])} "
+        "of it."
+    ]
+    if len(losing):
+        sentences.append(
+            f"{count(len(losing), 'customer')} {verb(len(losing), 'costs', 'cost')} more to "
+            f"serve than {verb(len(losing), 'it brings', 'they bring')}: together "
+            f"{money(losing['contribution'].sum(), currency)}. Without them the rest would "
+            f"contribute {share(curve['cumulative_share'].max())} of today's total."
+        )
+    return sentences
 
 
-def parameters_table(review: Review, **parameters: object):
-    """The parameters of this run (as given) and the review's thresholds."""
-    given = [(name, value) for name, value in parameters.items()]
-    rows = given + [row for row in review.settings.as_rows() if row[0] not in parameters]
-    frame = pd.DataFrame(
-        [(name, str(value)) for name, value in rows], columns=["Parameter", "Value"]
-    )
-    return table(frame, rows=len(frame))
+def wallet_sentences(review: Review) -> list[str]:
+    """Future potential: how much of their budgets the customers spend with us."""
+    currency = review.settings.currency
+    c = review.customers
+    known = c.dropna(subset=["share_of_wallet"])
+    if known.empty:
+        return [
+            "No customer has an estimate of its yearly budget for what we sell "
+            "(potential_annual_spend), so share of wallet and headroom cannot be shown."
+        ]
+    needed = review.settings.checklist.spend_share_needed
+    most = int((known["share_of_wallet"] >= needed).sum())
+    spent = known["annual_revenue"].sum()
+    wallet = known["potential_annual_spend"].sum()
+    return [
+        f"{count(len(known), 'customer')} of {len(c):,} have an estimate of their yearly budget "
+        f"for what we sell. Over the last twelve months they spent {money(spent, currency)} "
+        f"with us, {share(spent / wallet)} of their {money(wallet, currency)} budgets, leaving "
+        f"{money(known['headroom'].sum(), currency)} a year of headroom. "
+        f"{count(most, 'customer')} {verb(most, 'spends', 'spend')} at least {share(needed)} "
+        "of their budget with us."
+    ]

@@ -13,8 +13,14 @@ import pandas as pd
 from helpers import measures
 from helpers.decisions import payment_advice
 from helpers.export import Export, InputFile, load_export
+from helpers.narrative import reasons
 from helpers.periods import ReviewPeriod, parse_period
+from helpers.quality import data_quality
 from helpers.scoring import ChecklistRules, checklist, data_answers, latest_assessment
+
+# The domain's range for the headache list is the bottom 5% to 10%: the list uses the parameter
+# (10% by default) and the report marks the customers in the bottom 5% as well.
+HEADACHE_CORE_SHARE = 0.05
 
 
 class ParameterError(ValueError):
@@ -28,6 +34,8 @@ class ReviewSettings:
     headache_share: float = 0.10  # bottom share by revenue per hour forming the headache list
     non_payer_days: int = 90  # an invoice unpaid this many days past due makes a non-payer
     late_payer_days: float = 15.0  # average days beyond terms that make a late payer
+    hourly_cost: float = 60.0  # what an hour of the team's time costs, in the export's currency
+    currency: str = "EUR"  # ISO code of the export's amounts, for display
     checklist: ChecklistRules = field(default_factory=ChecklistRules)
 
     def __post_init__(self) -> None:
@@ -40,6 +48,16 @@ class ReviewSettings:
             value = getattr(self, name)
             if not isinstance(value, int | float) or value < 0:
                 raise ParameterError(f"{name} must be a number of days, 0 or more (got {value!r})")
+        if not (
+            isinstance(self.currency, str) and len(self.currency) == 3 and self.currency.isalpha()
+        ):
+            raise ParameterError(
+                f"currency must be a three-letter ISO code such as EUR (got {self.currency!r})"
+            )
+        if not isinstance(self.hourly_cost, int | float) or self.hourly_cost < 0:
+            raise ParameterError(
+                f"hourly_cost must be an amount per hour, 0 or more (got {self.hourly_cost!r})"
+            )
 
     def as_rows(self) -> list[tuple[str, object]]:
         """The settings as (name, value) pairs, the checklist rules included."""
@@ -69,6 +87,22 @@ class Review:
     has_payments: bool
     has_assessments: bool
     files: list[InputFile] = field(default_factory=list)
+    data_quality: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def aging(self) -> pd.DataFrame:
+        """Open balance per reviewed customer by aging bucket (``measures.aged_receivables``)."""
+        return measures.aged_receivables(self.open_invoices, self.customers.index)
+
+    @property
+    def has_wallet(self) -> bool:
+        """Whether any reviewed customer has a wallet estimate, so share of wallet is known."""
+        return bool(self.customers["share_of_wallet"].notna().any())
+
+    @property
+    def whale_curve(self) -> pd.DataFrame:
+        """Customers ranked by contribution with the cumulative share (``measures.whale_curve``)."""
+        return measures.whale_curve(self.customers["contribution"])
 
     @property
     def median_revenue_per_hour(self) -> float:
@@ -91,6 +125,10 @@ def build_review(export: Export, period: ReviewPeriod, settings: ReviewSettings)
     )
     table = table.join(
         measures.headache_ranking(table["revenue_per_hour"], settings.headache_share)
+    )
+    table["in_bottom_5pct"] = (table["rph_percentile"] <= HEADACHE_CORE_SHARE).fillna(False)
+    table = table.join(
+        measures.contribution(table["revenue"], table["hours"], settings.hourly_cost)
     )
     if has_payments:
         paid = measures.payment(invoices, ids, period, settings.non_payer_days)
@@ -125,7 +163,7 @@ def build_review(export: Export, period: ReviewPeriod, settings: ReviewSettings)
         due = due.join(everyone["size_band"], on="customer_id")
         open_ = measures.open_invoices(invoices, period.as_of)
         open_ = open_[open_["customer_id"].isin(table.index)]
-    return Review(
+    review = Review(
         period=period,
         settings=settings,
         customers=table,
@@ -136,7 +174,11 @@ def build_review(export: Export, period: ReviewPeriod, settings: ReviewSettings)
         has_payments=has_payments,
         has_assessments=export.assessments is not None,
         files=export.files,
+        data_quality=data_quality(export, period, table),
     )
+    # The reason in words needs the finished review (its median, its settings).
+    review.customers["reason"] = reasons(review)
+    return review
 
 
 def review_from_parameters(
@@ -147,6 +189,8 @@ def review_from_parameters(
     headache_share: float = 0.10,
     non_payer_days: int = 90,
     late_payer_days: float = 15.0,
+    hourly_cost: float = 60.0,
+    currency: str = "EUR",
 ) -> Review:
     """The review a notebook's parameters ask for: parameters checked first, then the export.
 
@@ -158,5 +202,7 @@ def review_from_parameters(
         headache_share=headache_share,
         non_payer_days=non_payer_days,
         late_payer_days=late_payer_days,
+        hourly_cost=hourly_cost,
+        currency=currency,
     )
     return build_review(load_export(export_path), review_period, settings)
