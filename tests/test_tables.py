@@ -1,0 +1,100 @@
+"""The report's tables: escaped, formatted, capped."""
+
+import html
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import narrative as say
+from helpers import tables
+from helpers.export import load_export
+from helpers.periods import parse_period
+from helpers.review import ReviewSettings, build_review
+from helpers.scoring import ChecklistRules
+
+
+def tiny_review(folder: Path):
+    return build_review(load_export(folder), parse_period("2026-Q3"), ReviewSettings(0.4))
+
+
+def test_tables_and_sentences_escape_text_from_the_export(tiny_export: Path):
+    customers = pd.read_csv(tiny_export / "customers.csv", dtype=str, keep_default_na=False)
+    customers.loc[customers["customer_id"] == "B", "name"] = "<script>alert(1)</script>"
+    customers.to_csv(tiny_export / "customers.csv", index=False)
+    review = tiny_review(tiny_export)
+    html = tables.fire_candidates_table(review).to_html()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>" not in html
+    assert "<script>" not in tables.payment_actions(review).to_html()
+    assert "&lt;b&gt;" in say.paragraphs(["<b>bold</b>"]).data
+    assert "&amp;" in say.title("Smith & Co", review).data
+
+
+def test_long_tables_say_how_many_rows_are_left_out():
+    frame = pd.DataFrame({"n": range(30)})
+    html = tables.table(frame, rows=25, what="customers").to_html()
+    assert "25 of 30 customers shown; 5 more." in html
+
+
+def cells(styler) -> list[list[str]]:
+    """The table's body as text, row by row, as the page shows it."""
+    body = re.search(r"<tbody>(.*)</tbody>", styler.to_html(), re.S)[1]
+    return [
+        [
+            html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<td[^>]*>.*?</td>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_checklist_matrix_says_yes_no_and_unanswered_in_words(tiny_export: Path):
+    review = tiny_review(tiny_export)
+    # Only B is a fire candidate and nobody is in review.
+    assert cells(tables.checklist_matrix(review)) == [
+        ["Beta & Sons", "Fire candidate", "2", "yes", "no", "no", "yes", "no", "no", "no"]
+    ]
+
+
+def test_needs_assessment_table_lists_what_to_ask(tiny_export: Path):
+    review = tiny_review(tiny_export)
+    # C (revenue 200) before E (0); the tiny export names no account owners.
+    assert cells(tables.needs_assessment_table(review)) == [
+        ["Gamma OÜ", "–", "€200", "1 of 3 answered", "influencer, service, right reasons, values"],
+        ["Epsilon AS", "–", "€0", "1 of 3 answered", "influencer, spend, right reasons, values"],
+    ]
+
+
+def test_aging_table_adds_up(tiny_export: Path):
+    review = tiny_review(tiny_export)
+    # C micro: C1 16 days; B small: B2 68 days, B1 122 days; E medium owes nothing; A large:
+    # A3 not yet due.
+    assert cells(tables.aging_table(review)) == [
+        ["micro", "€0", "€250", "€0", "€0", "€0", "€250"],
+        ["small", "€0", "€0", "€0", "€400", "€500", "€900"],
+        ["medium", "€0", "€0", "€0", "€0", "€0", "€0"],
+        ["large", "€2,000", "€0", "€0", "€0", "€0", "€2,000"],
+        ["all sizes", "€2,000", "€250", "€0", "€400", "€500", "€3,150"],
+    ]
+
+
+def test_reconciliation_table(tiny_export: Path):
+    rows = cells(tables.reconciliation_table(tiny_review(tiny_export)))
+    assert rows[0] == ["Band counts add up to the customers reviewed", "4", "4", "yes"]
+    assert rows[2] == ["Whale curve ends at total contribution", "€2,700.00", "€2,700.00", "yes"]
+
+
+def test_checklist_matrix_marks_unanswered_items(tiny_export: Path):
+    # With the band lines moved to 1 and 7 every tiny customer falls in review, C and E with
+    # unanswered items. Lowest score first, then lowest revenue: E (1, 0), C (1, 200), B, A.
+    rules = ChecklistRules(keep_from=7, review_from=1)
+    review = build_review(
+        load_export(tiny_export), parse_period("2026-Q3"), ReviewSettings(0.4, checklist=rules)
+    )
+    assert cells(tables.checklist_matrix(review)) == [
+        ["Epsilon AS", "Review", "1", "no", "?", "?", "no", "yes", "?", "?"],
+        ["Gamma OÜ", "Review", "1", "no", "?", "yes", "?", "no", "?", "?"],
+        ["Beta & Sons", "Review", "2", "yes", "no", "no", "yes", "no", "no", "no"],
+        ["Alpha Ltd", "Review", "6", "yes", "yes", "yes", "yes", "no", "yes", "yes"],
+    ]
