@@ -1,5 +1,6 @@
 """Each chart is a Figure whose title states the finding, computed from the tiny review."""
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,9 @@ from matplotlib.figure import Figure
 from helpers import plots
 from helpers.export import load_export
 from helpers.periods import parse_period
-from helpers.review import ReviewSettings, build_review
+from helpers.review import ReviewSettings, build_review, review_from_parameters
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -17,7 +20,7 @@ def review(tiny_export: Path):
 
 
 def test_revenue_vs_time(review):
-    figure = plots.revenue_vs_time(review, "EUR")
+    figure = plots.revenue_vs_time(review)
     assert isinstance(figure, Figure)
     ax = figure.axes[0]
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
@@ -47,3 +50,61 @@ def test_score_distribution(review):
     heights = sum(p.get_height() for p in ax.patches)
     assert heights == 4  # one bar segment per reviewed customer
     assert ax.get_title(loc="left") == "1 customer to keep, 1 fire candidate"
+
+
+def test_whale_curve(review):
+    ax = plots.whale_curve(review).axes[0]
+    # The running total peaks at 5000 of 2700 (185%): the two losers give back 85%.
+    assert ax.get_title(loc="left") == (
+        "2 customers cost more to serve than they bring, giving back 85% of the profit\n"
+        "the others make"
+    )
+    x, y = ax.lines[0].get_data()
+    assert y[-1] == pytest.approx(100)  # the curve ends at the total
+
+
+def test_wallet_vs_revenue(review):
+    ax = plots.wallet_vs_revenue(review).axes[0]
+    # Below 50%: B alone (10%), 8100 of headroom.
+    assert ax.get_title(loc="left") == (
+        "1 customer spends less than 50% of its budget with us: €8,100 a year of headroom"
+    )
+
+
+def test_aged_receivables_by_size(review):
+    ax = plots.aged_receivables_by_size(review).axes[0]
+    # B1, 500, is the only invoice over 90 days past due of 3150 open.
+    assert ax.get_title(loc="left") == "€500 of €3,150 owed is more than 90 days past due"
+
+
+def test_labels_fall_back_to_the_id_without_a_font_for_the_name():
+    assert plots.label_for("Alpha Ltd", "A") == "Alpha Ltd"
+    assert plots.label_for("\U0001d11e Music", "M") == "M"  # a musical symbol no font here has
+
+
+def test_named_customers_do_not_overlap_on_the_sample():
+    review = review_from_parameters(str(ROOT / "data/sample"), "2026-Q3")
+    figure = plots.revenue_vs_time(review)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    ax = figure.axes[0]
+    names = [t for t in ax.texts if t.get_text() in set(review.customers["name"])]
+    assert len(names) == plots.LABELLED_WORST
+    boxes = [t.get_window_extent(renderer) for t in names]
+    overlapping = [
+        (a.get_text(), b.get_text())
+        for (a, box_a), (b, box_b) in itertools.combinations(zip(names, boxes, strict=True), 2)
+        if box_a.overlaps(box_b)
+    ]
+    assert overlapping == []
+
+
+def test_show_embeds_a_sharp_png_with_alternative_text(review):
+    image = plots.show(plots.score_distribution(review))
+    data, metadata = image._repr_png_()
+    assert image.data.startswith(b"\x89PNG")
+    # Drawn at 2x: a 9.5 x 4.5 inch figure at 100 dpi is shown 950 px wide from 1900 px.
+    assert metadata["width"] == 950
+    assert metadata["alt"] == (
+        "1 customer to keep, 1 fire candidate. Checklist score (yes answers out of 7). Customers"
+    )

@@ -8,11 +8,18 @@ same colour in every chart.
 
 from __future__ import annotations
 
+import functools
+import io
+import textwrap
 import warnings
 
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from adjustText import adjust_text
+from IPython.display import Image
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
@@ -45,12 +52,99 @@ STYLE = {
 }
 # Above this many customers a scatter of dots turns into a blot: draw density instead.
 DENSITY_FROM = 5_000
+LABELLED_WORST = 10
+TITLE_WIDTH = 80  # characters of a bold 13-point title that fit a 9.5-inch figure
+# Fonts tried after DejaVu Sans for characters it lacks (Chinese names, for instance); only
+# those installed on the machine are used, so a missing one costs nothing.
+FALLBACK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "SimHei",
+)
+
+
+@functools.cache
+def _font_family() -> tuple[str, ...]:
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return ("DejaVu Sans", *(name for name in FALLBACK_FONTS if name in installed))
+
+
+@functools.cache
+def _drawable_codepoints() -> frozenset[int]:
+    codes: set[int] = set()
+    for name in _font_family():
+        path = font_manager.findfont(font_manager.FontProperties(family=name))
+        codes |= set(font_manager.get_font(path).get_charmap())
+    return frozenset(codes)
+
+
+def label_for(name: str, customer_id: str) -> str:
+    """A customer's name for a chart, or its id when the machine has no font for the name."""
+    drawable = _drawable_codepoints()
+    return name if all(ord(ch) in drawable for ch in name if not ch.isspace()) else customer_id
+
+
+def _label_worst(ax, customers: pd.DataFrame, how_many: int) -> None:
+    """Name the ``how_many`` customers with the lowest revenue per hour, moving the labels
+    apart (adjustText) so that none overlaps another or a dot."""
+    worst = customers.nsmallest(how_many, "revenue_per_hour")
+    if worst.empty:
+        return
+    texts = [
+        ax.text(
+            row.hours,
+            row.revenue,
+            label_for(str(row.name_), str(row.Index)),
+            fontsize=8,
+            color=INK,
+            parse_math=False,  # a "$" in a name is text, not mathematics
+        )
+        for row in worst.rename(columns={"name": "name_"}).itertuples()
+    ]
+    adjust_text(
+        texts,
+        x=customers["hours"].to_numpy(),
+        y=customers["revenue"].to_numpy(),
+        ax=ax,
+        arrowprops={"arrowstyle": "-", "color": "#777777", "linewidth": 0.6},
+        expand=(1.3, 1.6),
+        # Free to move both ways, for a fixed number of rounds rather than a time limit, so
+        # the same data gives the same chart on a fast or a slow machine.
+        only_move={"text": "xy", "static": "xy", "explode": "xy", "pull": "xy"},
+        iter_lim=300,
+        ensure_inside_axes=True,
+    )
 
 
 def _figure(width: float = 9.5, height: float = 5.5) -> tuple[Figure, object]:
-    sns.set_theme(style="whitegrid", rc=STYLE)
+    sns.set_theme(style="whitegrid", rc={**STYLE, "font.family": list(_font_family())})
     figure = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(figure)  # adjustText measures text, which needs a canvas that can draw
     return figure, figure.add_subplot()
+
+
+def show(figure: Figure) -> Image:
+    """``figure`` as a PNG to display in the notebook and embed in the page.
+
+    Drawn at twice its size in pixels and shown at its size, so it stays sharp on high-density
+    screens; its title and axis labels become the image's alternative text, so a screen reader
+    says what the chart shows.
+    """
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=2 * figure.dpi)
+    ax = figure.axes[0]
+    words = [ax.get_title(loc="left"), ax.get_xlabel(), ax.get_ylabel()]
+    alt = ". ".join(" ".join(w.split()) for w in words if w)
+    return Image(data=buffer.getvalue(), format="png", retina=True, alt=alt)
+
+
+def _title(ax, text: str) -> None:
+    """A title that states the finding, wrapped so it never runs past the figure's edge."""
+    ax.set_title(textwrap.fill(text, TITLE_WIDTH), loc="left")
 
 
 def _money_axis(currency: str):
@@ -68,12 +162,16 @@ def _band_legend(ax, bands: pd.Series, **kwargs) -> None:
     ax.legend(handles, labels, frameon=False, **{"title": "Band", **kwargs})
 
 
-def revenue_vs_time(review: Review, currency: str = "EUR") -> Figure:
+def revenue_vs_time(review: Review) -> Figure:
     """Revenue against hours, both on log scales, one dot per customer coloured by band.
 
     Diagonal lines are constant revenue per hour: the portfolio median and the headache-list
-    cutoff. Customers with hours but no revenue sit on the bottom edge as triangles.
+    cutoff. The ten paying customers with the lowest revenue per hour are named. Customers
+    with hours but no revenue sit on the bottom edge as triangles. Above ``DENSITY_FROM``
+    customers the dots become a grey density layer, with the headache list and the fire
+    candidates drawn on top.
     """
+    currency = review.settings.currency
     c = review.customers
     timed = c[c["hours"] > 0]
     paying = timed[timed["revenue"] > 0]
@@ -146,13 +244,14 @@ def revenue_vs_time(review: Review, currency: str = "EUR") -> Figure:
     listed = timed[timed["on_headache_list"]]
     hours_share = listed["hours"].sum() / timed["hours"].sum() if len(timed) else 0
     revenue_share = listed["revenue"].sum() / c["revenue"].sum() if c["revenue"].sum() else 0
-    ax.set_title(
+    _title(
+        ax,
         f"Headache list: {count(len(listed), 'customer')} "
         f"{verb(len(listed), 'takes', 'take')} {hours_share:.0%} of the hours "
         f"and {verb(len(listed), 'brings', 'bring')} {revenue_share:.0%} of revenue",
-        loc="left",
     )
     _band_legend(ax, timed["band"], loc="upper left", title="Band (customers with time logged)")
+    _label_worst(ax, paying, LABELLED_WORST)
     if len(unpaid):
         ax.text(
             0.99,
@@ -213,7 +312,7 @@ def days_late_by_size(review: Review) -> Figure:
         if slowest is not None
         else "No invoices fell due in the period"
     )
-    ax.set_title(title, loc="left")
+    _title(ax, title)
     return figure
 
 
@@ -243,5 +342,126 @@ def score_distribution(review: Review) -> Figure:
     ax.legend(title="Band", frameon=False)
     fire = int((c["band"] == "fire_candidate").sum())
     keep = int((c["band"] == "keep").sum())
-    ax.set_title(f"{count(keep, 'customer')} to keep, {count(fire, 'fire candidate')}", loc="left")
+    _title(ax, f"{count(keep, 'customer')} to keep, {count(fire, 'fire candidate')}")
+    return figure
+
+
+AGING_COLORS = {
+    "current": "#BBBBBB",
+    "1-30": "#F0E442",
+    "31-60": "#E69F00",
+    "61-90": "#D55E00",
+    "90+": "#882255",
+}
+
+
+def aged_receivables_by_size(review: Review) -> Figure:
+    """What is owed on the as-of date per company size, split by days past due."""
+    currency = review.settings.currency
+    aging = review.aging.join(review.customers["size_band"])
+    by_size = aging.groupby("size_band").sum()
+    order = [s for s in SIZE_ORDER if s in by_size.index][::-1]  # largest at the top
+    by_size = by_size.reindex(order)
+    figure, ax = _figure(height=3.8)
+    left = np.zeros(len(by_size))
+    for bucket, color in AGING_COLORS.items():
+        label = "not yet due" if bucket == "current" else f"{bucket} days past due"
+        ax.barh(by_size.index, by_size[bucket], left=left, color=color, label=label, height=0.6)
+        left += by_size[bucket].to_numpy()
+    ax.xaxis.set_major_formatter(_money_axis(currency))
+    ax.set_xlabel(f"Open balance on {review.period.as_of:%-d %B %Y}, {currency}")
+    ax.set_ylabel("Company size")
+    ax.legend(frameon=False, ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=9)
+    overdue = review.aging["90+"].sum()
+    total = review.aging.to_numpy().sum()
+    _title(
+        ax,
+        f"{money(overdue, currency)} of {money(total, currency)} owed is more than 90 days "
+        "past due",
+    )
+    return figure
+
+
+def whale_curve(review: Review) -> Figure:
+    """Cumulative contribution after the cost of service time, customers ranked most first."""
+    currency = review.settings.currency
+    curve = review.whale_curve
+    figure, ax = _figure(height=4.8)
+    x = np.concatenate([[0.0], curve["customer_share"].to_numpy()])
+    y = np.concatenate([[0.0], curve["cumulative_share"].to_numpy()])
+    ax.plot(x * 100, y * 100, color="#0072B2", linewidth=2)
+    ax.axhline(100, color=INK, linewidth=1, linestyle=":")
+    losing = curve[curve["contribution"] < 0]
+    if len(losing):
+        ax.axvspan(
+            losing["customer_share"].min() * 100 - 100 / len(curve),
+            100,
+            color="#D55E00",
+            alpha=0.08,
+            linewidth=0,
+        )
+    peak = curve["cumulative_share"].max() if len(curve) else 1.0
+    ax.set_xlabel("Customers, most contribution first (% of customers reviewed)")
+    ax.set_ylabel("Cumulative contribution (% of total)")
+    ax.set_xlim(0, 100)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}%"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}%"))
+    total = curve["contribution"].sum()
+    if len(losing):
+        title = (
+            f"{count(len(losing), 'customer')} {verb(len(losing), 'costs', 'cost')} more to "
+            f"serve than {verb(len(losing), 'it brings', 'they bring')}, giving back "
+            f"{peak - 1:.0%} of the profit the others make"
+        )
+    else:
+        title = f"Every customer contributes; {money(total, currency)} in all"
+    _title(ax, title)
+    return figure
+
+
+def wallet_vs_revenue(review: Review) -> Figure:
+    """Share of wallet against annual revenue, one dot per customer with a wallet estimate."""
+    currency = review.settings.currency
+    c = review.customers.dropna(subset=["share_of_wallet"])
+    c = c[c["annual_revenue"] > 0]
+    figure, ax = _figure(height=5)
+    ax.set_xscale("log")
+    for band in BANDS:
+        group = c[c["band"] == band]
+        ax.scatter(
+            group["annual_revenue"],
+            group["share_of_wallet"].clip(upper=1.2) * 100,
+            s=28,
+            color=BAND_COLORS[band],
+            alpha=0.8,
+            edgecolor="white",
+            linewidth=0.4,
+            rasterized=True,
+        )
+    needed = review.settings.checklist.spend_share_needed
+    ax.axhline(needed * 100, color=INK, linewidth=1, linestyle="--")
+    ax.annotate(
+        f"{needed:.0%}: most of their budget",
+        (1, needed * 100),
+        xycoords=("axes fraction", "data"),
+        xytext=(-4, 4),
+        textcoords="offset points",
+        ha="right",
+        fontsize=9,
+        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
+    )
+    ax.xaxis.set_major_formatter(_money_axis(currency))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}%"))
+    ax.set_xlabel(f"Revenue of the twelve months to {review.period.end:%B %Y}, {currency} (log)")
+    ax.set_ylabel("Share of wallet (above 120% drawn at 120%)")
+    _band_legend(
+        ax, c["band"], loc="upper left", bbox_to_anchor=(1.01, 1), title="Band (with an estimate)"
+    )
+    below = c[c["share_of_wallet"] < needed]
+    _title(
+        ax,
+        f"{count(len(below), 'customer')} {verb(len(below), 'spends', 'spend')} less than "
+        f"{needed:.0%} of {verb(len(below), 'its', 'their')} budget with us: "
+        f"{money(below['headroom'].sum(), currency)} a year of headroom",
+    )
     return figure
