@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from helpers import narrative as say
@@ -63,14 +64,14 @@ def test_the_page_loads_nothing_from_outside(sample_html: Path):
     without_namespaces = re.sub(r'xmlns(:\w+)?="[^"]*"', "", page)
     assert re.findall(r"https?://", without_namespaces) == []
     images = re.findall(r'<img[^>]*src="([^"]{0,30})', page)
-    assert len(images) == 3
+    assert len(images) == 6  # time, days late, aging, scores, whale curve, wallet
     assert all(src.startswith("data:image/png;base64,") for src in images)
 
 
 def test_the_numbers_on_the_page_are_the_helpers_numbers(sample_html: Path):
     page = sample_html.read_text(encoding="utf-8")
     review = review_from_parameters(str(ROOT / "data/sample"), "2026-Q3")
-    for sentence in say.summary_sentences(review, "EUR"):
+    for sentence in say.summary_sentences(review):
         assert sentence in html.unescape(page)
     band_counts = review.customers["band"].value_counts()
     assert band_counts.sum() == len(review.customers)
@@ -102,7 +103,11 @@ def test_a_bad_export_leaves_the_earlier_report_untouched(sample_html: Path, rep
     assert done.returncode == 2
     assert "invoices.csv, row 10, column amount: 'twelve' is not a number" in done.stderr
     assert sample_html.read_bytes() == before
-    assert sorted(p.name for p in sample_html.parent.iterdir()) == ["review.html", "review.ipynb"]
+    assert sorted(p.name for p in sample_html.parent.iterdir()) == [
+        "customer_scores.csv",
+        "review.html",
+        "review.ipynb",
+    ]
 
 
 def test_a_failing_render_exits_1_and_keeps_the_failed_notebook(sample_html, reports, tmp_path):
@@ -178,4 +183,17 @@ def test_a_partial_export_renders_and_says_what_is_missing(reports: Path, tmp_pa
     for section in SECTIONS:
         assert f">{section}<" in page, section
     assert ">Share of hours<" not in page
-    assert len(re.findall(r'<img[^>]*src="data:image/png', page)) == 1  # the checklist chart
+    # The checklist chart, and the whale and wallet charts, which need no time or payments.
+    assert len(re.findall(r'<img[^>]*src="data:image/png', page)) == 3
+
+
+def test_customer_scores_sit_beside_the_page_and_match_it(sample_html: Path):
+    scores = pd.read_csv(sample_html.parent / "customer_scores.csv", encoding="utf-8-sig")
+    review = review_from_parameters(str(ROOT / "data/sample"), "2026-Q3")
+    assert len(scores) == len(review.customers)
+    page = html.unescape(sample_html.read_text(encoding="utf-8"))
+    counts = scores["band"].value_counts()
+    row = re.search(r">Fire candidate</td>\s*<td[^>]*>(\d+)</td>", page)
+    assert int(row[1]) == counts["fire_candidate"]
+    for reason in scores.loc[scores["band"] == "fire_candidate", "reason"]:
+        assert reason in page  # the fire candidates table shows the same words

@@ -148,3 +148,37 @@ def test_path_parameters_become_strings():
         "export_path": "data/sample",
         "year": 2026,
     }
+
+
+def write_output_notebook(path: Path, fail: bool) -> Path:
+    """A notebook that writes a file to the path papermill gives it in `out_path`."""
+    cells = [
+        new_code_cell('out_path = ""', metadata={"tags": ["parameters"]}),
+        new_code_cell('open(out_path, "w").write("fresh")'),
+    ]
+    if fail:
+        cells.append(new_code_cell("raise RuntimeError('late failure')"))
+    notebook = new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_extra_outputs_are_moved_into_place_only_when_the_run_succeeds(tmp_path: Path):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "scores.csv").write_text("earlier", encoding="utf-8")
+    failing = write_output_notebook(tmp_path / "failing.ipynb", fail=True)
+    with pytest.raises(RenderError, match="late failure"):
+        render_notebook(failing, out_dir, {}, outputs={"out_path": "scores.csv"})
+    assert (out_dir / "scores.csv").read_text(encoding="utf-8") == "earlier"
+    assert not [p for p in out_dir.iterdir() if ".tmp" in p.name]
+
+    working = write_output_notebook(tmp_path / "working.ipynb", fail=False)
+    render_notebook(working, out_dir, {}, outputs={"out_path": "scores.csv"})
+    assert (out_dir / "scores.csv").read_text(encoding="utf-8") == "fresh"
+    assert not [p for p in out_dir.iterdir() if ".tmp" in p.name]

@@ -27,6 +27,16 @@ from helpers.review import ParameterError, review_from_parameters
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REVIEW_NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_review.ipynb"
+# Notebook parameters that review_from_parameters checks before anything is rendered.
+REVIEW_SETTINGS = (
+    "as_of",
+    "headache_share",
+    "non_payer_days",
+    "late_payer_days",
+    "hourly_cost",
+    "currency",
+)
+SCORES_FILE = "customer_scores.csv"
 BAD_INPUT = 2
 RENDER_FAILED = 1
 
@@ -99,10 +109,7 @@ def run(export_path, period, company, reports_dir, parameters, notebook) -> None
         review = review_from_parameters(
             values["export_path"],
             values["period"],
-            **{
-                k: values[k]
-                for k in ("as_of", "headache_share", "non_payer_days", "late_payer_days")
-            },
+            **{name: values[name] for name in REVIEW_SETTINGS},
         )
     except (ExportError, PeriodError, ParameterError, FileNotFoundError) as error:
         _fail(str(error), BAD_INPUT)
@@ -110,7 +117,9 @@ def run(export_path, period, company, reports_dir, parameters, notebook) -> None
     values["period"] = review.period.label
     try:
         title = f"{values['company']}: customer review {review.period.label}"
-        html = render_notebook(notebook, out_dir, values, title=title)
+        html = render_notebook(
+            notebook, out_dir, values, title=title, outputs={"scores_path": SCORES_FILE}
+        )
     except RenderError as error:
         _fail(f"The review could not be rendered: {error}", RENDER_FAILED)
     click.echo(html)

@@ -113,6 +113,7 @@ def render_notebook(
     stem: str = "review",
     cwd: Path | None = None,
     title: str | None = None,
+    outputs: Mapping[str, str] | None = None,
 ) -> Path:
     """Execute `notebook` with `parameters` and write `out_dir/<stem>.ipynb` and `<stem>.html`.
 
@@ -120,8 +121,11 @@ def render_notebook(
     directory). Both files are replaced only once execution and conversion have succeeded, and a
     stale `<stem>.failed.ipynb` is then removed. If a cell raises, the earlier report stays as
     it was, the executed notebook with the traceback is kept as `<stem>.failed.ipynb` and
-    RenderError is raised. `title` becomes the page's title (default: `stem`). Returns the path
-    of the HTML page.
+    RenderError is raised. `title` becomes the page's title (default: `stem`).
+
+    `outputs` maps a notebook parameter to a file name: the notebook receives a temporary path
+    in that parameter, writes its file there, and the file is moved to `out_dir/<name>` only
+    once the whole run has succeeded, just before the page. Returns the path of the HTML page.
     """
     notebook = Path(notebook)
     out_dir = Path(out_dir)
@@ -135,6 +139,11 @@ def render_notebook(
     token = secrets.token_hex(4)
     tmp_executed = out_dir / f".{stem}.{token}.tmp.ipynb"
     tmp_html = out_dir / f".{stem}.{token}.tmp.html"
+    extra = {
+        parameter: (out_dir / f".{name}.{token}.tmp", out_dir / name)
+        for parameter, name in (outputs or {}).items()
+    }
+    parameters = {**parameters, **{p: str(tmp) for p, (tmp, _) in extra.items()}}
     try:
         try:
             with _inline_figures():
@@ -164,10 +173,17 @@ def render_notebook(
         with open(tmp_html, "x", encoding="utf-8") as page:
             page.write(html)
 
+        for parameter, (tmp, _) in extra.items():
+            if not tmp.exists():
+                raise RenderError(f"{notebook.name} did not write the file given in {parameter}")
+        for tmp, final in extra.values():
+            os.replace(tmp, final)
         os.replace(tmp_executed, executed_path)
         os.replace(tmp_html, html_path)
         failed_path.unlink(missing_ok=True)
     finally:
         tmp_executed.unlink(missing_ok=True)
         tmp_html.unlink(missing_ok=True)
+        for tmp, _ in extra.values():
+            tmp.unlink(missing_ok=True)
     return html_path
