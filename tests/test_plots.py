@@ -4,6 +4,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
 from helpers import plots
@@ -38,8 +39,11 @@ def test_revenue_vs_time(review):
 def test_days_late_by_size(review):
     figure = plots.days_late_by_size(review)
     ax = figure.axes[0]
-    # Due in Q3: large A1 45 and A2 -10 (median 17.5), small B2 68, micro C1 16.
-    assert ax.get_title(loc="left") == "Small companies pay slowest: median 68 days late"
+    # Due in Q3: large A1 45 and A2 -10 (1 of 2 late), small B2 68 and micro C1 16 (each 1 of
+    # 1 late): small and micro tie on share, and small is later.
+    assert ax.get_title(loc="left") == (
+        "Small companies pay late most often: 100% of invoices, median 68 days late"
+    )
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert ticks == ["micro\n(1 invoices)", "small\n(1 invoices)", "large\n(2 invoices)"]
 
@@ -108,3 +112,10 @@ def test_show_embeds_a_sharp_png_with_alternative_text(review):
     assert metadata["alt"] == (
         "1 customer to keep, 1 fire candidate. Checklist score (yes answers out of 7). Customers"
     )
+
+
+def test_many_customers_turn_into_a_density_layer(review, monkeypatch):
+    monkeypatch.setattr(plots, "DENSITY_FROM", 2)  # the tiny review has 2 paying customers
+    ax = plots.revenue_vs_time(review).axes[0]
+    assert any(isinstance(c, PolyCollection) for c in ax.collections)  # the hexbin
+    assert ax.get_legend().get_title().get_text().startswith("Over the grey density of all 2")

@@ -222,7 +222,7 @@ def checklist_sentences(review: Review) -> list[str]:
     return sentences
 
 
-def _reason(row: pd.Series, review: Review) -> str:
+def _reason(row: dict, review: Review, median: float) -> str:
     """One customer's checklist result in words: the score, then what counts against it."""
     currency = review.settings.currency
     unanswered = [ITEM_LABELS[i].lower() for i in CHECKLIST_ITEMS if pd.isna(row[i])]
@@ -245,10 +245,7 @@ def _reason(row: pd.Series, review: Review) -> str:
                 f"revenue per hour in the bottom {share(review.settings.headache_share)} ({rate})"
             )
         else:
-            parts.append(
-                f"revenue per hour {rate}, below the median "
-                f"{per_hour(review.median_revenue_per_hour, currency)}"
-            )
+            parts.append(f"revenue per hour {rate}, below the median {per_hour(median, currency)}")
     if "repeat_business" in from_data:
         window = review.settings.checklist.repeat_quarters_window
         parts.append(f"bought in {row['quarters_bought']} of the last {window} quarters")
@@ -275,8 +272,9 @@ def reasons(review: Review) -> pd.Series:
     """A one-line reason per reviewed customer, e.g. "3 of 7: pays 74 days late on average,
     revenue per hour in the bottom 5% (€23/h), bought in 1 of the last 4 quarters"."""
     c = review.customers
+    median = review.median_revenue_per_hour
     return pd.Series(
-        [_reason(row, review) for _, row in c.astype(object).iterrows()],
+        [_reason(row, review, median) for row in c.astype(object).to_dict("records")],
         index=c.index,
         dtype="string",
     )

@@ -53,6 +53,7 @@ STYLE = {
 # Above this many customers a scatter of dots turns into a blot: draw density instead.
 DENSITY_FROM = 5_000
 LABELLED_WORST = 10
+POINTS_UP_TO = 3_000  # invoices drawn one by one in the days-late chart
 TITLE_WIDTH = 80  # characters of a bold 13-point title that fit a 9.5-inch figure
 # Fonts tried after DejaVu Sans for characters it lacks (Chinese names, for instance); only
 # those installed on the machine are used, so a missing one costs nothing.
@@ -105,10 +106,13 @@ def _label_worst(ax, customers: pd.DataFrame, how_many: int) -> None:
         )
         for row in worst.rename(columns={"name": "name_"}).itertuples()
     ]
+    # Keep the names off the dots, but off every dot only while there are few: among a dense
+    # cloud the pairwise search would need memory in proportion to the square of the dots.
+    avoided = customers if len(customers) < DENSITY_FROM else worst
     adjust_text(
         texts,
-        x=customers["hours"].to_numpy(),
-        y=customers["revenue"].to_numpy(),
+        x=avoided["hours"].to_numpy(),
+        y=avoided["revenue"].to_numpy(),
         ax=ax,
         arrowprops={"arrowstyle": "-", "color": "#777777", "linewidth": 0.6},
         expand=(1.3, 1.6),
@@ -193,18 +197,20 @@ def revenue_vs_time(review: Review) -> Figure:
             linewidths=0,
         )
         flagged = paying[paying["on_headache_list"] | (paying["band"] == "fire_candidate")]
+        dot = 8
     else:
         flagged = paying
+        dot = 28
     for band in BANDS:
         group = flagged[flagged["band"] == band]
         ax.scatter(
             group["hours"],
             group["revenue"],
-            s=28,
+            s=dot,
             color=BAND_COLORS[band],
             alpha=0.8,
             edgecolor="white",
-            linewidth=0.4,
+            linewidth=0.4 if dot > 10 else 0,
             rasterized=True,
         )
         lost = unpaid[unpaid["band"] == band]
@@ -250,7 +256,17 @@ def revenue_vs_time(review: Review) -> Figure:
         f"{verb(len(listed), 'takes', 'take')} {hours_share:.0%} of the hours "
         f"and {verb(len(listed), 'brings', 'bring')} {revenue_share:.0%} of revenue",
     )
-    _band_legend(ax, timed["band"], loc="upper left", title="Band (customers with time logged)")
+    dense = len(paying) >= DENSITY_FROM
+    _band_legend(
+        ax,
+        flagged["band"] if dense else timed["band"],
+        loc="upper left",
+        title=(
+            f"Over the grey density of all {len(paying):,}: the\nheadache list and fire candidates"
+            if dense
+            else "Band (customers with time logged)"
+        ),
+    )
     _label_worst(ax, paying, LABELLED_WORST)
     if len(unpaid):
         ax.text(
@@ -266,52 +282,45 @@ def revenue_vs_time(review: Review) -> Figure:
 
 
 def days_late_by_size(review: Review) -> Figure:
-    """Days late of each invoice due in the period, by company size: box and points."""
+    """Days late of each invoice due in the period, by company size.
+
+    A box per size with every invoice as a point; above ``POINTS_UP_TO`` invoices the points
+    would bury the boxes, so violins show the distribution instead.
+    """
     due = review.invoices_due[review.invoices_due["amount"] > 0].dropna(subset=["days_late"])
-    order = [s for s in SIZE_ORDER if (due["size_band"] == s).any()]
-    figure, ax = _figure(height=5)
     data = due.assign(
         size_band=due["size_band"].astype(str), days_late=due["days_late"].astype(float)
     )
+    order = [s for s in SIZE_ORDER if (data["size_band"] == s).any()]
+    figure, ax = _figure(height=5)
     with warnings.catch_warnings():
         # seaborn 0.13.2 passes matplotlib 3.11 the deprecated `vert` argument; harmless.
         warnings.filterwarnings("ignore", message="vert: bool was deprecated")
-        sns.boxplot(
-            data=data,
-            x="size_band",
-            y="days_late",
-            order=order,
-            ax=ax,
-            color="#DDDDDD",
-            showfliers=False,
-            width=0.55,
-            linewidth=1,
-        )
-    sns.stripplot(
-        data=data,
-        x="size_band",
-        y="days_late",
-        order=order,
-        ax=ax,
-        color="#0072B2",
-        size=3,
-        alpha=0.45,
-        jitter=0.25,
-    )
+        common = {"data": data, "x": "size_band", "y": "days_late", "order": order, "ax": ax}
+        if len(data) > POINTS_UP_TO:
+            sns.violinplot(**common, color="#9ECAE1", cut=0, inner="quart", linewidth=1)
+        else:
+            sns.boxplot(**common, color="#DDDDDD", showfliers=False, width=0.55, linewidth=1)
+            sns.stripplot(**common, color="#0072B2", size=3, alpha=0.45, jitter=0.25)
     ax.axhline(0, color=INK, linewidth=1)
     ax.text(len(order) - 0.5, 0, " due date", va="bottom", ha="right", fontsize=9)
-    medians = data.groupby("size_band")["days_late"].median()
     ax.set_xticks(
         range(len(order)), [f"{s}\n({(data['size_band'] == s).sum():,} invoices)" for s in order]
     )
     ax.set_xlabel("Company size (EU definition by headcount)")
     ax.set_ylabel("Days late (negative: paid early)")
-    slowest = medians.idxmax() if len(medians) else None
-    title = (
-        f"{slowest.capitalize()} companies pay slowest: median {medians[slowest]:.0f} days late"
-        if slowest is not None
-        else "No invoices fell due in the period"
-    )
+    by_size = data.assign(late=data["days_late"] > 0).groupby("size_band")
+    summary = by_size.agg(share_late=("late", "mean"), median=("days_late", "median"))
+    if summary.empty:
+        title = "No invoices fell due in the period"
+    else:
+        # The most often late, and of those equally often late the latest.
+        worst = summary.sort_values(["share_late", "median"], ascending=False).iloc[0]
+        days = "day" if round(worst["median"]) in (1, -1) else "days"
+        title = (
+            f"{worst.name.capitalize()} companies pay late most often: "
+            f"{worst['share_late']:.0%} of invoices, median {worst['median']:.0f} {days} late"
+        )
     _title(ax, title)
     return figure
 
