@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+from helpers.export import UNKNOWN_SIZE
 from helpers.narrative import SIZE_ORDER, count, headache_cutoff, money, per_hour, verb
 from helpers.review import Review
 from helpers.scoring import BAND_LABELS, BANDS
@@ -287,10 +288,11 @@ def days_late_by_size(review: Review) -> Figure:
     A box per size with every invoice as a point; above ``POINTS_UP_TO`` invoices the points
     would bury the boxes, so violins show the distribution instead.
     """
-    due = review.invoices_due[review.invoices_due["amount"] > 0].dropna(subset=["days_late"])
-    data = due.assign(
+    due = review.invoices_due[review.invoices_due["amount"] > 0]
+    due = due.assign(
         size_band=due["size_band"].astype(str), days_late=due["days_late"].astype(float)
     )
+    data = due.dropna(subset=["days_late"])  # an invoice due on the as-of date cannot be late yet
     order = [s for s in SIZE_ORDER if (data["size_band"] == s).any()]
     figure, ax = _figure(height=5)
     with warnings.catch_warnings():
@@ -305,11 +307,13 @@ def days_late_by_size(review: Review) -> Figure:
     ax.axhline(0, color=INK, linewidth=1)
     ax.text(len(order) - 0.5, 0, " due date", va="bottom", ha="right", fontsize=9)
     ax.set_xticks(
-        range(len(order)), [f"{s}\n({(data['size_band'] == s).sum():,} invoices)" for s in order]
+        range(len(order)), [f"{s}\n({(due['size_band'] == s).sum():,} invoices)" for s in order]
     )
     ax.set_xlabel("Company size (EU definition by headcount)")
     ax.set_ylabel("Days late (negative: paid early)")
-    by_size = data.assign(late=data["days_late"] > 0).groupby("size_band")
+    # Shares over every invoice due, as in the table beside the chart; sizes only where known.
+    known = due[due["size_band"] != UNKNOWN_SIZE]
+    by_size = known.assign(late=known["days_late"] > 0).groupby("size_band")
     summary = by_size.agg(share_late=("late", "mean"), median=("days_late", "median"))
     if summary.empty:
         title = "No invoices fell due in the period"
