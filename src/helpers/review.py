@@ -182,27 +182,14 @@ def build_review(export: Export, period: ReviewPeriod, settings: ReviewSettings)
 
 
 def review_from_parameters(
-    export_path: str,
-    period: str | int,
-    *,
-    as_of: str = "",
-    headache_share: float = 0.10,
-    non_payer_days: int = 90,
-    late_payer_days: float = 15.0,
-    hourly_cost: float = 60.0,
-    currency: str = "EUR",
+    export_path: str, period: str | int, *, as_of: str = "", **settings: object
 ) -> Review:
     """The review a notebook's parameters ask for: parameters checked first, then the export.
 
-    Raises ``PeriodError`` or ``ParameterError`` naming the parameter, ``ExportError`` naming
-    file, row and column, or ``FileNotFoundError`` when the export is not there.
+    ``settings`` are ``ReviewSettings`` fields (headache_share, hourly_cost, ...); the ones not
+    given keep their defaults. Raises ``PeriodError`` or ``ParameterError`` naming the
+    parameter, ``ExportError`` naming file, row and column, or ``FileNotFoundError`` when the
+    export is not there.
     """
     review_period = parse_period(period, as_of)
-    settings = ReviewSettings(
-        headache_share=headache_share,
-        non_payer_days=non_payer_days,
-        late_payer_days=late_payer_days,
-        hourly_cost=hourly_cost,
-        currency=currency,
-    )
-    return build_review(load_export(export_path), review_period, settings)
+    return build_review(load_export(export_path), review_period, ReviewSettings(**settings))
