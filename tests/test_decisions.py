@@ -1,6 +1,15 @@
 import pandas as pd
+import pytest
 
-from helpers.decisions import PAYMENT_ADVICE, payment_advice
+from helpers.decisions import (
+    PAYMENT_ADVICE,
+    ExitRules,
+    exit_impact,
+    exit_tactics,
+    headache_tax,
+    payment_advice,
+    quarterly_steps,
+)
 
 
 def test_payment_advice_reads_lateness_by_company_size():
@@ -28,3 +37,113 @@ def test_payment_advice_reads_lateness_by_company_size():
         "no_invoices_due",
     ]
     assert set(advice) <= set(PAYMENT_ADVICE)
+
+
+def customers_frame() -> pd.DataFrame:
+    """The tiny review's customers (tests/conftest.py) at 60 an hour."""
+    return pd.DataFrame(
+        {
+            "revenue": [6000.0, 400.0, 200.0, 0.0],
+            "hours": [20.0, 40.0, None, 5.0],
+            "contribution": [4800.0, -2000.0, 200.0, -300.0],
+        },
+        index=pd.Index(list("ABCE"), name="customer_id"),
+    )
+
+
+def test_letting_the_fire_candidate_go_is_affordable():
+    impact = exit_impact(customers_frame(), pd.Index(["B"]), 10.0, ExitRules(concentration_top=1))
+    # B brings 400 of 6600 (6.1%) and takes 40 of 65 hours (61.5%); without it contribution
+    # rises by 2000. Its 40 hours at the median 10/h earn the 400 back: no net loss.
+    assert impact["revenue_lost"] == 400
+    assert impact["revenue_share"] == pytest.approx(400 / 6600)
+    assert impact["hours_freed"] == 40 and impact["hours_share"] == pytest.approx(40 / 65)
+    assert impact["contribution_change"] == 2000
+    assert impact["earn_back"] == 400 and impact["net_loss"] == 0
+    # The largest customer, A, holds 6000 of 6600 before and 6000 of 6200 after.
+    assert impact["top_share_before"] == pytest.approx(6000 / 6600)
+    assert impact["top_share_after"] == pytest.approx(6000 / 6200)
+    assert impact["verdict"] == "affordable"
+
+
+def test_verdict_lines():
+    frame = customers_frame()
+    # A is 91% of revenue: more than the 10% that is ever affordable.
+    assert exit_impact(frame, pd.Index(["A"]), 10.0, ExitRules())["verdict"] == "not affordable"
+    # C: 200 lost (3.0%), no hours to free: net loss 3.0% > 2% but < 10%.
+    assert exit_impact(frame, pd.Index(["C"]), 10.0, ExitRules())["verdict"] == (
+        "needs a replacement plan"
+    )
+    # An id not reviewed is ignored rather than an error.
+    assert exit_impact(frame, pd.Index(["Z"]), 10.0, ExitRules())["customers"] == 0
+
+
+def test_headache_tax_and_quarterly_steps():
+    rates = pd.Series({"a": 40.0, "b": 80.0, "c": 100.0, "d": 120.0, "e": 0.0, "f": None})
+    tax = headache_tax(rates, median_rph=100.0)
+    # 100/40 - 1 = 150%; 100/80 - 1 = 25%; at or above the median nothing; 0 or unknown rate:
+    # no price makes it pay.
+    assert tax[["a", "b", "c", "d"]].tolist() == [1.5, 0.25, 0, 0]
+    assert tax[["e", "f"]].isna().all()
+    steps = quarterly_steps(tax, 0.10)
+    # 1.1^9 = 2.36 < 2.5 <= 1.1^10 = 2.59: 10 steps. 1.1^2 = 1.21 < 1.25 <= 1.331: 3 steps.
+    assert steps.tolist() == [10, 3, 0, 0, pd.NA, pd.NA]
+
+
+def test_exit_tactics_priced_and_suggested():
+    candidates = pd.DataFrame(
+        {
+            "revenue_per_hour": [80.0, 40.0, 40.0, 0.0, 90.0, 30.0, 60.0],
+            "band": [
+                "review",
+                "review",
+                "fire_candidate",
+                "keep",
+                "fire_candidate",
+                "fire_candidate",
+                "needs_assessment",
+            ],
+            "non_payer": [False, False, False, False, True, False, False],
+            "on_headache_list": [True, True, False, True, False, False, True],
+            "checklist_score": [5, 4, 2, 6, 2, 1, 4],
+            "values_aligned": pd.array(
+                [True, None, False, True, True, True, True], dtype="boolean"
+            ),
+        },
+        index=list("uvwxyzq"),
+    )
+    tactics = exit_tactics(candidates, 100.0, "2026-09-30", ExitRules())
+    # Notice from 30 Sep 2026: three months to 30 Dec; price rises from 30 Oct.
+    assert (tactics["notice_ends"] == pd.Timestamp("2026-12-30")).all()
+    assert (tactics["price_increase_from"] == pd.Timestamp("2026-10-30")).all()
+    # u: 25% -> three 10% steps: 30 Oct, 30 Jan, 30 Apr.
+    assert tactics.loc["u", "quarterly_schedule"] == "2026-10-30, 2027-01-30, 2027-04-30"
+    assert tactics["tactic"].tolist() == [
+        "headache_tax",  # u: good score, 25% short of the median: charge for the time
+        "price_increase",  # v: 150% short: 10 quarterly steps, more than the 8 allowed
+        "notice",  # w: fire candidate 150% short: more than a fair rise
+        "headache_tax",  # x: time but no revenue
+        "notice",  # y: does not pay
+        "notice",  # z: fire candidate, 233% short
+        "quarterly_increase",  # q: 67% short: 1.1^5 = 1.61 < 1.67 <= 1.1^6, 6 steps
+    ]
+    assert tactics.loc["q", "why"] == (
+        "needs 67% more to reach the median rate: 6 quarterly rises keep the customer while "
+        "the margin climbs"
+    )
+    assert tactics.loc["u", "why"] == (
+        "checklist 5 of 7 but too much time: make the contract pay for it (25% more)"
+    )
+    assert tactics.loc["w", "why"].endswith(
+        "; adjust sales compensation for serving a customer who does not share our values"
+    )
+    fire = exit_tactics(candidates.assign(revenue_per_hour=60.0), 100.0, "2026-09-30", ExitRules())
+    # 100/60 - 1 = 67%: within the 100% a fire candidate may be asked to pay.
+    assert fire.loc["z", "tactic"] == "price_increase"
+    assert fire.loc["z", "why"] == "fire candidate: a 67% rise makes its time pay, or it leaves"
+    # A fire candidate already at the median rate has other problems than price.
+    paying = exit_tactics(
+        candidates.assign(revenue_per_hour=120.0), 100.0, "2026-09-30", ExitRules()
+    )
+    assert paying.loc["z", "tactic"] == "notice"
+    assert paying.loc["z", "why"].startswith("fire candidate whose time already pays")

@@ -89,3 +89,11 @@ def test_whale_and_wallet_sentences(tiny_export: Path):
         "last twelve months they spent €10,100 with us, 53% of their €19,200 budgets, leaving "
         "€9,100 a year of headroom. 2 customers spend at least 50% of their budget with us."
     ]
+
+
+def test_tactics_sentence(tiny_export: Path):
+    assert say.tactics_sentence(tiny_review(tiny_export)).startswith(
+        "Counted from 30 September 2026: 3 months' notice ends service on 30 December 2026; a "
+        "price rise announced with 30 days' notice takes effect on 30 October 2026, and "
+        "quarterly rises of 10% follow every three months from then."
+    )

@@ -120,3 +120,26 @@ def test_data_quality_of_the_tiny_export(review):
         "Invoices paid after the as-of date": 1,  # C1, paid 5 October
         "Assessments dated after the as-of date": 1,  # A's of 15 October
     }
+
+
+def test_exit_scenarios_of_the_tiny_company(tiny_export: Path):
+    settings = ReviewSettings.from_parameters(headache_share=0.4, exit_ids="A")
+    review = build_review(load_export(tiny_export), parse_period("2026-Q3"), settings)
+    scenarios = review.exit_scenarios()
+    # Fire candidates: B (400 revenue, 40 h, earned back at 10/h). Headache list: E (no
+    # revenue, 5 h). Named: A, 6000 of 6600 revenue.
+    assert scenarios["customers"].tolist() == [1, 1, 1]
+    assert scenarios["revenue_lost"].tolist() == [400, 0, 6000]
+    assert scenarios["contribution_change"].tolist() == [2000, 300, -4800]
+    assert scenarios["verdict"].tolist() == ["affordable", "affordable", "not affordable"]
+    tactics = review.exit_tactics()
+    # B is at the median (10/h): no rise needed; E brought no revenue.
+    assert tactics.index.tolist() == ["B", "E"]
+    assert tactics["headache_tax"].tolist()[0] == 0
+    assert tactics["tactic"].tolist() == ["notice", "headache_tax"]  # B does not pay
+
+
+def test_unknown_exit_ids_are_named_with_near_matches(tiny_export: Path):
+    settings = ReviewSettings.from_parameters(exit_ids="Ax, B")
+    with pytest.raises(ParameterError, match=r"'Ax' \(close: A\)"):
+        build_review(load_export(tiny_export), parse_period("2026-Q3"), settings)

@@ -98,3 +98,25 @@ def test_checklist_matrix_marks_unanswered_items(tiny_export: Path):
         ["Beta & Sons", "Review", "2", "yes", "no", "no", "yes", "no", "no", "no"],
         ["Alpha Ltd", "Review", "6", "yes", "yes", "yes", "yes", "no", "yes", "yes"],
     ]
+
+
+def test_impact_and_tactics_tables(tiny_export: Path):
+    review = tiny_review(tiny_export)
+    # Letting B go: 400 of 6600 revenue (6%), 40 of 65 hours (62%), contribution +2000, the
+    # hours earn back 40 x 10 = 400. Ten largest: all four customers, before and after.
+    assert cells(tables.impact_table(review))[0] == [
+        "The fire candidates",
+        "1",
+        "€400 (6%)",
+        "40 h (62%)",
+        "€2,000",
+        "€400",
+        "€0 (0%)",
+        "100% → 100%",
+        "affordable",
+    ]
+    rows = cells(tables.tactics_table(review))
+    # B (fire candidate, a non-payer, at the median rate) first, then E (no revenue).
+    assert [row[0] for row in rows] == ["Beta & Sons", "Epsilon AS"]
+    assert rows[0][3:6] == ["0%", "–", "Three months' notice"]
+    assert rows[1][5] == "Headache tax"

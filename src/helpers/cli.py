@@ -27,15 +27,9 @@ from helpers.review import ParameterError, review_from_parameters
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REVIEW_NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_review.ipynb"
-# Notebook parameters that review_from_parameters checks before anything is rendered.
-REVIEW_SETTINGS = (
-    "as_of",
-    "headache_share",
-    "non_payer_days",
-    "late_payer_days",
-    "hourly_cost",
-    "currency",
-)
+# Notebook parameters that are not settings of the review itself; review_from_parameters
+# checks all the others before anything is rendered.
+NOT_REVIEW_SETTINGS = {"export_path", "period", "company", "scores_path"}
 SCORES_FILE = "customer_scores.csv"
 BAD_INPUT = 2
 RENDER_FAILED = 1
@@ -109,7 +103,7 @@ def run(export_path, period, company, reports_dir, parameters, notebook) -> None
         review = review_from_parameters(
             values["export_path"],
             values["period"],
-            **{name: values[name] for name in REVIEW_SETTINGS},
+            **{k: v for k, v in values.items() if k not in NOT_REVIEW_SETTINGS},
         )
     except (ExportError, PeriodError, ParameterError, FileNotFoundError) as error:
         _fail(str(error), BAD_INPUT)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -41,3 +43,170 @@ def payment_advice(
         default="no_invoices_due",
     )
     return pd.Series(key, index=payment.index, dtype="string")
+
+
+@dataclass(frozen=True)
+class ExitRules:
+    """When letting customers go is affordable, and how the ways out are priced (domain
+    defaults: three months' notice, 30 days' notice of a price rise, 10% a quarter)."""
+
+    affordable_loss_share: float = 0.02  # revenue lost, less what freed hours earn back
+    max_loss_share: float = 0.10  # more revenue lost than this is not affordable at all
+    concentration_top: int = 10  # concentration: the revenue share of this many largest
+    notice_months: int = 3
+    price_notice_days: int = 30
+    quarterly_increase: float = 0.10
+    headache_tax_up_to: float = 0.30  # a rise up to this is charged at once as a headache tax
+    quarterly_steps_up_to: int = 8  # beyond two years of quarterly rises, ask it at once
+    price_rise_up_to: float = 1.00  # a fire candidate whose fair price is within this rises
+
+
+VERDICTS = ("affordable", "needs a replacement plan", "not affordable")
+
+
+def top_share(revenue: pd.Series, top: int) -> float:
+    """Share of total revenue brought by the ``top`` largest customers."""
+    total = revenue.sum()
+    return float(revenue.nlargest(top).sum() / total) if total else float("nan")
+
+
+def exit_impact(
+    customers: pd.DataFrame, leaving: pd.Index, median_rph: float, rules: ExitRules
+) -> dict[str, object]:
+    """What letting the customers in ``leaving`` go would do, over the review period.
+
+    ``customers`` needs revenue, hours and contribution. The freed hours could earn back
+    revenue at the portfolio's median revenue per hour; what they cannot is the net loss. The
+    verdict: "not affordable" when the revenue lost exceeds ``max_loss_share`` of the total,
+    "affordable" when the net loss is at most ``affordable_loss_share``, else "needs a
+    replacement plan". Concentration is the top customers' revenue share before and after.
+    """
+    leaving = customers.index.intersection(leaving)
+    gone, staying = customers.loc[leaving], customers.drop(index=leaving)
+    revenue, hours = customers["revenue"].sum(), customers["hours"].fillna(0).sum()
+    lost, freed = gone["revenue"].sum(), gone["hours"].fillna(0).sum()
+    earn_back = freed * median_rph if pd.notna(median_rph) else 0.0
+    net_loss = max(lost - earn_back, 0.0)
+    lost_share = lost / revenue if revenue else float("nan")
+    net_share = net_loss / revenue if revenue else float("nan")
+    if lost_share > rules.max_loss_share:
+        verdict = "not affordable"
+    elif net_share <= rules.affordable_loss_share:
+        verdict = "affordable"
+    else:
+        verdict = "needs a replacement plan"
+    return {
+        "customers": len(leaving),
+        "revenue_lost": lost,
+        "revenue_share": lost_share,
+        "hours_freed": freed,
+        "hours_share": freed / hours if hours else float("nan"),
+        "contribution_change": -gone["contribution"].sum(),
+        "earn_back": earn_back,
+        "net_loss": net_loss,
+        "net_loss_share": net_share,
+        "top_share_before": top_share(customers["revenue"], rules.concentration_top),
+        "top_share_after": top_share(staying["revenue"], rules.concentration_top),
+        "verdict": verdict,
+    }
+
+
+TACTICS = {
+    "notice": "Three months' notice",
+    "price_increase": "Price increase with 30 days' notice",
+    "quarterly_increase": "10% price increase every quarter",
+    "headache_tax": "Headache tax",
+}
+
+
+def headache_tax(revenue_per_hour: pd.Series, median_rph: float) -> pd.Series:
+    """The price increase (a fraction) that brings each customer's revenue per hour up to the
+    portfolio median: median / rate - 1, and 0 at or above it. Missing where the rate is 0
+    or unknown: no price rise turns no revenue, or untracked time, into the median."""
+    rate = revenue_per_hour.where(revenue_per_hour > 0)
+    return (median_rph / rate - 1).clip(lower=0)
+
+
+def quarterly_steps(increase: pd.Series, step: float) -> pd.Series:
+    """How many rises of ``step`` (0.10 for 10%), compounded, reach each ``increase``."""
+    steps = np.ceil(np.log1p(increase) / np.log1p(step) - 1e-9)
+    return steps.where(increase.notna()).astype("Int64")
+
+
+def exit_tactics(
+    candidates: pd.DataFrame, median_rph: float, as_of, rules: ExitRules
+) -> pd.DataFrame:
+    """The ways out, priced, for each customer in ``candidates``, and the one suggested.
+
+    ``candidates`` needs revenue_per_hour, band, non_payer, on_headache_list, checklist_score
+    and values_aligned. Dates count from ``as_of``: notice ends ``notice_months`` later; a price
+    rise takes effect ``price_notice_days`` later; quarterly rises start then and follow every
+    three months until the median rate is reached.
+    """
+    as_of = pd.Timestamp(as_of)
+    result = pd.DataFrame(index=candidates.index)
+    result["notice_ends"] = as_of + pd.DateOffset(months=rules.notice_months)
+    tax = headache_tax(candidates["revenue_per_hour"], median_rph)
+    result["headache_tax"] = tax
+    result["price_increase_from"] = as_of + pd.Timedelta(days=rules.price_notice_days)
+    steps = quarterly_steps(tax, rules.quarterly_increase)
+    result["quarterly_steps"] = steps
+    result["quarterly_schedule"] = [
+        ", ".join(
+            f"{result['price_increase_from'].iloc[0] + pd.DateOffset(months=3 * k):%Y-%m-%d}"
+            for k in range(int(n))
+        )
+        if pd.notna(n)
+        else ""
+        for n in steps
+    ]
+    rows = candidates.assign(tax=tax, steps=steps).to_dict("records")
+    suggested = [_suggest(row, rules) for row in rows]
+    result["tactic"] = [key for key, _ in suggested]
+    result["why"] = [why for _, why in suggested]
+    return result
+
+
+def _suggest(row: dict, rules: ExitRules) -> tuple[str, str]:
+    """The softest way out that fits, and why, following the domain's order of the five."""
+    tax = row["tax"]
+    if row.get("non_payer", False):
+        key, why = "notice", "does not pay: stop work, collect what is owed and give notice"
+    elif row["band"] == "fire_candidate":
+        if tax == 0:
+            key = "notice"
+            why = (
+                "fire candidate whose time already pays: price is not the problem; end it "
+                "honestly and help it find another supplier"
+            )
+        elif pd.notna(tax) and tax <= rules.price_rise_up_to:
+            key = "price_increase"
+            why = f"fire candidate: a {tax:.0%} rise makes its time pay, or it leaves"
+        else:
+            key = "notice"
+            why = "fire candidate, and no fair price would make its time pay: end it honestly"
+    elif pd.isna(tax):
+        key = "headache_tax"
+        why = "takes the team's time without revenue this period: charge for the time"
+    elif tax <= rules.headache_tax_up_to:
+        key = "headache_tax"
+        why = (
+            f"checklist {row['checklist_score']} of 7 but too much time: make the contract pay "
+            f"for it ({tax:.0%} more)"
+        )
+    elif row["steps"] <= rules.quarterly_steps_up_to:
+        key = "quarterly_increase"
+        why = (
+            f"needs {tax:.0%} more to reach the median rate: {row['steps']} quarterly rises "
+            "keep the customer while the margin climbs"
+        )
+    else:
+        key = "price_increase"
+        why = (
+            f"needs {tax:.0%} more, too much to reach step by step: they pay for the extra "
+            "effort or leave"
+        )
+    values = row.get("values_aligned")
+    if pd.notna(values) and not values:
+        why += "; adjust sales compensation for serving a customer who does not share our values"
+    return key, why

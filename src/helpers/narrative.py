@@ -332,3 +332,40 @@ def wallet_sentences(review: Review) -> list[str]:
         f"{count(most, 'customer')} {verb(most, 'spends', 'spend')} at least {share(needed)} "
         "of their budget with us."
     ]
+
+
+def impact_sentences(review: Review) -> list[str]:
+    """How the verdicts are reached, with the thresholds used, and the concentration."""
+    currency = review.settings.currency
+    rules = review.settings.exit
+    c = review.customers
+    top = c["revenue"].nlargest(rules.concentration_top).sum()
+    total = c["revenue"].sum()
+    return [
+        "Letting a customer go loses its revenue but frees the hours it takes, which could earn "
+        f"revenue elsewhere at the median {per_hour(review.median_revenue_per_hour, currency)}. "
+        f"A scenario is affordable when the revenue lost, less that, is at most "
+        f"{share(rules.affordable_loss_share)} of revenue (affordable_loss_share); not "
+        f"affordable when it would lose more than {share(rules.max_loss_share)} of revenue "
+        "(max_loss_share), whatever the hours could earn; otherwise it needs a plan to replace "
+        "the revenue first.",
+        f"The {rules.concentration_top} largest customers bring "
+        f"{share(top / total if total else float('nan'))} of revenue: the more the business "
+        "depends on a few, the more each exit weighs.",
+    ]
+
+
+def tactics_sentence(review: Review) -> str:
+    """The dates every way out shares, counted from the as-of date."""
+    rules = review.settings.exit
+    as_of = pd.Timestamp(review.period.as_of)
+    notice_ends = as_of + pd.DateOffset(months=rules.notice_months)
+    rise = as_of + pd.Timedelta(days=rules.price_notice_days)
+    return (
+        f"Counted from {as_of:%-d %B %Y}: {rules.notice_months} months' notice ends service on "
+        f"{notice_ends:%-d %B %Y}; a price rise announced with {rules.price_notice_days} days' "
+        f"notice takes effect on {rise:%-d %B %Y}, and quarterly rises of "
+        f"{share(rules.quarterly_increase)} follow every three months from then. The rise to "
+        "the median rate is the headache tax: what it would take for the customer's revenue "
+        "per hour to reach the portfolio median."
+    )

@@ -6,12 +6,13 @@ every section reads from the ``Review`` it returns, so a number shown twice is t
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
 from helpers import measures
-from helpers.decisions import payment_advice
+from helpers.decisions import ExitRules, exit_impact, exit_tactics, payment_advice
 from helpers.export import Export, InputFile, load_export
 from helpers.narrative import reasons
 from helpers.periods import ReviewPeriod, parse_period
@@ -36,7 +37,9 @@ class ReviewSettings:
     late_payer_days: float = 15.0  # average days beyond terms that make a late payer
     hourly_cost: float = 60.0  # what an hour of the team's time costs, in the export's currency
     currency: str = "EUR"  # ISO code of the export's amounts, for display
+    exit_ids: tuple[str, ...] = ()  # customers the analyst asks to see the impact of losing
     checklist: ChecklistRules = field(default_factory=ChecklistRules)
+    exit: ExitRules = field(default_factory=ExitRules)
 
     def __post_init__(self) -> None:
         if not 0 < self.headache_share < 0.5:
@@ -58,11 +61,35 @@ class ReviewSettings:
             raise ParameterError(
                 f"hourly_cost must be an amount per hour, 0 or more (got {self.hourly_cost!r})"
             )
+        for name in ("affordable_loss_share", "max_loss_share"):
+            value = getattr(self.exit, name)
+            if not isinstance(value, int | float) or not 0 <= value <= 1:
+                raise ParameterError(f"{name} must be a share between 0 and 1 (got {value!r})")
+
+    @classmethod
+    def from_parameters(cls, **parameters: object) -> ReviewSettings:
+        """Settings from flat parameters, as a notebook has them: the checklist's and the exit
+        rules' fields go to those, ``exit_ids`` may be comma-separated text."""
+        nested = {"checklist": ChecklistRules, "exit": ExitRules}
+        groups = {}
+        for name, rules in nested.items():
+            own = {f.name for f in fields(rules)}
+            groups[name] = rules(**{k: parameters.pop(k) for k in own & set(parameters)})
+        ids = parameters.pop("exit_ids", ())
+        if isinstance(ids, str):
+            ids = tuple(i.strip() for i in ids.split(",") if i.strip())
+        return cls(**parameters, exit_ids=tuple(ids), **groups)
 
     def as_rows(self) -> list[tuple[str, object]]:
-        """The settings as (name, value) pairs, the checklist rules included."""
-        rows = [(f.name, getattr(self, f.name)) for f in fields(self) if f.name != "checklist"]
-        return rows + [(f.name, getattr(self.checklist, f.name)) for f in fields(self.checklist)]
+        """The settings as (name, value) pairs, the nested rules included."""
+        rows = [
+            (f.name, getattr(self, f.name))
+            for f in fields(self)
+            if f.name not in ("checklist", "exit")
+        ]
+        for rules in (self.checklist, self.exit):
+            rows += [(f.name, getattr(rules, f.name)) for f in fields(rules)]
+        return rows
 
 
 @dataclass(frozen=True)
@@ -94,6 +121,31 @@ class Review:
         """Open balance per reviewed customer by aging bucket (``measures.aged_receivables``)."""
         return measures.aged_receivables(self.open_invoices, self.customers.index)
 
+    def exit_scenarios(self) -> pd.DataFrame:
+        """The impact of letting go the fire candidates, the headache list, and the customers
+        the analyst named (``exit_ids``), one row each (``decisions.exit_impact``)."""
+        c = self.customers
+        scenarios = {
+            "The fire candidates": c.index[c["band"] == "fire_candidate"],
+            "The headache list": c.index[c["on_headache_list"]],
+        }
+        if self.settings.exit_ids:
+            scenarios["The customers named for this review"] = pd.Index(self.settings.exit_ids)
+        median = self.median_revenue_per_hour
+        rows = {
+            name: exit_impact(c, ids, median, self.settings.exit) for name, ids in scenarios.items()
+        }
+        return pd.DataFrame.from_dict(rows, orient="index").rename_axis("scenario")
+
+    def exit_tactics(self) -> pd.DataFrame:
+        """The priced ways out for every fire candidate and headache-list customer."""
+        c = self.customers
+        candidates = c[(c["band"] == "fire_candidate") | c["on_headache_list"]]
+        tactics = exit_tactics(
+            candidates, self.median_revenue_per_hour, self.period.as_of, self.settings.exit
+        )
+        return candidates[["name", "band", "revenue_per_hour"]].join(tactics)
+
     @property
     def has_wallet(self) -> bool:
         """Whether any reviewed customer has a wallet estimate, so share of wallet is known."""
@@ -117,6 +169,11 @@ def build_review(export: Export, period: ReviewPeriod, settings: ReviewSettings)
     """Measure, score and band every customer of ``export`` for ``period``."""
     everyone = export.customers.set_index("customer_id")
     ids = everyone.index
+    unknown = [i for i in settings.exit_ids if i not in ids]
+    if unknown:
+        near = {i: difflib.get_close_matches(i, ids, n=3) for i in unknown}
+        hints = "; ".join(f"{i!r} (close: {', '.join(m) or 'none'})" for i, m in near.items())
+        raise ParameterError(f"exit_ids names customers not in the export: {hints}")
     invoices = export.invoices
     has_payments = export.has("invoices", "paid_on")
 
@@ -192,4 +249,6 @@ def review_from_parameters(
     export is not there.
     """
     review_period = parse_period(period, as_of)
-    return build_review(load_export(export_path), review_period, ReviewSettings(**settings))
+    return build_review(
+        load_export(export_path), review_period, ReviewSettings.from_parameters(**settings)
+    )

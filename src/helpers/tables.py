@@ -11,7 +11,7 @@ import html
 
 import pandas as pd
 
-from helpers.decisions import PAYMENT_ADVICE
+from helpers.decisions import PAYMENT_ADVICE, TACTICS
 from helpers.narrative import SIZE_ORDER, money, per_hour, share
 from helpers.quality import reconciliation
 from helpers.review import Review
@@ -336,3 +336,81 @@ def parameters_table(review: Review, **parameters: object):
         [(name, str(value)) for name, value in rows], columns=["Parameter", "Value"]
     )
     return table(frame, rows=len(frame))
+
+
+def impact_table(review: Review):
+    """One row per exit scenario: what would be lost, freed and earned back, and the verdict."""
+    currency = review.settings.currency
+    scenarios = review.exit_scenarios()
+    top = review.settings.exit.concentration_top
+
+    def with_share(amount: float, part: float, unit=lambda v: money(v, currency)) -> str:
+        return f"{unit(amount)} ({share(part)})"
+
+    frame = pd.DataFrame(
+        {
+            "Letting go": scenarios.index,
+            "Customers": scenarios["customers"].to_numpy(),
+            "Revenue lost": [
+                with_share(a, s)
+                for a, s in zip(scenarios["revenue_lost"], scenarios["revenue_share"], strict=True)
+            ],
+            "Hours freed": [
+                with_share(h, s, lambda v: f"{v:,.0f} h")
+                for h, s in zip(scenarios["hours_freed"], scenarios["hours_share"], strict=True)
+            ],
+            "Contribution change": [money(v, currency) for v in scenarios["contribution_change"]],
+            "Freed hours could earn": [money(v, currency) for v in scenarios["earn_back"]],
+            "Net loss": [
+                with_share(a, s)
+                for a, s in zip(scenarios["net_loss"], scenarios["net_loss_share"], strict=True)
+            ],
+            f"Top {top} share, before → after": [
+                f"{share(b)} → {share(a)}"
+                for b, a in zip(
+                    scenarios["top_share_before"], scenarios["top_share_after"], strict=True
+                )
+            ],
+            "Verdict": scenarios["verdict"].to_numpy(),
+        }
+    )
+    numbers = tuple(c for c in frame.columns if c not in ("Letting go", "Verdict"))
+    return table(frame, rows=len(frame), numbers=numbers)
+
+
+def tactics_table(review: Review):
+    """The ways out for each fire candidate and headache-list customer, priced, with the one
+    suggested and why; fire candidates first. The dates shared by all are in
+    ``narrative.tactics_sentence``; quarterly rises show their span where they are suggested."""
+    currency = review.settings.currency
+    tactics = review.exit_tactics()
+    tactics = tactics.assign(order=(tactics["band"] != "fire_candidate").astype(int))
+    tactics = tactics.sort_values(["order", "revenue_per_hour"])
+    dates = tactics["quarterly_schedule"].str.split(", ")
+
+    def rises(row: dict, schedule: list[str]) -> str:
+        if pd.isna(row["quarterly_steps"]) or row["quarterly_steps"] == 0:
+            return "–"
+        if row["tactic"] != "quarterly_increase":
+            return f"{row['quarterly_steps']}"
+        return f"{row['quarterly_steps']}: {schedule[0]} to {schedule[-1]}"
+
+    frame = pd.DataFrame(
+        {
+            "Customer": tactics["name"],
+            "Band": tactics["band"].map(BAND_LABELS),
+            "Revenue per hour": tactics["revenue_per_hour"],
+            "Rise to the median rate": tactics["headache_tax"],
+            "Quarterly 10% rises": [
+                rises(row, schedule)
+                for row, schedule in zip(tactics.to_dict("records"), dates, strict=True)
+            ],
+            "Suggested": tactics["tactic"].map(TACTICS),
+            "Why": tactics["why"],
+        }
+    )
+    formats = {
+        "Revenue per hour": lambda v: per_hour(v, currency),
+        "Rise to the median rate": share,
+    }
+    return table(frame, formats, what="customers", numbers=("Quarterly 10% rises",))
