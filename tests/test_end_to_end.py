@@ -3,8 +3,10 @@
 import html
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import nbformat
@@ -197,3 +199,57 @@ def test_customer_scores_sit_beside_the_page_and_match_it(sample_html: Path):
     assert int(row[1]) == counts["fire_candidate"]
     for reason in scores.loc[scores["band"] == "fire_candidate", "reason"]:
         assert reason in page  # the fire candidates table shows the same words
+
+
+def strikes_by_customer(scores_csv: Path) -> pd.Series:
+    """1 where the customer was a fire candidate or on the headache list in that period."""
+    scores = pd.read_csv(scores_csv, encoding="utf-8-sig", dtype={"customer_id": str})
+    struck = (scores["band"] == "fire_candidate") | scores["on_headache_list"]
+    return struck.astype(int).set_axis(scores["customer_id"])
+
+
+def history_rows(reports: Path) -> dict[str, int]:
+    with closing(sqlite3.connect(reports / "fernhill-software-ltd" / "history.sqlite")) as db:
+        rows = db.execute("SELECT period_label, COUNT(*) FROM period_outcome GROUP BY 1")
+        return dict(rows.fetchall())
+
+
+def test_strikes_are_kept_across_quarters(sample_html: Path, reports: Path):
+    company = reports / "fernhill-software-ltd"
+    q3_first = strikes_by_customer(company / "2026-Q3" / "customer_scores.csv")
+    # Rendered alone, 2026-Q3's strikes are its own.
+    first = pd.read_csv(company / "2026-Q3" / "customer_scores.csv", dtype={"customer_id": str})
+    assert (first.set_index("customer_id")["strikes_last_3"] == q3_first).all()
+
+    # 2026-Q2 rendered after 2026-Q3 counts only itself: a later quarter is no strike yet.
+    assert (
+        run_cli(
+            "--export", "data/sample", "--period", "2026-Q2", "--reports", str(reports)
+        ).returncode
+        == 0
+    )
+    q2 = strikes_by_customer(company / "2026-Q2" / "customer_scores.csv")
+    q2_scores = pd.read_csv(company / "2026-Q2" / "customer_scores.csv", dtype={"customer_id": str})
+    assert (q2_scores.set_index("customer_id")["strikes_last_3"] == q2).all()
+
+    # 2026-Q3 again: now Q2's strikes count too (Q1 was never rendered), and the stage follows.
+    for _ in range(2):  # twice: re-rendering a quarter changes nothing
+        done = run_cli("--export", "data/sample", "--period", "2026-Q3", "--reports", str(reports))
+        assert done.returncode == 0
+        q3 = pd.read_csv(company / "2026-Q3" / "customer_scores.csv", dtype={"customer_id": str})
+        q3 = q3.set_index("customer_id")
+        expected = q3_first.add(q2, fill_value=0).reindex(q3.index).astype(int)
+        assert (q3["strikes_last_3"] == expected).all()
+        stages = {0: "none", 1: "watch", 2: "repair_plan", 3: "exit_decision"}
+        assert (q3["stage"] == expected.map(stages)).all()
+    assert history_rows(reports) == {"2026-Q2": len(q2), "2026-Q3": len(q3)}
+
+
+def test_a_failed_render_records_no_strikes(reports: Path, tmp_path: Path):
+    notebook = nbformat.read(ROOT / "notebooks/customer_review.ipynb", as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('late failure')"))
+    broken = tmp_path / "customer_review.ipynb"
+    nbformat.write(notebook, broken)
+    args = ["--export", "data/sample", "--period", "2026-Q1", "--reports", str(reports)]
+    assert run_cli(*args, "--notebook", str(broken)).returncode == 1
+    assert "2026-Q1" not in history_rows(reports)

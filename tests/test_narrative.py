@@ -97,3 +97,13 @@ def test_tactics_sentence(tiny_export: Path):
         "price rise announced with 30 days' notice takes effect on 30 October 2026, and "
         "quarterly rises of 10% follow every three months from then."
     )
+
+
+def test_strikes_sentences_without_history(tiny_export: Path):
+    # B (fire candidate) and E (headache list) have this period's strike only.
+    assert say.strikes_sentences(tiny_review(tiny_export)) == [
+        "2 customers have at least one strike in the last three periods: 0 at the exit "
+        "decision (three strikes), 0 with a repair plan due (two) and 2 to watch (one).",
+        "No history of earlier periods was given, so only this period's strikes count; the "
+        "customer-review command keeps that history for each company.",
+    ]

@@ -120,3 +120,30 @@ def test_impact_and_tactics_tables(tiny_export: Path):
     assert [row[0] for row in rows] == ["Beta & Sons", "Epsilon AS"]
     assert rows[0][3:6] == ["0%", "–", "Three months' notice"]
     assert rows[1][5] == "Headache tax"
+
+
+def test_strikes_table_without_history_counts_this_period(tiny_export: Path):
+    # Without a history file only 2026-Q3 counts: B is a fire candidate, E on the headache
+    # list: one strike each, to watch. B first (more revenue).
+    assert cells(tables.strikes_table(tiny_review(tiny_export))) == [
+        ["Beta & Sons", "Fire candidate", "", "1", "2026-Q3", "Watch"],
+        ["Epsilon AS", "Needs assessment", "yes", "1", "2026-Q3", "Watch"],
+    ]
+
+
+def test_changes_table_puts_strike_changes_first():
+    changes = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "name": ["Alpha", "Beta", "Gamma"],
+            "change": ["entered", "left", "entered"],
+            "what": ["keep", "fire_candidate", "headache list"],
+            "previous_band": ["review", "fire_candidate", "review"],
+            "band": ["keep", "review", "review"],
+        }
+    )
+    assert cells(tables.changes_table(changes)) == [
+        ["Beta", "left fire candidate", "Fire candidate", "Review"],
+        ["Gamma", "entered headache list", "Review", "Review"],
+        ["Alpha", "entered keep", "Review", "Keep"],
+    ]

@@ -2,7 +2,9 @@
 
 ``customer-review run --export data/sample --period 2026-Q3`` checks the parameters and the
 export first (nothing is written when either is wrong), then executes the review notebook with
-papermill and writes ``reports/<company>/<period>/review.html`` and ``review.ipynb`` atomically.
+papermill and writes ``reports/<company>/<period>/review.html``, ``review.ipynb`` and
+``customer_scores.csv`` atomically. Once the period has rendered, its outcome is recorded in
+``reports/<company>/history.sqlite`` for the three-strikes count of later periods.
 
 Exit codes: 0 rendered; 2 bad input or parameters (the message names what and where); 1 the
 render itself failed (the failed notebook is kept beside the report as ``review.failed.ipynb``).
@@ -21,6 +23,7 @@ import papermill
 
 from helpers.checks import ExportError
 from helpers.export import locate
+from helpers.history import record_period
 from helpers.periods import PeriodError
 from helpers.render import RenderError, render_notebook
 from helpers.review import ParameterError, review_from_parameters
@@ -31,6 +34,7 @@ REVIEW_NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_review.ipynb"
 # checks all the others before anything is rendered.
 NOT_REVIEW_SETTINGS = {"export_path", "period", "company", "scores_path"}
 SCORES_FILE = "customer_scores.csv"
+HISTORY_FILE = "history.sqlite"  # one per company, beside its periods' folders
 BAD_INPUT = 2
 RENDER_FAILED = 1
 
@@ -99,6 +103,9 @@ def run(export_path, period, company, reports_dir, parameters, notebook) -> None
     values.update(export_path=str(export), period=period)
     if company:
         values["company"] = company
+    company_dir = reports_dir / slug(str(values["company"]))
+    if "history_path" not in dict(parameters):
+        values["history_path"] = str(company_dir / HISTORY_FILE)
     try:
         review = review_from_parameters(
             values["export_path"],
@@ -107,7 +114,7 @@ def run(export_path, period, company, reports_dir, parameters, notebook) -> None
         )
     except (ExportError, PeriodError, ParameterError, FileNotFoundError) as error:
         _fail(str(error), BAD_INPUT)
-    out_dir = reports_dir / slug(str(values["company"])) / review.period.label
+    out_dir = company_dir / review.period.label
     values["period"] = review.period.label
     try:
         title = f"{values['company']}: customer review {review.period.label}"
@@ -116,6 +123,8 @@ def run(export_path, period, company, reports_dir, parameters, notebook) -> None
         )
     except RenderError as error:
         _fail(f"The review could not be rendered: {error}", RENDER_FAILED)
+    # Only a run that rendered counts as a period reviewed: a failed one leaves no strike.
+    record_period(values["history_path"], review)
     click.echo(html)
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from IPython.display import HTML
 
+from helpers.history import previous_period_label
 from helpers.scoring import BAND_LABELS, BANDS, CHECKLIST_ITEMS, ITEM_LABELS
 
 if TYPE_CHECKING:
@@ -369,3 +370,37 @@ def tactics_sentence(review: Review) -> str:
         "the median rate is the headache tax: what it would take for the customer's revenue "
         "per hour to reach the portfolio median."
     )
+
+
+def strikes_sentences(review: Review) -> list[str]:
+    """Where customers stand on the three-strikes road map, and what history it rests on."""
+    c = review.customers
+    stages = c["stage"].value_counts()
+    struck = int((c["strikes_last_3"] > 0).sum())
+    if not struck:
+        return [
+            "No customer was a fire candidate or on the headache list in the last three periods."
+        ]
+    sentences = [
+        f"{count(struck, 'customer')} {verb(struck, 'has', 'have')} at least one strike in the "
+        f"last three periods: {int(stages.get('exit_decision', 0)):,} at the exit decision "
+        f"(three strikes), {int(stages.get('repair_plan', 0)):,} with a repair plan due (two) "
+        f"and {int(stages.get('watch', 0)):,} to watch (one)."
+    ]
+    if not review.history_path:
+        sentences.append(
+            "No history of earlier periods was given, so only this period's strikes count; the "
+            "customer-review command keeps that history for each company."
+        )
+    return sentences
+
+
+def changes_sentence(review: Review, changes: pd.DataFrame) -> str:
+    """What the changes table compares, or why there is none."""
+    previous = previous_period_label(review.period)
+    if changes.empty:
+        return (
+            f"Nothing changed since {previous}, or {previous} was not reviewed through the "
+            "customer-review command, which keeps the history."
+        )
+    return f"Compared with the review of {previous}: {count(len(changes), 'change')}."

@@ -42,6 +42,9 @@ SCORE_COLUMNS = [
     "checklist_answered",
     "band",
     "reason",
+    "strikes_last_3",
+    "strike_periods",
+    "stage",
 ]
 # Decimals kept in the file: cents for money and hours, four for shares, one for days.
 DECIMALS = {

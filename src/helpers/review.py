@@ -14,6 +14,7 @@ import pandas as pd
 from helpers import measures
 from helpers.decisions import ExitRules, exit_impact, exit_tactics, payment_advice
 from helpers.export import Export, InputFile, load_export
+from helpers.history import changes_since_previous, strike_history
 from helpers.narrative import reasons
 from helpers.periods import ReviewPeriod, parse_period
 from helpers.quality import data_quality
@@ -115,6 +116,12 @@ class Review:
     has_assessments: bool
     files: list[InputFile] = field(default_factory=list)
     data_quality: pd.DataFrame = field(default_factory=pd.DataFrame)
+    history_path: str = ""  # the company's history of earlier periods; empty: none
+
+    def changes(self) -> pd.DataFrame:
+        """Who entered or left a band or the headache list since the previous period, as
+        recorded in the history (``history.changes_since_previous``)."""
+        return changes_since_previous(self.history_path, self)
 
     @property
     def aging(self) -> pd.DataFrame:
@@ -165,8 +172,13 @@ class Review:
         return float(self.customers["revenue_per_hour"].median())
 
 
-def build_review(export: Export, period: ReviewPeriod, settings: ReviewSettings) -> Review:
-    """Measure, score and band every customer of ``export`` for ``period``."""
+def build_review(
+    export: Export, period: ReviewPeriod, settings: ReviewSettings, history_path: str = ""
+) -> Review:
+    """Measure, score and band every customer of ``export`` for ``period``.
+
+    ``history_path`` is the company's history file: strikes count the periods recorded there
+    before this one (it is read, never written, here). Empty: this period alone."""
     everyone = export.customers.set_index("customer_id")
     ids = everyone.index
     unknown = [i for i in settings.exit_ids if i not in ids]
@@ -232,14 +244,23 @@ def build_review(export: Export, period: ReviewPeriod, settings: ReviewSettings)
         has_assessments=export.assessments is not None,
         files=export.files,
         data_quality=data_quality(export, period, table),
+        history_path=str(history_path),
     )
-    # The reason in words needs the finished review (its median, its settings).
+    # The reason in words and the strikes need the finished review.
     review.customers["reason"] = reasons(review)
+    strikes = strike_history(history_path, review)
+    for column in strikes.columns:
+        review.customers[column] = strikes[column]
     return review
 
 
 def review_from_parameters(
-    export_path: str, period: str | int, *, as_of: str = "", **settings: object
+    export_path: str,
+    period: str | int,
+    *,
+    as_of: str = "",
+    history_path: str = "",
+    **settings: object,
 ) -> Review:
     """The review a notebook's parameters ask for: parameters checked first, then the export.
 
@@ -250,5 +271,8 @@ def review_from_parameters(
     """
     review_period = parse_period(period, as_of)
     return build_review(
-        load_export(export_path), review_period, ReviewSettings.from_parameters(**settings)
+        load_export(export_path),
+        review_period,
+        ReviewSettings.from_parameters(**settings),
+        history_path,
     )

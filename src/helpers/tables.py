@@ -414,3 +414,47 @@ def tactics_table(review: Review):
         "Rise to the median rate": share,
     }
     return table(frame, formats, what="customers", numbers=("Quarterly 10% rises",))
+
+
+STAGE_LABELS = {
+    "exit_decision": "Exit decision",
+    "repair_plan": "Repair plan",
+    "watch": "Watch",
+    "none": "",
+}
+
+
+def strikes_table(review: Review):
+    """Customers with a strike in the last three periods, most strikes first."""
+    c = review.customers
+    struck = c[c["strikes_last_3"] > 0].sort_values(
+        ["strikes_last_3", "revenue"], ascending=[False, False]
+    )
+    frame = pd.DataFrame(
+        {
+            "Customer": struck["name"],
+            "Band now": struck["band"].map(BAND_LABELS),
+            "On the headache list now": struck["on_headache_list"].map({True: "yes", False: ""}),
+            "Strikes in the last 3 periods": struck["strikes_last_3"],
+            "Periods with a strike": struck["strike_periods"],
+            "Stage": struck["stage"].map(STAGE_LABELS),
+        }
+    )
+    return table(frame, what="customers")
+
+
+def changes_table(changes: pd.DataFrame):
+    """Who entered or left a band or the headache list since the previous period: moves in and
+    out of the fire candidates and the headache list first, as they make or clear strikes."""
+    striking = changes["what"].isin(["fire_candidate", "headache list"])
+    changes = changes.assign(order=(~striking).astype(int)).sort_values("order", kind="stable")
+    what = changes["what"].map(lambda w: BAND_LABELS.get(w, w))
+    frame = pd.DataFrame(
+        {
+            "Customer": changes["name"],
+            "Change": changes["change"] + " " + what.str.lower(),
+            "Band before": changes["previous_band"].map(BAND_LABELS),
+            "Band now": changes["band"].map(BAND_LABELS),
+        }
+    )
+    return table(frame, what="changes")
