@@ -7,6 +7,7 @@ from helpers.decisions import (
     exit_impact,
     exit_tactics,
     headache_tax,
+    moving_on,
     payment_advice,
     quarterly_steps,
 )
@@ -147,3 +148,40 @@ def test_exit_tactics_priced_and_suggested():
     )
     assert paying.loc["z", "tactic"] == "notice"
     assert paying.loc["z", "why"].startswith("fire candidate whose time already pays")
+
+
+def test_moving_on_weighs_revenue_given_up_against_hours_freed():
+    decisions = pd.DataFrame(
+        {
+            "customer_id": ["D", "K", "L"],
+            "decided_on": pd.to_datetime(["2026-01-01", "2026-01-01", "2026-10-15"]),
+            "decision": ["let_go", "headache_tax", "notice"],
+        }
+    )
+    invoices = pd.DataFrame(
+        {
+            "customer_id": ["D", "D", "D", "D"],
+            "issued_on": pd.to_datetime(["2024-12-01", "2025-03-01", "2025-09-01", "2026-02-01"]),
+            "amount": [999.0, 1200.0, 1200.0, 300.0],
+        }
+    )
+    time_entries = pd.DataFrame(
+        {
+            "customer_id": ["D", "D"],
+            "date": pd.to_datetime(["2025-06-01", "2026-01-15"]),
+            "hours": [20.0, 2.0],
+        }
+    )
+    result = moving_on(decisions, invoices, time_entries, "2026-09-30", median_rph=100.0)
+    # Only D: K's decision keeps the customer, L's comes after the as-of date.
+    assert result.index.tolist() == ["D"]
+    d = result.loc["D"]
+    # 1 Jan to 30 Sep 2026 inclusive: 31+28+31+30+31+30+31+31+30 = 273 days. The year before
+    # the decision brought 1200 + 1200 (Dec 2024 is outside it) and 20 hours.
+    assert d["days_since"] == 273
+    assert d["revenue_per_year_before"] == 2400 and d["hours_per_year_before"] == 20
+    # At that pace: 2400 x 273/365 = 1795.07 expected, 300 still paid since: 1495.07 given up.
+    assert d["revenue_given_up"] == pytest.approx(2400 * 273 / 365 - 300)
+    # 20 x 273/365 = 14.96 hours expected, 2 still spent: 12.96 freed, worth 1296 at 100/h.
+    assert d["hours_freed"] == pytest.approx(20 * 273 / 365 - 2)
+    assert d["freed_hours_worth"] == pytest.approx((20 * 273 / 365 - 2) * 100)

@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers.checks import ExportError
 from helpers.export import load_export
 from helpers.periods import parse_period
 from helpers.review import ParameterError, ReviewSettings, build_review
@@ -143,3 +144,28 @@ def test_unknown_exit_ids_are_named_with_near_matches(tiny_export: Path):
     settings = ReviewSettings.from_parameters(exit_ids="Ax, B")
     with pytest.raises(ParameterError, match=r"'Ax' \(close: A\)"):
         build_review(load_export(tiny_export), parse_period("2026-Q3"), settings)
+
+
+def test_moving_on_needs_recorded_decisions(tiny_export: Path):
+    review = build_review(load_export(tiny_export), parse_period("2026-Q3"), ReviewSettings())
+    assert review.moving_on is None  # the tiny export records no decisions
+    (tiny_export / "decisions.csv").write_text(
+        "customer_id,decided_on,decision\nD,2026-01-01,Let_Go\n", encoding="utf-8"
+    )
+    review = build_review(load_export(tiny_export), parse_period("2026-Q3"), ReviewSettings())
+    # D's year before 1 Jan 2026 holds D0 (800, June 2025) and D1 (1200, November 2025).
+    # Nothing since and no hours: 2000 x 273/365 given up, nothing freed.
+    d = review.moving_on.loc["D"]
+    assert d["name"] == "Delta GmbH"
+    assert d["revenue_given_up"] == pytest.approx(2000 * 273 / 365)
+    assert d["hours_freed"] == 0
+
+
+def test_decisions_must_use_the_known_words(tiny_export: Path):
+    (tiny_export / "decisions.csv").write_text(
+        "customer_id,decided_on,decision\nD,2026-01-01,fired\n", encoding="utf-8"
+    )
+    with pytest.raises(
+        ExportError, match=r"decisions.csv, row 2, column decision: 'fired' is not one of let_go"
+    ):
+        load_export(tiny_export)

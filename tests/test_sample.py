@@ -258,3 +258,16 @@ def test_command_line_writes_the_four_files(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         f"{name}.csv" for name in TABLES
     )
+
+
+def test_the_customers_let_go_had_churned(export) -> None:
+    decisions = export["decisions"].assign(decided_on=lambda f: pd.to_datetime(f["decided_on"]))
+    assert len(decisions) == 3  # 1% of 300 customers, at least three
+    assert (decisions["decision"] == "let_go").all()
+    invoices = export["invoices"].assign(issued_on=lambda f: pd.to_datetime(f["issued_on"]))
+    last_invoice = invoices.groupby("customer_id")["issued_on"].max()
+    for row in decisions.itertuples():
+        # Their business ended within the three months' notice that followed the decision.
+        assert row.decided_on <= last_invoice[row.customer_id] + pd.Timedelta(days=91)
+        assert last_invoice[row.customer_id] <= row.decided_on + pd.Timedelta(days=91)
+        assert last_invoice[row.customer_id] < AS_OF - pd.Timedelta(days=90)

@@ -20,6 +20,18 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 SIZE_BANDS = ("micro", "small", "medium", "large")
+# What an analyst can record having decided about a customer (decisions.csv); the first two
+# end the relationship and are followed in the report's "moving on" section.
+DECISIONS = (
+    "let_go",
+    "notice",
+    "price_increase",
+    "quarterly_increase",
+    "headache_tax",
+    "repair_plan",
+    "keep",
+)
+EXIT_DECISIONS = ("let_go", "notice")
 ANSWERS = ("yes", "no")
 DATE_FORMAT = "%Y-%m-%d"
 MAX_PROBLEMS_SHOWN = 25
@@ -29,9 +41,10 @@ MAX_PROBLEMS_SHOWN = 25
 class Field:
     """One column of the contract.
 
-    kind: ``id`` (text, stripped), ``text``, ``integer``, ``number``, ``date``, ``size_band`` or
-    ``answer`` (yes/no/blank). ``required`` columns must be present; ``filled`` ones may not hold
-    blanks; ``unique`` ones may not repeat; ``minimum``/``maximum`` bound numbers.
+    kind: ``id`` (text, stripped), ``text``, ``integer``, ``number``, ``date``, ``size_band``,
+    ``answer`` (yes/no/blank) or ``decision`` (one of ``DECISIONS``). ``required`` columns must
+    be present; ``filled`` ones may not hold blanks; ``unique`` ones may not repeat;
+    ``minimum``/``maximum`` bound numbers.
     """
 
     name: str
@@ -106,6 +119,16 @@ CONTRACT: dict[str, Table] = {
             Field("assessed_on", "date", required=True, filled=True),
             *(Field(item, "answer") for item in CHECKLIST_FROM_ASSESSMENT),
             *(Field(item, "answer") for item in CHECKLIST_FROM_DATA),
+            Field("notes", "text"),
+        ),
+    ),
+    "decisions": Table(
+        "decisions",
+        required=False,
+        fields=(
+            Field("customer_id", "id", required=True, filled=True, references_customers=True),
+            Field("decided_on", "date", required=True, filled=True),
+            Field("decision", "decision", required=True, filled=True),
             Field("notes", "text"),
         ),
     ),
@@ -185,6 +208,8 @@ def _checks_for(spec: Field, customer_ids: pd.Index | None, customers_file: str)
         checks.append(_one_of(SIZE_BANDS, "one of " + ", ".join(SIZE_BANDS)))
     if spec.kind == "answer":
         checks.append(_one_of(ANSWERS, "yes, no or blank"))
+    if spec.kind == "decision":
+        checks.append(_one_of(DECISIONS, "one of " + ", ".join(DECISIONS)))
     if spec.minimum is not None or spec.maximum is not None:
         bounds = _bounds_text(spec.minimum, spec.maximum)
         checks.append(pa.Check(_within(spec.minimum, spec.maximum), name=bounds))

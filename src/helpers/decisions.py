@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from helpers.checks import EXIT_DECISIONS
+
 PAYMENT_ADVICE = {
     "non_payer": "Stop work and collect what is owed",
     "late_large": "Late by policy, as large companies are: negotiate terms or accept",
@@ -210,3 +212,73 @@ def _suggest(row: dict, rules: ExitRules) -> tuple[str, str]:
     if pd.notna(values) and not values:
         why += "; adjust sales compensation for serving a customer who does not share our values"
     return key, why
+
+
+def moving_on(
+    decisions: pd.DataFrame,
+    invoices: pd.DataFrame,
+    time_entries: pd.DataFrame | None,
+    as_of,
+    median_rph: float,
+) -> pd.DataFrame:
+    """For each customer let go (``EXIT_DECISIONS``, decided on or before ``as_of``): the
+    revenue given up and the hours freed since the decision, against what the year before it
+    would have brought in that time.
+
+    The year before the decision sets the pace: at that pace, the days since the decision
+    would have brought ``revenue_per_year_before`` x days / 365; what the customer still paid
+    since (during its notice, say) is subtracted, and likewise for hours. The freed hours are
+    valued at the portfolio's median revenue per hour. One row per customer, latest decision.
+    """
+    as_of = pd.Timestamp(as_of)
+    exits = decisions[
+        decisions["decision"].isin(EXIT_DECISIONS) & (decisions["decided_on"] <= as_of)
+    ]
+    exits = exits.sort_values("decided_on").drop_duplicates("customer_id", keep="last")
+    rows = []
+    for exit_ in exits.itertuples(index=False):
+        decided = pd.Timestamp(exit_.decided_on)
+        year_before = decided - pd.DateOffset(years=1)
+        days_since = (as_of - decided).days + 1
+        bought = invoices[invoices["customer_id"] == exit_.customer_id]
+        logged = (
+            time_entries[time_entries["customer_id"] == exit_.customer_id]
+            if time_entries is not None
+            else pd.DataFrame({"date": pd.Series(dtype="datetime64[s]"), "hours": []})
+        )
+        before = bought[(bought["issued_on"] >= year_before) & (bought["issued_on"] < decided)]
+        since = bought[(bought["issued_on"] >= decided) & (bought["issued_on"] <= as_of)]
+        hours_before = logged[(logged["date"] >= year_before) & (logged["date"] < decided)]
+        hours_since = logged[(logged["date"] >= decided) & (logged["date"] <= as_of)]
+        pace = days_since / 365
+        given_up = max(before["amount"].sum() * pace - since["amount"].sum(), 0.0)
+        freed = max(hours_before["hours"].sum() * pace - hours_since["hours"].sum(), 0.0)
+        rows.append(
+            {
+                "customer_id": exit_.customer_id,
+                "decided_on": decided,
+                "decision": exit_.decision,
+                "days_since": days_since,
+                "revenue_per_year_before": before["amount"].sum(),
+                "hours_per_year_before": hours_before["hours"].sum(),
+                "revenue_since": since["amount"].sum(),
+                "hours_since": hours_since["hours"].sum(),
+                "revenue_given_up": given_up,
+                "hours_freed": freed,
+                "freed_hours_worth": freed * median_rph if pd.notna(median_rph) else np.nan,
+            }
+        )
+    columns = [
+        "customer_id",
+        "decided_on",
+        "decision",
+        "days_since",
+        "revenue_per_year_before",
+        "hours_per_year_before",
+        "revenue_since",
+        "hours_since",
+        "revenue_given_up",
+        "hours_freed",
+        "freed_hours_worth",
+    ]
+    return pd.DataFrame(rows, columns=columns).set_index("customer_id")

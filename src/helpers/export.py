@@ -21,7 +21,7 @@ from helpers.checks import CONTRACT, ExportError, Problem, check_tables
 # carry turnover or balance sheet totals. Lower bounds of each band.
 SIZE_BAND_FLOORS = {"micro": 0, "small": 10, "medium": 50, "large": 250}
 UNKNOWN_SIZE = "unknown"
-_LOWERCASE_KINDS = ("size_band", "answer")
+_LOWERCASE_KINDS = ("size_band", "answer", "decision")
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,10 @@ class Export:
     """A checked, typed export.
 
     ``customers`` has one row per customer and a ``size_band`` filled for every customer
-    (``unknown`` when neither the band nor the headcount was given). ``time_entries`` and
-    ``assessments`` are ``None`` when the export does not hold them. ``missing_columns`` lists
-    optional columns absent from the export, per table, so sections can say what they lack.
+    (``unknown`` when neither the band nor the headcount was given). ``time_entries``,
+    ``assessments`` and ``decisions`` are ``None`` when the export does not hold them.
+    ``missing_columns`` lists optional columns absent from the export, per table, so sections
+    can say what they lack.
     """
 
     source: Path
@@ -49,6 +50,7 @@ class Export:
     time_entries: pd.DataFrame | None
     assessments: pd.DataFrame | None
     files: list[InputFile]
+    decisions: pd.DataFrame | None = None
     missing_columns: dict[str, list[str]] = field(default_factory=dict)
 
     def has(self, table: str, column: str | None = None) -> bool:
@@ -123,6 +125,7 @@ def load_export(path: str | Path) -> Export:
         invoices=tables["invoices"],
         time_entries=tables.get("time_entries"),
         assessments=tables.get("assessments"),
+        decisions=tables.get("decisions"),
         files=files,
         missing_columns=missing,
     )

@@ -404,3 +404,32 @@ def changes_sentence(review: Review, changes: pd.DataFrame) -> str:
             "customer-review command, which keeps the history."
         )
     return f"Compared with the review of {previous}: {count(len(changes), 'change')}."
+
+
+NO_DECISIONS = (
+    "No decisions are recorded (decisions.csv in the export), so there is no one let go to "
+    "follow. Record each customer let go, with the date of the decision, to see what the "
+    "company gave up and what it gained."
+)
+
+
+def moving_on_sentence(review: Review) -> str:
+    """Revenue given up by letting customers go, against what the freed hours are worth."""
+    currency = review.settings.currency
+    let_go = review.moving_on
+    if let_go is None or let_go.empty:
+        return (
+            f"No customer was let go on or before {review.period.as_of:%-d %B %Y}."
+            if let_go is not None
+            else NO_DECISIONS
+        )
+    given_up = let_go["revenue_given_up"].sum()
+    worth = let_go["freed_hours_worth"].sum()
+    verdict = "more than" if worth > given_up else "less than"
+    return (
+        f"Since letting {count(len(let_go), 'customer')} go, the company has given up about "
+        f"{money(given_up, currency)} of revenue and freed {let_go['hours_freed'].sum():,.0f} "
+        f"hours, worth {money(worth, currency)} at the median "
+        f"{per_hour(review.median_revenue_per_hour, currency)}: {verdict} what was given up, "
+        "if the hours were put to use."
+    )

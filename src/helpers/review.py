@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 import pandas as pd
 
 from helpers import measures
-from helpers.decisions import ExitRules, exit_impact, exit_tactics, payment_advice
+from helpers.decisions import ExitRules, exit_impact, exit_tactics, moving_on, payment_advice
 from helpers.export import Export, InputFile, load_export
 from helpers.history import changes_since_previous, strike_history
 from helpers.narrative import reasons
@@ -117,6 +117,7 @@ class Review:
     files: list[InputFile] = field(default_factory=list)
     data_quality: pd.DataFrame = field(default_factory=pd.DataFrame)
     history_path: str = ""  # the company's history of earlier periods; empty: none
+    moving_on: pd.DataFrame | None = None  # customers let go: given up against freed since
 
     def changes(self) -> pd.DataFrame:
         """Who entered or left a band or the headache list since the previous period, as
@@ -232,6 +233,12 @@ def build_review(
         due = due.join(everyone["size_band"], on="customer_id")
         open_ = measures.open_invoices(invoices, period.as_of)
         open_ = open_[open_["customer_id"].isin(table.index)]
+    let_go = None
+    if export.decisions is not None:
+        median = float(table["revenue_per_hour"].median())
+        let_go = moving_on(
+            export.decisions, invoices, export.time_entries, period.as_of, median
+        ).join(everyone["name"])
     review = Review(
         period=period,
         settings=settings,
@@ -245,6 +252,7 @@ def build_review(
         files=export.files,
         data_quality=data_quality(export, period, table),
         history_path=str(history_path),
+        moving_on=let_go,
     )
     # The reason in words and the strikes need the finished review.
     review.customers["reason"] = reasons(review)

@@ -89,11 +89,18 @@ ASSESSMENT_COLUMNS = [
     "upsell",
     "notes",
 ]
+DECISION_COLUMNS = ["customer_id", "decided_on", "decision", "notes"]
+# Customers let go: the churned customers whose time paid least, given three months' notice
+# before their last invoice. One in a hundred customers, at least three.
+LET_GO_SHARE = 0.01
+LET_GO_NOTICE_DAYS = 91
+
 TABLE_COLUMNS = {
     "customers": CUSTOMER_COLUMNS,
     "invoices": INVOICE_COLUMNS,
     "time_entries": TIME_ENTRY_COLUMNS,
     "assessments": ASSESSMENT_COLUMNS,
+    "decisions": DECISION_COLUMNS,
 }
 
 # --- Behaviour groups: how many in a company of 300 customers (they scale as shares) -----------
@@ -963,6 +970,28 @@ def _assessments_table(
 # --- Public API ---------------------------------------------------------------------------------
 
 
+def _decisions_table(plan: _Customers, customer_id: pd.Series, window: _Window) -> pd.DataFrame:
+    """decisions.csv: the customers the company chose to let go, and when it decided.
+
+    Drawn from the plan alone (no random numbers), so the other tables stay as they were: the
+    churned customers with the lowest revenue per hour, decided three months before their
+    last possible invoice, which is when their business ends.
+    """
+    churned = np.flatnonzero(plan.active_to < window.last_day)
+    count = min(churned.size, max(3, round(plan.active_to.size * LET_GO_SHARE)))
+    chosen = churned[np.argsort(plan.revenue_per_hour[churned], kind="stable")[:count]]
+    chosen = np.sort(chosen)
+    decided = np.maximum(plan.active_to[chosen] - LET_GO_NOTICE_DAYS, plan.active_from[chosen])
+    return pd.DataFrame(
+        {
+            "customer_id": customer_id.iloc[chosen].reset_index(drop=True),
+            "decided_on": window.dates(decided),
+            "decision": "let_go",
+            "notes": "too much time for the revenue: three months' notice",
+        }
+    )[DECISION_COLUMNS]
+
+
 def generate_export(
     n_customers: int = 300,
     seed: int = DEFAULT_SEED,
@@ -972,11 +1001,12 @@ def generate_export(
 ) -> dict[str, pd.DataFrame]:
     """A fictional company's export: ``years`` years of history ending on ``end`` (the as-of date).
 
-    Returns the tables "customers", "invoices", "time_entries" and "assessments", in the export
-    contract's columns. Dates are datetime64 (NaT where blank), amounts floats in currency units
-    with 2 decimals, hours floats on a quarter-hour grid; employees and potential annual spend
-    nullable integers; repeated strings (customer_id in the fact tables, product line, activity)
-    categoricals; blanks are missing values. The same arguments give the same tables.
+    Returns the tables "customers", "invoices", "time_entries", "assessments" and "decisions",
+    in the export contract's columns. Dates are datetime64 (NaT where blank), amounts floats in
+    currency units with 2 decimals, hours floats on a quarter-hour grid; employees and potential
+    annual spend nullable integers; repeated strings (customer_id in the fact tables, product
+    line, activity) categoricals; blanks are missing values. The same arguments give the same
+    tables.
     """
     if n_customers < 1:
         raise ValueError(f"n_customers must be at least 1, got {n_customers}")
@@ -991,6 +1021,7 @@ def generate_export(
         "invoices": _invoices_table(plan, invoices, customer_id, window, rng),
         "time_entries": _time_entries_table(plan, invoices, customer_id, window, rng),
         "assessments": _assessments_table(plan, customer_id, window, rng),
+        "decisions": _decisions_table(plan, customer_id, window),
     }
 
 

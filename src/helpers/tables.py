@@ -458,3 +458,30 @@ def changes_table(changes: pd.DataFrame):
         }
     )
     return table(frame, what="changes")
+
+
+def moving_on_table(review: Review):
+    """Each customer let go: when, and what was given up and freed since. ``None`` when nobody
+    was let go (``narrative.moving_on_sentence`` says why)."""
+    currency = review.settings.currency
+    if review.moving_on is None or review.moving_on.empty:
+        return None
+    let_go = review.moving_on.sort_values("decided_on")
+    frame = pd.DataFrame(
+        {
+            "Customer": let_go["name"],
+            "Decided on": let_go["decided_on"].dt.strftime("%Y-%m-%d"),
+            "Revenue a year before": let_go["revenue_per_year_before"],
+            "Revenue given up since": let_go["revenue_given_up"],
+            "Hours freed since": let_go["hours_freed"],
+            "Freed hours worth": let_go["freed_hours_worth"],
+        }
+    )
+    amount = lambda v: money(v, currency)  # noqa: E731
+    formats = {
+        "Revenue a year before": amount,
+        "Revenue given up since": amount,
+        "Hours freed since": "{:,.0f}",
+        "Freed hours worth": amount,
+    }
+    return table(frame, formats, what="customers")
