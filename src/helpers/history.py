@@ -144,7 +144,7 @@ def strike_history(db_path: str | Path, review: Any, window: int = 3) -> pd.Data
         raise ValueError(f"window must be 1 period or more (got {window!r})")
     period, customers = review.period, review.customers
     first = _calendar_period(period) - (window - 1)
-    earlier = _query(
+    earlier = query_history(
         db_path,
         """
         SELECT customer_id, period_label, period_start FROM period_outcome
@@ -181,7 +181,7 @@ def changes_since_previous(db_path: str | Path, review: Any) -> pd.DataFrame:
     they enter ``fire_candidate`` or the headache list; customers gone from the review ``left``
     their previous band. Empty (with the columns) when the previous period was never recorded.
     """
-    previous = _query(
+    previous = query_history(
         db_path,
         "SELECT customer_id, name, band, on_headache_list FROM period_outcome "
         "WHERE period_label = ?",
@@ -296,7 +296,7 @@ def _ensure_schema(connection: sqlite3.Connection) -> None:
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
 
 
-def _query(
+def query_history(
     db_path: str | Path, sql: str, params: tuple[object, ...], columns: list[str]
 ) -> pd.DataFrame:
     """Rows of ``sql`` (which selects ``columns``); no rows when nothing was recorded yet, or

@@ -125,7 +125,8 @@ def _label_worst(ax, customers: pd.DataFrame, how_many: int) -> None:
     )
 
 
-def _figure(width: float = 9.5, height: float = 5.5) -> tuple[Figure, object]:
+def new_figure(width: float = 9.5, height: float = 5.5) -> tuple[Figure, object]:
+    """A blank chart in the house style (size in inches at 100 dpi), and its one axes."""
     sns.set_theme(style="whitegrid", rc={**STYLE, "font.family": list(_font_family())})
     figure = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(figure)  # adjustText measures text, which needs a canvas that can draw
@@ -147,12 +148,12 @@ def show(figure: Figure) -> Image:
     return Image(data=buffer.getvalue(), format="png", retina=True, alt=alt)
 
 
-def _title(ax, text: str) -> None:
+def finding_title(ax, text: str) -> None:
     """A title that states the finding, wrapped so it never runs past the figure's edge."""
     ax.set_title(textwrap.fill(text, TITLE_WIDTH), loc="left")
 
 
-def _money_axis(currency: str):
+def money_axis(currency: str):
     return FuncFormatter(lambda value, _: money(value, currency))
 
 
@@ -181,7 +182,7 @@ def revenue_vs_time(review: Review) -> Figure:
     timed = c[c["hours"] > 0]
     paying = timed[timed["revenue"] > 0]
     unpaid = timed[timed["revenue"] <= 0]
-    figure, ax = _figure()
+    figure, ax = new_figure()
     ax.set_xscale("log")
     ax.set_yscale("log")
     floor = paying["revenue"].min() / 3 if len(paying) else 1.0
@@ -244,14 +245,14 @@ def revenue_vs_time(review: Review) -> Figure:
                 color=INK,
                 annotation_clip=False,
             )
-    ax.yaxis.set_major_formatter(_money_axis(currency))
+    ax.yaxis.set_major_formatter(money_axis(currency))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_xlabel(f"Hours spent on the customer in {review.period.label} (log scale)")
     ax.set_ylabel(f"Revenue in {review.period.label}, {currency} (log scale)")
     listed = timed[timed["on_headache_list"]]
     hours_share = listed["hours"].sum() / timed["hours"].sum() if len(timed) else 0
     revenue_share = listed["revenue"].sum() / c["revenue"].sum() if c["revenue"].sum() else 0
-    _title(
+    finding_title(
         ax,
         f"Headache list: {count(len(listed), 'customer')} "
         f"{verb(len(listed), 'takes', 'take')} {hours_share:.0%} of the hours "
@@ -294,7 +295,7 @@ def days_late_by_size(review: Review) -> Figure:
     )
     data = due.dropna(subset=["days_late"])  # an invoice due on the as-of date cannot be late yet
     order = [s for s in SIZE_ORDER if (data["size_band"] == s).any()]
-    figure, ax = _figure(height=5)
+    figure, ax = new_figure(height=5)
     with warnings.catch_warnings():
         # seaborn 0.13.2 passes matplotlib 3.11 the deprecated `vert` argument; harmless.
         warnings.filterwarnings("ignore", message="vert: bool was deprecated")
@@ -325,7 +326,7 @@ def days_late_by_size(review: Review) -> Figure:
             f"{worst.name.capitalize()} companies pay late most often: "
             f"{worst['share_late']:.0%} of invoices, median {worst['median']:.0f} {days} late"
         )
-    _title(ax, title)
+    finding_title(ax, title)
     return figure
 
 
@@ -335,7 +336,7 @@ def score_distribution(review: Review) -> Figure:
     table = pd.crosstab(c["checklist_score"], c["band"]).reindex(
         index=range(8), columns=list(BANDS), fill_value=0
     )
-    figure, ax = _figure(height=4.5)
+    figure, ax = new_figure(height=4.5)
     bottom = np.zeros(len(table))
     for band in BANDS:
         ax.bar(
@@ -355,7 +356,7 @@ def score_distribution(review: Review) -> Figure:
     ax.legend(title="Band", frameon=False)
     fire = int((c["band"] == "fire_candidate").sum())
     keep = int((c["band"] == "keep").sum())
-    _title(ax, f"{count(keep, 'customer')} to keep, {count(fire, 'fire candidate')}")
+    finding_title(ax, f"{count(keep, 'customer')} to keep, {count(fire, 'fire candidate')}")
     return figure
 
 
@@ -375,19 +376,19 @@ def aged_receivables_by_size(review: Review) -> Figure:
     by_size = aging.groupby("size_band").sum()
     order = [s for s in SIZE_ORDER if s in by_size.index][::-1]  # largest at the top
     by_size = by_size.reindex(order)
-    figure, ax = _figure(height=3.8)
+    figure, ax = new_figure(height=3.8)
     left = np.zeros(len(by_size))
     for bucket, color in AGING_COLORS.items():
         label = "not yet due" if bucket == "current" else f"{bucket} days past due"
         ax.barh(by_size.index, by_size[bucket], left=left, color=color, label=label, height=0.6)
         left += by_size[bucket].to_numpy()
-    ax.xaxis.set_major_formatter(_money_axis(currency))
+    ax.xaxis.set_major_formatter(money_axis(currency))
     ax.set_xlabel(f"Open balance on {review.period.as_of:%-d %B %Y}, {currency}")
     ax.set_ylabel("Company size")
     ax.legend(frameon=False, ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=9)
     overdue = review.aging["90+"].sum()
     total = review.aging.to_numpy().sum()
-    _title(
+    finding_title(
         ax,
         f"{money(overdue, currency)} of {money(total, currency)} owed is more than 90 days "
         "past due",
@@ -399,7 +400,7 @@ def whale_curve(review: Review) -> Figure:
     """Cumulative contribution after the cost of service time, customers ranked most first."""
     currency = review.settings.currency
     curve = review.whale_curve
-    figure, ax = _figure(height=4.8)
+    figure, ax = new_figure(height=4.8)
     x = np.concatenate([[0.0], curve["customer_share"].to_numpy()])
     y = np.concatenate([[0.0], curve["cumulative_share"].to_numpy()])
     ax.plot(x * 100, y * 100, color="#0072B2", linewidth=2)
@@ -428,7 +429,7 @@ def whale_curve(review: Review) -> Figure:
         )
     else:
         title = f"Every customer contributes; {money(total, currency)} in all"
-    _title(ax, title)
+    finding_title(ax, title)
     return figure
 
 
@@ -437,7 +438,7 @@ def wallet_vs_revenue(review: Review) -> Figure:
     currency = review.settings.currency
     c = review.customers.dropna(subset=["share_of_wallet"])
     c = c[c["annual_revenue"] > 0]
-    figure, ax = _figure(height=5)
+    figure, ax = new_figure(height=5)
     ax.set_xscale("log")
     for band in BANDS:
         group = c[c["band"] == band]
@@ -463,7 +464,7 @@ def wallet_vs_revenue(review: Review) -> Figure:
         fontsize=9,
         bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
     )
-    ax.xaxis.set_major_formatter(_money_axis(currency))
+    ax.xaxis.set_major_formatter(money_axis(currency))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}%"))
     ax.set_xlabel(f"Revenue of the twelve months to {review.period.end:%B %Y}, {currency} (log)")
     ax.set_ylabel("Share of wallet (above 120% drawn at 120%)")
@@ -471,7 +472,7 @@ def wallet_vs_revenue(review: Review) -> Figure:
         ax, c["band"], loc="upper left", bbox_to_anchor=(1.01, 1), title="Band (with an estimate)"
     )
     below = c[c["share_of_wallet"] < needed]
-    _title(
+    finding_title(
         ax,
         f"{count(len(below), 'customer')} {verb(len(below), 'spends', 'spend')} less than "
         f"{needed:.0%} of {verb(len(below), 'its', 'their')} budget with us: "
