@@ -232,17 +232,34 @@ def test_strikes_are_kept_across_quarters(sample_html: Path, reports: Path):
     q2_scores = pd.read_csv(company / "2026-Q2" / "customer_scores.csv", dtype={"customer_id": str})
     assert (q2_scores.set_index("customer_id")["strikes_last_3"] == q2).all()
 
-    # 2026-Q3 again: now Q2's strikes count too (Q1 was never rendered), and the stage follows.
+    # Two older quarters rendered later still count only themselves and what came before.
+    own = {}
+    for label in ("2026-Q1", "2025-Q4"):
+        done = run_cli("--export", "data/sample", "--period", label, "--reports", str(reports))
+        assert done.returncode == 0
+        own[label] = strikes_by_customer(company / label / "customer_scores.csv")
+    q1_scores = pd.read_csv(company / "2026-Q1" / "customer_scores.csv", dtype={"customer_id": str})
+    assert (q1_scores.set_index("customer_id")["strikes_last_3"] == own["2026-Q1"]).all()
+
+    # 2026-Q3 again: the last three quarters are Q1, Q2 and Q3 (2025-Q4 is out of the window),
+    # and the stage follows the count.
     for _ in range(2):  # twice: re-rendering a quarter changes nothing
         done = run_cli("--export", "data/sample", "--period", "2026-Q3", "--reports", str(reports))
         assert done.returncode == 0
         q3 = pd.read_csv(company / "2026-Q3" / "customer_scores.csv", dtype={"customer_id": str})
         q3 = q3.set_index("customer_id")
-        expected = q3_first.add(q2, fill_value=0).reindex(q3.index).astype(int)
+        expected = q3_first.add(q2, fill_value=0).add(own["2026-Q1"], fill_value=0)
+        expected = expected.reindex(q3.index).astype(int)
         assert (q3["strikes_last_3"] == expected).all()
         stages = {0: "none", 1: "watch", 2: "repair_plan", 3: "exit_decision"}
         assert (q3["stage"] == expected.map(stages)).all()
-    assert history_rows(reports) == {"2026-Q2": len(q2), "2026-Q3": len(q3)}
+    assert (q3["stage"] == "exit_decision").any()  # the sample has customers on a third strike
+    assert history_rows(reports) == {
+        "2025-Q4": len(own["2025-Q4"]),
+        "2026-Q1": len(own["2026-Q1"]),
+        "2026-Q2": len(q2),
+        "2026-Q3": len(q3),
+    }
 
 
 def test_a_failed_render_records_no_strikes(reports: Path, tmp_path: Path):
@@ -250,6 +267,6 @@ def test_a_failed_render_records_no_strikes(reports: Path, tmp_path: Path):
     notebook.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('late failure')"))
     broken = tmp_path / "customer_review.ipynb"
     nbformat.write(notebook, broken)
-    args = ["--export", "data/sample", "--period", "2026-Q1", "--reports", str(reports)]
+    args = ["--export", "data/sample", "--period", "2025-Q3", "--reports", str(reports)]
     assert run_cli(*args, "--notebook", str(broken)).returncode == 1
-    assert "2026-Q1" not in history_rows(reports)
+    assert "2025-Q3" not in history_rows(reports)
