@@ -29,16 +29,18 @@ from helpers import measures
 from helpers.decisions import PAYMENT_ADVICE, TACTICS, exit_impact
 from helpers.export import UNKNOWN_SIZE, Export, load_export
 from helpers.history import previous_period_label, query_history
-from helpers.narrative import count, headache_cutoff, money, per_hour, share, verb
+from helpers.narrative import count, money, per_hour, share, verb
 from helpers.periods import parse_period
 from helpers.plots import (
     BAND_COLORS,
     DENSITY_FROM,
     INK,
+    density_layer,
     finding_title,
     label_for,
     money_axis,
     new_figure,
+    rate_lines,
 )
 from helpers.review import ParameterError, Review, ReviewSettings, build_review
 from helpers.scoring import BAND_LABELS, CHECKLIST_ITEMS, ITEM_LABELS
@@ -552,17 +554,7 @@ def position_chart(dossier: Dossier) -> Figure:
     ax.set_xscale("log")
     ax.set_yscale("log")
     if len(others) >= DENSITY_FROM:
-        ax.hexbin(
-            others["hours"],
-            others["revenue"],
-            xscale="log",
-            yscale="log",
-            gridsize=60,
-            cmap="Greys",
-            mincnt=1,
-            bins="log",
-            linewidths=0,
-        )
+        density_layer(ax, others)
     else:
         ax.scatter(
             others["hours"], others["revenue"], s=22, color=OTHERS_COLOR, linewidth=0, zorder=2
@@ -576,25 +568,8 @@ def position_chart(dossier: Dossier) -> Figure:
         clip_on=False,
         zorder=2,
     )
-    hours_range = np.geomspace(timed["hours"].min() * 0.8, timed["hours"].max() * 1.25, 50)
+    hours_range = rate_lines(ax, review, timed["hours"])
     median = review.median_revenue_per_hour
-    cutoff = headache_cutoff(review)
-    for rate, style, label in (
-        (median, "--", f"median {per_hour(median, currency)}"),
-        (cutoff, ":", f"headache cutoff {per_hour(cutoff, currency)}"),
-    ):
-        if rate and rate > 0:
-            ax.plot(hours_range, rate * hours_range, style, color=INK, linewidth=1.2, zorder=3)
-            ax.annotate(
-                label,
-                (hours_range[-1], rate * hours_range[-1]),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=9,
-                color=INK,
-                annotation_clip=False,
-            )
     band = str(me["band"])
     has_revenue = me["revenue"] > 0
     y = me["revenue"] if has_revenue else floor

@@ -148,6 +148,48 @@ def show(figure: Figure) -> Image:
     return Image(data=buffer.getvalue(), format="png", retina=True, alt=alt)
 
 
+def density_layer(ax, customers: pd.DataFrame) -> None:
+    """Hours against revenue as grey hexagons, darker where more customers are (log scales)."""
+    ax.hexbin(
+        customers["hours"],
+        customers["revenue"],
+        xscale="log",
+        yscale="log",
+        gridsize=60,
+        cmap="Greys",
+        mincnt=1,
+        bins="log",
+        linewidths=0,
+    )
+
+
+def rate_lines(ax, review: Review, hours: pd.Series) -> np.ndarray:
+    """Lines of constant revenue per hour across the range of ``hours``: the portfolio median
+    (dashed) and the headache-list cutoff (dotted), each labelled at its right end. Returns the
+    hours the lines span."""
+    currency = review.settings.currency
+    hours_range = np.geomspace(hours.min() * 0.8, hours.max() * 1.25, 50)
+    median = review.median_revenue_per_hour
+    cutoff = headache_cutoff(review)
+    for rate, style, label in (
+        (median, "--", f"median {per_hour(median, currency)}"),
+        (cutoff, ":", f"headache cutoff {per_hour(cutoff, currency)}"),
+    ):
+        if rate and rate > 0:
+            ax.plot(hours_range, rate * hours_range, style, color=INK, linewidth=1.2, zorder=3)
+            ax.annotate(
+                label,
+                (hours_range[-1], rate * hours_range[-1]),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=9,
+                color=INK,
+                annotation_clip=False,
+            )
+    return hours_range
+
+
 def finding_title(ax, text: str) -> None:
     """A title that states the finding, wrapped so it never runs past the figure's edge."""
     ax.set_title(textwrap.fill(text, TITLE_WIDTH), loc="left")
@@ -187,17 +229,7 @@ def revenue_vs_time(review: Review) -> Figure:
     ax.set_yscale("log")
     floor = paying["revenue"].min() / 3 if len(paying) else 1.0
     if len(paying) >= DENSITY_FROM:
-        ax.hexbin(
-            paying["hours"],
-            paying["revenue"],
-            xscale="log",
-            yscale="log",
-            gridsize=60,
-            cmap="Greys",
-            mincnt=1,
-            bins="log",
-            linewidths=0,
-        )
+        density_layer(ax, paying)
         flagged = paying[paying["on_headache_list"] | (paying["band"] == "fire_candidate")]
         dot = 8
     else:
@@ -226,25 +258,7 @@ def revenue_vs_time(review: Review) -> Figure:
             linewidth=0.5,
             clip_on=False,
         )
-    hours_range = np.geomspace(timed["hours"].min() * 0.8, timed["hours"].max() * 1.25, 50)
-    median = review.median_revenue_per_hour
-    cutoff = headache_cutoff(review)
-    for rate, style, label in (
-        (median, "--", f"median {per_hour(median, currency)}"),
-        (cutoff, ":", f"headache cutoff {per_hour(cutoff, currency)}"),
-    ):
-        if rate and rate > 0:
-            ax.plot(hours_range, rate * hours_range, style, color=INK, linewidth=1.2)
-            ax.annotate(
-                label,
-                (hours_range[-1], rate * hours_range[-1]),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=9,
-                color=INK,
-                annotation_clip=False,
-            )
+    rate_lines(ax, review, timed["hours"])
     ax.yaxis.set_major_formatter(money_axis(currency))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_xlabel(f"Hours spent on the customer in {review.period.label} (log scale)")
