@@ -35,6 +35,44 @@ EXIT_DECISIONS = ("let_go", "notice")
 ANSWERS = ("yes", "no")
 DATE_FORMAT = "%Y-%m-%d"
 MAX_PROBLEMS_SHOWN = 25
+_FORMAT_WORDS = {"%Y": "YYYY", "%y": "YY", "%m": "MM", "%d": "DD", "%b": "Mon", "%B": "Month"}
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How an export writes its files and values.
+
+    ``encoding`` and ``delimiter`` are the CSV files'; ``date_format`` is a ``strftime`` pattern
+    (``%d.%m.%Y`` for 31.12.2026); ``decimal`` and ``thousands`` are the separators in numbers
+    (``1.234,50`` is decimal ``,`` and thousands ``.``; ``thousands`` empty: none).
+    """
+
+    encoding: str = "utf-8-sig"
+    delimiter: str = ","
+    date_format: str = DATE_FORMAT
+    decimal: str = "."
+    thousands: str = ""
+
+    @property
+    def date_pattern(self) -> str:
+        """The date format as people write it: ``DD.MM.YYYY``."""
+        text = self.date_format
+        for code, words in _FORMAT_WORDS.items():
+            text = text.replace(code, words)
+        return text
+
+    def numbers(self, values: pd.Series) -> pd.Series:
+        """``values`` (text) as floats; NaN where the text is blank or not a number."""
+        text = values.astype("string")
+        if self.thousands:
+            text = text.str.replace(self.thousands, "", regex=False)
+        if self.decimal != ".":
+            text = text.str.replace(self.decimal, ".", regex=False)
+        return pd.to_numeric(text, errors="coerce").astype("float64")
+
+    def dates(self, values: pd.Series) -> pd.Series:
+        """``values`` (text) as datetimes; NaT where blank or not a date in ``date_format``."""
+        return pd.to_datetime(values, format=self.date_format, errors="coerce")
 
 
 @dataclass(frozen=True)
@@ -161,31 +199,41 @@ class ExportError(Exception):
     problems: list[Problem] = field(default_factory=list)
 
     def __str__(self) -> str:
+        return self.report(MAX_PROBLEMS_SHOWN)
+
+    def report(self, limit: int | None = MAX_PROBLEMS_SHOWN) -> str:
+        """The problems, one per line, the first ``limit`` of them (``None``: all)."""
         count = len(self.problems)
+        shown = self.problems if limit is None else self.problems[:limit]
         lines = [f"The export {self.source} cannot be reviewed: {count} problem(s) found."]
-        lines += [f"  - {problem}" for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
-        if count > MAX_PROBLEMS_SHOWN:
-            lines.append(f"  ... and {count - MAX_PROBLEMS_SHOWN} more of the same kinds.")
+        lines += [f"  - {problem}" for problem in shown]
+        if count > len(shown):
+            lines.append(f"  ... and {count - len(shown)} more of the same kinds.")
         return "\n".join(lines)
 
 
-def _is_number(values: pd.Series) -> pd.Series:
-    return values.isna() | pd.to_numeric(values, errors="coerce").notna()
+def _is_number(dialect: Dialect) -> Callable[[pd.Series], pd.Series]:
+    return lambda values: values.isna() | dialect.numbers(values).notna()
 
 
-def _is_integer(values: pd.Series) -> pd.Series:
+def _is_integer(dialect: Dialect) -> Callable[[pd.Series], pd.Series]:
     # Text that is not a number at all is reported by the number check, not twice.
-    numbers = pd.to_numeric(values, errors="coerce")
-    return numbers.isna() | (numbers % 1 == 0)
-
-
-def _is_date(values: pd.Series) -> pd.Series:
-    return values.isna() | pd.to_datetime(values, format=DATE_FORMAT, errors="coerce").notna()
-
-
-def _within(minimum: float | None, maximum: float | None) -> Callable[[pd.Series], pd.Series]:
     def check(values: pd.Series) -> pd.Series:
-        numbers = pd.to_numeric(values, errors="coerce")
+        numbers = dialect.numbers(values)
+        return numbers.isna() | (numbers % 1 == 0)
+
+    return check
+
+
+def _is_date(dialect: Dialect) -> Callable[[pd.Series], pd.Series]:
+    return lambda values: values.isna() | dialect.dates(values).notna()
+
+
+def _within(
+    minimum: float | None, maximum: float | None, dialect: Dialect
+) -> Callable[[pd.Series], pd.Series]:
+    def check(values: pd.Series) -> pd.Series:
+        numbers = dialect.numbers(values)
         ok = numbers.isna()
         if minimum is not None:
             ok |= numbers >= minimum
@@ -196,14 +244,16 @@ def _within(minimum: float | None, maximum: float | None) -> Callable[[pd.Series
     return check
 
 
-def _checks_for(spec: Field, customer_ids: pd.Index | None, customers_file: str) -> list[pa.Check]:
+def _checks_for(
+    spec: Field, customer_ids: pd.Index | None, customers_file: str, dialect: Dialect
+) -> list[pa.Check]:
     checks: list[pa.Check] = []
     if spec.kind in ("number", "integer"):
-        checks.append(pa.Check(_is_number, name="a number"))
+        checks.append(pa.Check(_is_number(dialect), name="a number"))
     if spec.kind == "integer":
-        checks.append(pa.Check(_is_integer, name="a whole number"))
+        checks.append(pa.Check(_is_integer(dialect), name="a whole number"))
     if spec.kind == "date":
-        checks.append(pa.Check(_is_date, name="a date written YYYY-MM-DD"))
+        checks.append(pa.Check(_is_date(dialect), name=f"a date written {dialect.date_pattern}"))
     if spec.kind == "size_band":
         checks.append(_one_of(SIZE_BANDS, "one of " + ", ".join(SIZE_BANDS)))
     if spec.kind == "answer":
@@ -212,7 +262,7 @@ def _checks_for(spec: Field, customer_ids: pd.Index | None, customers_file: str)
         checks.append(_one_of(DECISIONS, "one of " + ", ".join(DECISIONS)))
     if spec.minimum is not None or spec.maximum is not None:
         bounds = _bounds_text(spec.minimum, spec.maximum)
-        checks.append(pa.Check(_within(spec.minimum, spec.maximum), name=bounds))
+        checks.append(pa.Check(_within(spec.minimum, spec.maximum, dialect), name=bounds))
     if spec.references_customers and customer_ids is not None:
         checks.append(_one_of(customer_ids, f"a customer_id listed in {customers_file}"))
     return checks
@@ -232,13 +282,16 @@ def _bounds_text(minimum: float | None, maximum: float | None) -> str:
 
 
 def schema_for(
-    table: Table, customer_ids: pd.Index | None = None, customers_file: str = "customers.csv"
+    table: Table,
+    customer_ids: pd.Index | None = None,
+    customers_file: str = "customers.csv",
+    dialect: Dialect = Dialect(),
 ) -> pa.DataFrameSchema:
     """The pandera schema that checks ``table``'s raw text (blanks already read as missing)."""
     columns = {
         spec.name: pa.Column(
             object,
-            checks=_checks_for(spec, customer_ids, customers_file),
+            checks=_checks_for(spec, customer_ids, customers_file, dialect),
             nullable=not spec.filled,
             unique=spec.unique,
             required=spec.required,
@@ -283,15 +336,21 @@ def problems_from(errors: SchemaErrors, file: str, header: list[str]) -> list[Pr
 
 
 def check_tables(
-    raw: dict[str, pd.DataFrame], file_names: dict[str, str], source: str
+    raw: dict[str, pd.DataFrame],
+    file_names: dict[str, str],
+    source: str,
+    dialect: Dialect = Dialect(),
+    problems: list[Problem] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Check every raw table against the contract and return them typed.
 
     ``raw`` maps table name to a frame of text (blanks as missing); ``file_names`` maps table
-    name to the name shown in messages (``invoices.csv`` or ``export.xlsx, sheet invoices``).
-    Raises ``ExportError`` listing all problems of all tables; returns typed copies otherwise.
+    name to the name shown in messages (``invoices.csv`` or ``export.xlsx, sheet invoices``);
+    dates and numbers are read as ``dialect`` writes them. ``problems`` already found while
+    reading are reported with the others. Raises ``ExportError`` listing all problems of all
+    tables; returns typed copies otherwise.
     """
-    problems: list[Problem] = []
+    problems = list(problems or [])
     for name, table in CONTRACT.items():
         if name not in raw and table.required:
             problems.append(Problem(file_names[name], "the file is missing from the export"))
@@ -304,15 +363,16 @@ def check_tables(
         if frame.empty and table.required:
             problems.append(Problem(file_names[name], "the file holds no rows"))
         try:
-            schema_for(table, customer_ids, file_names["customers"]).validate(frame, lazy=True)
+            schema = schema_for(table, customer_ids, file_names["customers"], dialect)
+            schema.validate(frame, lazy=True)
         except SchemaErrors as errors:
             problems += problems_from(errors, file_names[name], list(frame.columns))
     if problems:
         raise ExportError(source, problems)
-    return {name: _typed(CONTRACT[name], frame) for name, frame in raw.items()}
+    return {name: _typed(CONTRACT[name], frame, dialect) for name, frame in raw.items()}
 
 
-def _typed(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+def _typed(table: Table, frame: pd.DataFrame, dialect: Dialect) -> pd.DataFrame:
     """Convert checked text columns to their types.
 
     Optional columns the export lacks are added, empty, so that later stages need no special
@@ -323,11 +383,11 @@ def _typed(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
     for spec in table.fields:
         values = typed[spec.name] if spec.name in typed else pd.Series(None, typed.index, object)
         if spec.kind == "date":
-            typed[spec.name] = pd.to_datetime(values, format=DATE_FORMAT).astype("datetime64[s]")
+            typed[spec.name] = dialect.dates(values).astype("datetime64[s]")
         elif spec.kind == "number":
-            typed[spec.name] = pd.to_numeric(values).astype("float64")
+            typed[spec.name] = dialect.numbers(values)
         elif spec.kind == "integer":
-            typed[spec.name] = pd.to_numeric(values).astype("Int64")
+            typed[spec.name] = dialect.numbers(values).astype("Int64")
         else:
             typed[spec.name] = values.astype("string")
     return typed

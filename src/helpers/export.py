@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from helpers.checks import CONTRACT, ExportError, Problem, check_tables
+from helpers.checks import CONTRACT, Dialect, ExportError, Problem, check_tables
 
 # EU SME definition (Commission Recommendation 2003/361/EC), by headcount only: exports rarely
 # carry turnover or balance sheet totals. Lower bounds of each band.
 SIZE_BAND_FLOORS = {"micro": 0, "small": 10, "medium": 50, "large": 250}
 UNKNOWN_SIZE = "unknown"
 _LOWERCASE_KINDS = ("size_band", "answer", "decision")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 
 
 @dataclass(frozen=True)
@@ -75,23 +77,46 @@ def locate(path: str | Path) -> Path:
     return path
 
 
-def size_band_from_employees(employees: pd.Series) -> pd.Series:
-    """EU SME size band for each headcount (micro <10, small 10-49, medium 50-249, large 250+).
+def size_band_from_employees(
+    employees: pd.Series, floors: Mapping[str, int] = SIZE_BAND_FLOORS
+) -> pd.Series:
+    """Size band for each headcount, by the lower bound of each band in ``floors`` (default
+    the EU SME definition: micro <10, small 10-49, medium 50-249, large 250+).
 
     Missing headcounts give missing bands.
     """
-    floors = list(SIZE_BAND_FLOORS.values()) + [float("inf")]
-    bands = pd.cut(
-        employees.astype("float64"),
-        bins=floors,
-        right=False,
-        labels=list(SIZE_BAND_FLOORS),
-    )
+    bins = [*floors.values(), float("inf")]
+    bands = pd.cut(employees.astype("float64"), bins=bins, right=False, labels=list(floors))
     return bands.astype("string")
 
 
-def load_export(path: str | Path) -> Export:
-    """Read, check and type the export at ``path`` (a folder of CSV files or an .xlsx file).
+@dataclass(frozen=True)
+class Reading:
+    """How one company's export is read when its systems do not write our contract.
+
+    ``dialect``: the CSV layout and how dates and numbers are written. ``files``: table name to
+    the file (or sheet) that holds it, when not ``<table>.csv``. ``columns``: per table, their
+    header to our column. ``value_words``: per kind of value (``answer``, ``size_band``,
+    ``decision``), their word (any case) to ours, e.g. ``{"answer": {"ja": "yes"}}``.
+    ``size_band_floors``: the lowest headcount of each band. ``payment_terms_days``: when
+    given, an invoice without a due date is due this many days after it was issued.
+    """
+
+    dialect: Dialect = Dialect()
+    files: Mapping[str, str] = field(default_factory=dict)
+    columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    value_words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    size_band_floors: Mapping[str, int] = field(default_factory=lambda: dict(SIZE_BAND_FLOORS))
+    payment_terms_days: int | None = None
+
+    def file_for(self, table: str, suffix: str) -> str:
+        """The file name (or sheet name, with ``suffix`` empty) that holds ``table``."""
+        return self.files.get(table, f"{table}{suffix}")
+
+
+def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
+    """Read, check and type the export at ``path``: a folder of CSV files, a folder of Parquet
+    files, or an .xlsx workbook, read as ``reading`` says (by default: our own contract).
 
     Raises ``ExportError`` naming file, row and column for every problem found, and
     ``FileNotFoundError`` when ``path`` does not exist.
@@ -99,21 +124,38 @@ def load_export(path: str | Path) -> Export:
     source = locate(path)
     if not source.exists():
         raise FileNotFoundError(f"export not found: {path} (looked in {Path.cwd()} and above)")
-    if source.is_dir():
-        raw, names, files = _read_folder(source)
+    if source.is_dir() and any(source.glob("*.parquet")):
+        tables, names, files = _read_parquet_folder(source, reading)
+    elif source.is_dir():
+        tables, names, files = _read_folder(source, reading)
     elif source.suffix.lower() in (".xlsx", ".xlsm"):
-        raw, names, files = _read_workbook(source)
+        tables, names, files = _read_workbook(source, reading)
     else:
         raise ExportError(
             str(source),
-            [Problem(source.name, "an export is a folder of CSV files or an .xlsx workbook")],
+            [
+                Problem(
+                    source.name,
+                    "an export is a folder of CSV files, a folder of Parquet files "
+                    "or an .xlsx workbook",
+                )
+            ],
         )
-    tables = check_tables(raw, names, str(source))
-    customers = tables["customers"]
+    raw: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    for name, frame in tables.items():
+        raw[name], found = _mapped(name, frame, names[name], reading)
+        problems += found
+    if reading.payment_terms_days is not None and "invoices" in raw:
+        raw["invoices"] = _with_due_dates(raw["invoices"], reading)
+    typed = check_tables(raw, names, str(source), reading.dialect, problems)
+    customers = typed["customers"]
     # A given size band wins over the headcount: the export's owner knows the company.
     band = customers.get("size_band", pd.Series(pd.NA, customers.index, dtype="string"))
     if "employees" in customers:
-        band = band.fillna(size_band_from_employees(customers["employees"]))
+        band = band.fillna(
+            size_band_from_employees(customers["employees"], reading.size_band_floors)
+        )
     customers["size_band"] = band.fillna(UNKNOWN_SIZE).astype("string")
     missing = {
         name: [spec.name for spec in table.fields if spec.name not in raw.get(name, {})]
@@ -122,43 +164,87 @@ def load_export(path: str | Path) -> Export:
     return Export(
         source=source,
         customers=customers,
-        invoices=tables["invoices"],
-        time_entries=tables.get("time_entries"),
-        assessments=tables.get("assessments"),
-        decisions=tables.get("decisions"),
+        invoices=typed["invoices"],
+        time_entries=typed.get("time_entries"),
+        assessments=typed.get("assessments"),
+        decisions=typed.get("decisions"),
         files=files,
         missing_columns=missing,
     )
 
 
-def _normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Text as read, trimmed, blanks as missing; yes/no answers and size bands in lower case."""
+def _mapped(
+    name: str, frame: pd.DataFrame, file: str, reading: Reading
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """One table as text in our contract's terms: headers and values mapped, text trimmed,
+    blanks as missing, yes/no answers, size bands and decisions in lower case.
+
+    Returns the problems of the mapping itself: a mapped header the file lacks, or two
+    headers that end up as the same column."""
     frame = frame.rename(columns=lambda column: str(column).strip())
+    headers = reading.columns.get(name, {})
+    problems = [
+        Problem(
+            file,
+            f"the config maps column {theirs!r} to {ours!r}, but the file has no column "
+            f"{theirs!r} (columns found: {', '.join(frame.columns) or 'none'})",
+            row=1,
+            column=theirs,
+        )
+        for theirs, ours in headers.items()
+        if theirs not in frame.columns and ours not in frame.columns
+    ]
+    frame = frame.rename(columns=dict(headers))
+    for column in frame.columns[frame.columns.duplicated()].unique():
+        problems.append(
+            Problem(file, "two columns are read as this one: map only one of them", 1, column)
+        )
+    frame = frame.loc[:, ~frame.columns.duplicated()]
     frame = frame.apply(lambda values: values.str.strip()).replace("", None)
     kinds = {spec.name: spec.kind for spec in CONTRACT[name].fields}
     for column in frame.columns:
-        if kinds.get(column) in _LOWERCASE_KINDS:
-            frame[column] = frame[column].str.lower()
-    return frame.astype(object).where(frame.notna(), None)
+        kind = kinds.get(column)
+        if kind in _LOWERCASE_KINDS:
+            words = {k.lower(): v for k, v in reading.value_words.get(kind, {}).items()}
+            frame[column] = frame[column].str.lower().replace(words)
+    return frame.astype(object).where(frame.notna(), None), problems
 
 
-def _read_folder(folder: Path):
-    raw, names, files = {}, {}, []
+def _with_due_dates(invoices: pd.DataFrame, reading: Reading) -> pd.DataFrame:
+    """Invoices whose blank (or absent) due date is filled as issued plus the payment terms."""
+    dialect = reading.dialect
+    due = invoices["due_on"] if "due_on" in invoices else pd.Series(None, invoices.index, object)
+    issued = dialect.dates(invoices.get("issued_on", pd.Series(None, invoices.index, object)))
+    derived = (issued + pd.Timedelta(days=reading.payment_terms_days)).dt.strftime(
+        dialect.date_format
+    )
+    filled = due.where(due.notna(), derived.astype(object).where(derived.notna(), None))
+    return invoices.assign(due_on=filled)
+
+
+def _read_folder(folder: Path, reading: Reading):
+    tables, names, files = {}, {}, []
     for name in CONTRACT:
-        path = folder / f"{name}.csv"
+        path = folder / reading.file_for(name, ".csv")
         names[name] = path.name
         if not path.exists():
             continue
-        frame = _read_csv(path)
-        raw[name] = _normalise(name, frame)
+        frame = _read_csv(path, reading.dialect)
+        tables[name] = frame
         files.append(InputFile(path.name, len(frame), _sha256(path)))
-    return raw, names, files
+    return tables, names, files
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path, dialect: Dialect) -> pd.DataFrame:
     """One CSV file as text; a file that is not readable CSV is an ``ExportError``."""
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        return pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            encoding=dialect.encoding,
+            sep=dialect.delimiter,
+        )
     except pd.errors.EmptyDataError:
         problem = Problem(path.name, "the file is empty: not even a header row")
     except pd.errors.ParserError as error:
@@ -168,7 +254,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
             Problem(
                 path.name,
                 f"the row has {found[3]} values but the header has {found[1]} "
-                "(a comma inside a value that is not in quotes?)",
+                f"(a {_DELIMITER_NAMES.get(dialect.delimiter, repr(dialect.delimiter))} "
+                "inside a value that is not in quotes?)",
                 row=int(found[2]),
             )
             if found
@@ -176,29 +263,65 @@ def _read_csv(path: Path) -> pd.DataFrame:
         )
     except UnicodeDecodeError as error:
         problem = Problem(
-            path.name, f"not UTF-8 text (byte {error.start} cannot be read): save it as UTF-8"
+            path.name,
+            f"not {_encoding_name(dialect.encoding)} text (byte {error.start} cannot be read): "
+            "save it as UTF-8, or set the export's encoding in the config",
         )
     raise ExportError(str(path.parent), [problem])
 
 
-def _read_workbook(path: Path):
+def _encoding_name(encoding: str) -> str:
+    return (
+        "UTF-8"
+        if encoding.lower().replace("_", "-") in ("utf-8", "utf-8-sig", "utf8")
+        else encoding
+    )
+
+
+def _read_workbook(path: Path, reading: Reading):
     sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
-    raw, names = {}, {}
+    tables, names = {}, {}
     for name in CONTRACT:
-        names[name] = f"{path.name}, sheet {name}"
-        if name in sheets:
-            raw[name] = _normalise(name, sheets[name].map(_cell_text))
-    return raw, names, [InputFile(path.name, sum(len(f) for f in raw.values()), _sha256(path))]
+        sheet = reading.file_for(name, "")
+        names[name] = f"{path.name}, sheet {sheet}"
+        if sheet in sheets:
+            tables[name] = _as_text(sheets[sheet], reading.dialect)
+    rows = sum(len(frame) for frame in tables.values())
+    return tables, names, [InputFile(path.name, rows, _sha256(path))]
 
 
-def _cell_text(value: object) -> str:
-    """A workbook cell as the text a CSV would hold (dates as YYYY-MM-DD, 12.0 as 12)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+def _read_parquet_folder(folder: Path, reading: Reading):
+    tables, names, files = {}, {}, []
+    for name in CONTRACT:
+        path = folder / reading.file_for(name, ".parquet")
+        names[name] = path.name
+        if not path.exists():
+            continue
+        try:
+            frame = pd.read_parquet(path)
+        except (OSError, ValueError) as error:
+            problem = Problem(path.name, f"not readable as Parquet: {error}")
+            raise ExportError(str(folder), [problem]) from error
+        tables[name] = _as_text(frame, reading.dialect)
+        files.append(InputFile(path.name, len(frame), _sha256(path)))
+    return tables, names, files
+
+
+def _as_text(frame: pd.DataFrame, dialect: Dialect) -> pd.DataFrame:
+    """A typed table (workbook sheet, Parquet file) as the text a CSV in ``dialect`` would hold,
+    so that one check serves every format."""
+    return frame.astype(object).map(lambda value: _cell_text(value, dialect)).astype(object)
+
+
+def _cell_text(value: object, dialect: Dialect) -> str:
+    """A typed cell as text: dates in the dialect's format, 12.0 as 12, blanks as empty."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.strftime(dialect.date_format)
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else repr(value)
+        return text.replace(".", dialect.decimal) if dialect.decimal != "." else text
     return str(value)
 
 
