@@ -3,7 +3,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from helpers.periods import PeriodError, parse_period
+from helpers.periods import PeriodError, expand_periods, last_complete_period, parse_period
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,47 @@ def test_trailing_quarters_end_with_the_period():
         "2025Q4",
         "2026Q1",
     ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "today", "expected"),
+    [
+        # 23 November 2026: October is the last whole month, Q3 the last whole quarter.
+        ("last-month", date(2026, 11, 23), "2026-10"),
+        ("last-quarter", date(2026, 11, 23), "2026-Q3"),
+        ("last-year", date(2026, 11, 23), "2025"),
+        # On the first day of a quarter the quarter just ended is complete.
+        ("last-quarter", date(2026, 10, 1), "2026-Q3"),
+        # In January the last month and quarter are in the year before.
+        ("last-month", date(2026, 1, 5), "2025-12"),
+        ("last-quarter", date(2026, 1, 5), "2025-Q4"),
+    ],
+)
+def test_last_complete_period(kind, today, expected):
+    assert last_complete_period(kind, today) == expected
+
+
+def test_expand_periods_reads_ranges_and_relative_periods_in_order():
+    today = date(2026, 11, 23)
+    assert expand_periods(["2025-11..2026-02"], today) == [
+        "2025-11",
+        "2025-12",
+        "2026-01",
+        "2026-02",
+    ]
+    assert expand_periods(["2025-Q4..2026-Q2"], today) == ["2025-Q4", "2026-Q1", "2026-Q2"]
+    # Given order is kept; a period asked twice renders once.
+    assert expand_periods(["last-quarter", "2026-q1", "2026-Q3"], today) == ["2026-Q3", "2026-Q1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2026-01..2026-Q1", "mixes kinds of period"),
+        ("2026-05..2026-01", "ends before it starts"),
+        ("next-quarter", "is not a review period"),
+    ],
+)
+def test_expand_periods_names_what_it_cannot_read(text, message):
+    with pytest.raises(PeriodError, match=message):
+        expand_periods([text], date(2026, 11, 23))

@@ -84,3 +84,60 @@ def _parse_as_of(as_of: str | date | None, default: date) -> date:
         return date.fromisoformat(as_of.strip())
     except ValueError:
         raise PeriodError(f"as_of {as_of!r} is not a date: write it as YYYY-MM-DD") from None
+
+
+RELATIVE_PERIODS = {"last-month": "M", "last-quarter": "Q", "last-year": "Y"}
+_RANGE_SEPARATOR = ".."
+
+
+def last_complete_period(kind: str, today: date) -> str:
+    """The label of the last month, quarter or year that ended before ``today``.
+
+    ``kind`` is ``last-month``, ``last-quarter`` or ``last-year``: on 2026-11-23 they are
+    ``2026-10``, ``2026-Q3`` and ``2025``.
+    """
+    return _label(pd.Period(today, freq=RELATIVE_PERIODS[kind]) - 1)
+
+
+def expand_periods(texts: list[str] | tuple[str, ...], today: date) -> list[str]:
+    """The period labels that ``--period`` values ask for, in the order given, each once.
+
+    A value is a period (``2026-Q3``, ``2026-09``, ``2026``), a relative one (``last-month``,
+    ``last-quarter``, ``last-year``, judged against ``today``), or a range of two periods of the
+    same kind, both included (``2026-01..2026-12``, ``2025-Q3..2026-Q2``). Raises
+    ``PeriodError`` naming the value that cannot be read.
+    """
+    labels: list[str] = []
+    for text in texts:
+        text = str(text).strip()
+        if text.lower() in RELATIVE_PERIODS:
+            found = [last_complete_period(text.lower(), today)]
+        elif _RANGE_SEPARATOR in text:
+            found = _range(text)
+        else:
+            found = [parse_period(text).label]
+        labels += [label for label in found if label not in labels]
+    return labels
+
+
+def _range(text: str) -> list[str]:
+    first_text, _, last_text = text.partition(_RANGE_SEPARATOR)
+    first, last = parse_period(first_text), parse_period(last_text)
+    if first.months != last.months:
+        raise PeriodError(
+            f"period range {text!r} mixes kinds of period: write both ends as months "
+            "(2026-01..2026-12), quarters (2026-Q1..2026-Q4) or years"
+        )
+    if first.start > last.start:
+        raise PeriodError(f"period range {text!r} ends before it starts")
+    freq = {1: "M", 3: "Q", 12: "Y"}[first.months]
+    window = pd.period_range(pd.Period(first.start, freq), pd.Period(last.start, freq), freq=freq)
+    return [_label(p) for p in window]
+
+
+def _label(period: pd.Period) -> str:
+    if period.freqstr.startswith("Q"):
+        return f"{period.year}-Q{period.quarter}"
+    if period.freqstr.startswith("M"):
+        return f"{period.year}-{period.month:02d}"
+    return str(period.year)
