@@ -30,6 +30,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 TINY_EXPORT = {
@@ -88,3 +89,125 @@ def write_export(folder: Path, files: dict[str, str]) -> Path:
 def tiny_export(tmp_path: Path) -> Path:
     """The tiny export described in this module's docstring, as a folder of CSV files."""
     return write_export(tmp_path / "tiny", TINY_EXPORT)
+
+
+# The same export as a German accounting system writes it: other file names and headers,
+# semicolons, DD.MM.YYYY dates, 1.234,50 amounts, ja/nein answers. GERMAN_CONFIG reads it.
+GERMAN_FILES = {
+    "customers": "Kunden.csv",
+    "invoices": "Rechnungen.csv",
+    "time_entries": "Zeiterfassung.csv",
+    "assessments": "Bewertungen.csv",
+    "decisions": "Entscheidungen.csv",
+}
+GERMAN_HEADERS = {
+    "customers": {
+        "customer_id": "Kundennummer",
+        "name": "Firmenname",
+        "employees": "Mitarbeiter",
+        "size_band": "Größe",
+        "potential_annual_spend": "Potenzial",
+        "industry": "Branche",
+        "account_owner": "Betreuer",
+        "customer_since": "Kunde seit",
+    },
+    "invoices": {
+        "invoice_id": "Rechnungsnr",
+        "customer_id": "Kundennr",
+        "issued_on": "Rechnungsdatum",
+        "due_on": "Fällig am",
+        "paid_on": "Bezahlt am",
+        "amount": "Betrag",
+        "product_line": "Produkt",
+    },
+    "time_entries": {
+        "customer_id": "Kundennr",
+        "date": "Datum",
+        "hours": "Stunden",
+        "activity": "Tätigkeit",
+    },
+    "assessments": {"customer_id": "Kundennr", "assessed_on": "Datum"},
+    "decisions": {"customer_id": "Kundennr", "decided_on": "Datum", "decision": "Entscheidung"},
+}
+GERMAN_CONFIG = """\
+company = "Bäcker & Söhne GmbH"
+[export]
+path = "{path}"
+delimiter = ";"
+date_format = "%d.%m.%Y"
+decimal = ","
+thousands = "."
+[export.files]
+customers = "Kunden.csv"
+invoices = "Rechnungen.csv"
+time_entries = "Zeiterfassung.csv"
+assessments = "Bewertungen.csv"
+decisions = "Entscheidungen.csv"
+[columns.customers]
+Kundennummer = "customer_id"
+Firmenname = "name"
+Mitarbeiter = "employees"
+"Größe" = "size_band"
+Potenzial = "potential_annual_spend"
+Branche = "industry"
+Betreuer = "account_owner"
+"Kunde seit" = "customer_since"
+[columns.invoices]
+Rechnungsnr = "invoice_id"
+Kundennr = "customer_id"
+Rechnungsdatum = "issued_on"
+"Fällig am" = "due_on"
+"Bezahlt am" = "paid_on"
+Betrag = "amount"
+Produkt = "product_line"
+[columns.time_entries]
+Kundennr = "customer_id"
+Datum = "date"
+Stunden = "hours"
+"Tätigkeit" = "activity"
+[columns.assessments]
+Kundennr = "customer_id"
+Datum = "assessed_on"
+[columns.decisions]
+Kundennr = "customer_id"
+Datum = "decided_on"
+Entscheidung = "decision"
+[values.answer]
+ja = "yes"
+nein = "no"
+"""
+_DATE_KINDS = {"customer_since", "issued_on", "due_on", "paid_on", "date", "assessed_on"}
+_DATE_KINDS |= {"decided_on"}
+_AMOUNTS = {"amount", "potential_annual_spend", "hours"}
+
+
+def german_amount(text: str) -> str:
+    """``1234.5`` as a German system writes it: ``1.234,50`` (hours ``7,5``)."""
+    if not text:
+        return text
+    return f"{float(text):,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def write_german_export(source: Path, folder: Path) -> Path:
+    """Write the export in ``source`` (our contract, CSV) into ``folder`` as a German system
+    would; ``GERMAN_CONFIG`` reads it back."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for table, file_name in GERMAN_FILES.items():
+        path = Path(source) / f"{table}.csv"
+        if not path.exists():
+            continue
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for column in frame.columns:
+            if column in _DATE_KINDS:
+                frame[column] = frame[column].map(
+                    lambda v: f"{v[8:10]}.{v[5:7]}.{v[:4]}" if v else v
+                )
+            elif column in _AMOUNTS:
+                frame[column] = frame[column].map(german_amount)
+            elif column in ("influencer", "right_reasons", "values_aligned", "repeat_business"):
+                frame[column] = frame[column].replace({"yes": "ja", "no": "nein"})
+            elif column in ("spend", "service", "upsell"):
+                frame[column] = frame[column].replace({"yes": "JA", "no": "Nein"})
+        frame = frame.rename(columns=GERMAN_HEADERS[table])
+        frame.to_csv(folder / file_name, sep=";", index=False, encoding="utf-8-sig")
+    return folder

@@ -27,7 +27,7 @@ from matplotlib.ticker import FuncFormatter
 
 from helpers import measures
 from helpers.decisions import PAYMENT_ADVICE, TACTICS, exit_impact
-from helpers.export import UNKNOWN_SIZE, Export, load_export
+from helpers.export import UNKNOWN_SIZE, Export
 from helpers.history import previous_period_label, query_history
 from helpers.narrative import count, money, per_hour, share, verb
 from helpers.periods import parse_period
@@ -42,7 +42,13 @@ from helpers.plots import (
     new_figure,
     rate_lines,
 )
-from helpers.review import ParameterError, Review, ReviewSettings, build_review
+from helpers.review import (
+    ParameterError,
+    Review,
+    ReviewSettings,
+    build_review,
+    export_from_parameters,
+)
 from helpers.scoring import BAND_LABELS, CHECKLIST_ITEMS, ITEM_LABELS
 from helpers.tables import ANSWER_CELLS, STAGE_LABELS, table
 
@@ -287,19 +293,21 @@ def dossier_from_parameters(
     *,
     as_of: str = "",
     history_path: str = "",
+    config_path: str = "",
     **settings: object,
 ) -> Dossier:
     """The dossier a notebook's parameters ask for: the parameters checked first, then the
     export, then the customer id (before the review is built), then the review.
 
-    ``settings`` are ``ReviewSettings`` fields, as for ``review.review_from_parameters``.
+    ``settings`` are ``ReviewSettings`` fields and ``config_path`` the company config, as for
+    ``review.review_from_parameters``.
     Raises ``PeriodError``, ``ParameterError`` (naming the parameter; an unknown customer id
     with its near matches), ``ExportError`` or ``FileNotFoundError``. The history file is read,
     never written.
     """
     review_period = parse_period(period, as_of)
     review_settings = ReviewSettings.from_parameters(**settings)
-    export = load_export(export_path)
+    export = export_from_parameters(export_path, config_path)
     customer_id = find_customer(export.customers, customer_id)
     review = build_review(export, review_period, review_settings, history_path)
     return build_dossier(export, review, customer_id)

@@ -179,10 +179,13 @@ def _mapped(
     """One table as text in our contract's terms: headers and values mapped, text trimmed,
     blanks as missing, yes/no answers, size bands and decisions in lower case.
 
-    Returns the problems of the mapping itself: a mapped header the file lacks, or two
-    headers that end up as the same column."""
+    Returns the problems of the mapping itself: a header mapped to a required column that the
+    file lacks, or two headers that end up as the same column."""
     frame = frame.rename(columns=lambda column: str(column).strip())
     headers = reading.columns.get(name, {})
+    # An optional column may be absent (the data quality section says so); a required one
+    # is named with the mapping that was meant to find it.
+    required = CONTRACT[name].required_columns
     problems = [
         Problem(
             file,
@@ -192,7 +195,7 @@ def _mapped(
             column=theirs,
         )
         for theirs, ours in headers.items()
-        if theirs not in frame.columns and ours not in frame.columns
+        if theirs not in frame.columns and ours not in frame.columns and ours in required
     ]
     frame = frame.rename(columns=dict(headers))
     for column in frame.columns[frame.columns.duplicated()].unique():

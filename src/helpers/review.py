@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 import pandas as pd
 
 from helpers import measures
+from helpers.config import pseudonymised, reading_for
 from helpers.decisions import ExitRules, exit_impact, exit_tactics, moving_on, payment_advice
 from helpers.export import Export, InputFile, load_export
 from helpers.history import changes_since_previous, strike_history
@@ -66,6 +67,22 @@ class ReviewSettings:
             value = getattr(self.exit, name)
             if not isinstance(value, int | float) or not 0 <= value <= 1:
                 raise ParameterError(f"{name} must be a share between 0 and 1 (got {value!r})")
+        rules = self.checklist
+        if not 0 < rules.review_from < rules.keep_from <= 7:
+            raise ParameterError(
+                "the band lines must rise within the seven items: 0 < review_from < keep_from "
+                f"<= 7 (got review_from {rules.review_from!r}, keep_from {rules.keep_from!r})"
+            )
+        if not 0 < rules.repeat_quarters_needed <= rules.repeat_quarters_window:
+            raise ParameterError(
+                "repeat business needs 0 < repeat_quarters_needed <= repeat_quarters_window "
+                f"(got {rules.repeat_quarters_needed!r} of {rules.repeat_quarters_window!r})"
+            )
+        if not 0 < rules.spend_share_needed <= 1:
+            raise ParameterError(
+                f"spend_share_needed must be a share above 0, at most 1 "
+                f"(got {rules.spend_share_needed!r})"
+            )
 
     @classmethod
     def from_parameters(cls, **parameters: object) -> ReviewSettings:
@@ -262,24 +279,38 @@ def build_review(
     return review
 
 
+def export_from_parameters(export_path: str, config_path: str = "") -> Export:
+    """The export at ``export_path``, read as the company config at ``config_path`` says
+    (headers, words, dates and numbers; names pseudonymised when it asks), or as our own
+    contract when ``config_path`` is empty. Raises ``ConfigError``, ``ExportError`` or
+    ``FileNotFoundError``."""
+    if not config_path:
+        return load_export(export_path)
+    reading, key = reading_for(config_path)
+    export = load_export(export_path, reading)
+    return pseudonymised(export, key) if key is not None else export
+
+
 def review_from_parameters(
     export_path: str,
     period: str | int,
     *,
     as_of: str = "",
     history_path: str = "",
+    config_path: str = "",
     **settings: object,
 ) -> Review:
     """The review a notebook's parameters ask for: parameters checked first, then the export.
 
     ``settings`` are ``ReviewSettings`` fields (headache_share, hourly_cost, ...); the ones not
-    given keep their defaults. Raises ``PeriodError`` or ``ParameterError`` naming the
-    parameter, ``ExportError`` naming file, row and column, or ``FileNotFoundError`` when the
-    export is not there.
+    given keep their defaults. ``config_path``: the company config that says how to read the
+    export (``export_from_parameters``). Raises ``PeriodError`` or ``ParameterError`` naming
+    the parameter, ``ConfigError`` naming the key, ``ExportError`` naming file, row and
+    column, or ``FileNotFoundError`` when the export is not there.
     """
     review_period = parse_period(period, as_of)
     return build_review(
-        load_export(export_path),
+        export_from_parameters(export_path, config_path),
         review_period,
         ReviewSettings.from_parameters(**settings),
         history_path,
