@@ -38,7 +38,7 @@ $(INSTALLED): pyproject.toml requirements.lock | $(BIN)/python
 	@touch $@
 
 report: install ## Render the review of the sample export (prints the HTML path)
-	@$(BIN)/customer-review run --export data/sample --period 2026-Q3
+	@$(BIN)/customer-review run --config companies/fernhill.toml --period 2026-Q3
 
 test: install ## Run the tests
 	$(BIN)/python -m pytest

@@ -109,6 +109,7 @@ def test_a_bad_export_leaves_the_earlier_report_untouched(sample_html: Path, rep
         "customer_scores.csv",
         "review.html",
         "review.ipynb",
+        "summary.json",
     ]
 
 

@@ -1,27 +1,35 @@
-"""The command line: render a review from an export, safely, with meaningful exit codes.
+"""The command line: render reviews from a company's export, safely, with meaningful exit codes.
 
-``customer-review run --export data/sample --period 2026-Q3`` checks the parameters and the
-export first (nothing is written when either is wrong), then executes the review notebook with
-papermill and writes ``reports/<company>/<period>/review.html``, ``review.ipynb`` and
-``customer_scores.csv`` atomically. Once the period has rendered, its outcome is recorded in
-``reports/<company>/history.sqlite`` for the three-strikes count of later periods.
+``customer-review run --config companies/acme.toml --period 2026-Q3`` reads the company's
+config (``helpers.config``), checks the parameters and the export first (nothing is written
+when either is wrong), then executes the review notebook with papermill and writes
+``reports/<company>/<period>/review.html``, ``review.ipynb`` and ``customer_scores.csv``
+atomically. Once a period has rendered, its outcome is recorded in
+``reports/<company>/history.sqlite`` for the three-strikes count of later periods, its headline
+numbers in ``summary.json`` beside it, and ``reports/index.html`` is rebuilt. Several
+``--period`` values, a range (``2026-01..2026-12``) or ``last-quarter`` / ``last-month`` render
+one after the other; a period that fails does not stop the others. ``--export PATH`` instead of
+``--config`` reads an export that follows our contract as it is.
 
-``customer-review dossier --export data/sample --period 2026-Q3 --customer C0037`` checks the
-same way (an unknown customer is named with its near matches), then renders one customer's
-dossier for the review meeting as ``reports/<company>/<period>/dossier-<customer>.html``. It
-reads the company's history for the strikes and records nothing.
+``validate`` checks an export and prints every problem; ``init`` writes a starter config from an
+export's headers; ``dossier`` renders one customer's page for the review meeting; ``index``
+rebuilds the index; ``parameters`` prints the notebook parameters a config gives, for plain
+papermill or a scheduler.
 
 Exit codes: 0 rendered; 2 bad input or parameters (the message names what and where); 1 the
 render itself failed (the failed notebook is kept beside the report as ``<stem>.failed.ipynb``).
+With several periods: 0 when all rendered, else 1 if any render failed, else 2.
 """
 
 from __future__ import annotations
 
 import ast
-import re
+import json
 import sys
-import unicodedata
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
@@ -29,12 +37,15 @@ import click
 import papermill
 
 from helpers.checks import ExportError
+from helpers.config import CompanyConfig, ConfigError, load_config, slug
 from helpers.dossier import dossier_from_parameters, page_title
 from helpers.export import locate
-from helpers.history import record_period
-from helpers.periods import PeriodError
+from helpers.history import HistoryError, record_period
+from helpers.index import Headline, write_index, write_summary
+from helpers.periods import PeriodError, expand_periods
 from helpers.render import RenderError, render_notebook
-from helpers.review import ParameterError, review_from_parameters
+from helpers.review import ParameterError, export_from_parameters, review_from_parameters
+from helpers.starter import starter_config
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REVIEW_NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_review.ipynb"
@@ -47,13 +58,25 @@ SCORES_FILE = "customer_scores.csv"
 HISTORY_FILE = "history.sqlite"  # one per company, beside its periods' folders
 BAD_INPUT = 2
 RENDER_FAILED = 1
+BAD_INPUT_ERRORS = (
+    ExportError,
+    PeriodError,
+    ParameterError,
+    ConfigError,
+    FileNotFoundError,
+    HistoryError,
+)
 T = TypeVar("T")
 
+__all__ = ["main", "slug", "BAD_INPUT", "RENDER_FAILED", "notebook_defaults"]
 
-def slug(text: str) -> str:
-    """A folder name for a company: lower case ASCII words joined by dashes."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "company"
+
+class Failure(Exception):
+    """One period (or the whole command) could not be done; ``code`` is the exit code."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def notebook_defaults(notebook: Path) -> dict[str, object]:
@@ -64,24 +87,98 @@ def notebook_defaults(notebook: Path) -> dict[str, object]:
     }
 
 
-def _fail(message: str, code: int) -> None:
-    click.echo(message, err=True)
-    sys.exit(code)
+@dataclass(frozen=True)
+class Source:
+    """Where a command's export and settings come from: a company config, or an export path
+    that follows our contract, with the options given on the command line."""
+
+    config: CompanyConfig | None
+    export: str | None
+    company: str | None
+    reports_dir: Path
+    given: tuple[tuple[str, str], ...]
+
+    def parameters(self, notebook: Path, period: str) -> tuple[dict[str, object], Path]:
+        """The parameters to run ``notebook`` with for ``period``, and the company's folder.
+
+        The notebook's defaults, overridden by the config's values (those the notebook
+        takes), then by the ``-p NAME VALUE`` pairs (each converted to its default's type),
+        and the company's history file as ``history_path`` unless one was given. Raises
+        ``Failure`` on a parameter the notebook does not take or a value of the wrong type.
+        """
+        values = notebook_defaults(notebook)
+        if self.config is not None:
+            from_config = self.config.notebook_parameters(period)
+            values.update({k: v for k, v in from_config.items() if k in values})
+        else:
+            values["export_path"] = str(locate(str(self.export)).resolve())
+            values["period"] = period
+        for name, text in self.given:
+            if name not in values:
+                raise Failure(
+                    f"unknown parameter {name!r}: the notebook takes {', '.join(sorted(values))}",
+                    BAD_INPUT,
+                )
+            default = values[name]
+            try:
+                values[name] = type(default)(text) if not isinstance(default, str) else text
+            except ValueError:
+                raise Failure(
+                    f"parameter {name} must be a {type(default).__name__}, got {text!r}", BAD_INPUT
+                ) from None
+        if self.company:
+            values["company"] = self.company
+        company_dir = self.reports_dir / slug(str(values["company"]))
+        if "history_path" not in dict(self.given):
+            values["history_path"] = str(company_dir / HISTORY_FILE)
+        return values, company_dir
 
 
-@click.group()
-def main() -> None:
-    """Review a company's customers: which to keep, which to fix, which to let go."""
+def _source(
+    config_path: Path | None,
+    export_path: str | None,
+    company: str | None,
+    reports_dir: Path,
+    given: tuple[tuple[str, str], ...] = (),
+) -> Source:
+    if (config_path is None) == (export_path is None):
+        raise click.UsageError("give either --config FILE or --export PATH")
+    config = _checked(load_config, config_path) if config_path is not None else None
+    return Source(config, export_path, company, reports_dir, given)
 
 
-def _export_options(command):
-    """The options every rendering command takes: the export, the period, the company, where
-    reports go, and any other notebook parameter."""
+def _checked(build: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """``build(*args, **kwargs)``, raising ``Failure(BAD_INPUT)`` with the message when the
+    config, the parameters or the export are wrong."""
+    try:
+        return build(*args, **kwargs)
+    except BAD_INPUT_ERRORS as error:
+        raise Failure(str(error), BAD_INPUT) from None
+
+
+def _rendered(what: str, *args: object, **kwargs: object) -> Path:
+    """``render_notebook(*args, **kwargs)``, raising ``Failure(RENDER_FAILED)`` when it fails."""
+    try:
+        return render_notebook(*args, **kwargs)
+    except RenderError as error:
+        raise Failure(f"The {what} could not be rendered: {error}", RENDER_FAILED) from None
+
+
+def _source_options(command):
+    """The options every command that reads an export takes."""
     options = [
         click.option(
-            "--export", "export_path", required=True, help="Folder of CSV files or .xlsx."
+            "--config",
+            "config_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="The company's config (TOML): export, column mapping, thresholds.",
         ),
-        click.option("--period", required=True, help="Review period: 2026-Q3, 2026-09 or 2026."),
+        click.option(
+            "--export",
+            "export_path",
+            help="Instead of --config: a folder of CSV or Parquet files, or an .xlsx, "
+            "that follows the contract in the README.",
+        ),
         click.option("--company", help="Company name for the title and the report folder."),
         click.option(
             "--reports",
@@ -89,7 +186,7 @@ def _export_options(command):
             type=click.Path(file_okay=False, path_type=Path),
             default=PROJECT_ROOT / "reports",
             show_default="reports/",
-            help="Where reports/<company>/<period>/ is written.",
+            help="Where reports/<company>/<period>/ and the index are written.",
         ),
         click.option(
             "-p",
@@ -106,74 +203,96 @@ def _export_options(command):
     return command
 
 
-def notebook_parameters(
-    notebook: Path,
-    given: tuple[tuple[str, str], ...],
-    *,
-    export_path: str,
-    period: str,
-    company: str | None,
-    reports_dir: Path,
-) -> tuple[dict[str, object], Path]:
-    """The parameters to run ``notebook`` with, and the company's report folder.
+def _today(as_of: str | None) -> date:
+    if not as_of:
+        return date.today()
+    try:
+        return date.fromisoformat(as_of)
+    except ValueError:
+        raise Failure(
+            f"--as-of {as_of!r} is not a date: write it as YYYY-MM-DD", BAD_INPUT
+        ) from None
 
-    The notebook's defaults, overridden by the ``-p NAME VALUE`` pairs in ``given`` (each
-    converted to its default's type), the export's absolute path, the period, the company,
-    and the company's history file as ``history_path`` unless one was given. Exits with
-    ``BAD_INPUT`` on a parameter the notebook does not take or a value of the wrong type.
-    """
-    values = notebook_defaults(notebook)
-    for name, text in given:
-        if name not in values:
-            _fail(
-                f"unknown parameter {name!r}: the notebook takes {', '.join(sorted(values))}",
-                BAD_INPUT,
-            )
-        default = values[name]
+
+def _exit_on_failure(command: Callable[..., None]) -> Callable[..., None]:
+    """Turn a ``Failure`` that ends the whole command into its message and exit code."""
+
+    def wrapper(*args, **kwargs):
         try:
-            values[name] = type(default)(text) if not isinstance(default, str) else text
-        except ValueError:
-            _fail(f"parameter {name} must be a {type(default).__name__}, got {text!r}", BAD_INPUT)
-    export = locate(export_path).resolve()
-    values.update(export_path=str(export), period=period)
-    if company:
-        values["company"] = company
-    company_dir = reports_dir / slug(str(values["company"]))
-    if "history_path" not in dict(given):
-        values["history_path"] = str(company_dir / HISTORY_FILE)
-    return values, company_dir
+            command(*args, **kwargs)
+        except Failure as failure:
+            click.echo(str(failure), err=True)
+            sys.exit(failure.code)
+
+    wrapper.__name__ = command.__name__
+    wrapper.__doc__ = command.__doc__
+    return wrapper
 
 
-def _checked(build: Callable[..., T], *args: object, **kwargs: object) -> T:
-    """``build(*args, **kwargs)``, exiting with ``BAD_INPUT`` and the message when the
-    parameters or the export are wrong."""
-    try:
-        return build(*args, **kwargs)
-    except (ExportError, PeriodError, ParameterError, FileNotFoundError) as error:
-        _fail(str(error), BAD_INPUT)
-
-
-def _rendered(what: str, *args: object, **kwargs: object) -> Path:
-    """``render_notebook(*args, **kwargs)``, exiting with ``RENDER_FAILED`` when it fails."""
-    try:
-        return render_notebook(*args, **kwargs)
-    except RenderError as error:
-        _fail(f"The {what} could not be rendered: {error}", RENDER_FAILED)
+@click.group()
+def main() -> None:
+    """Review a company's customers: which to keep, which to fix, which to let go."""
 
 
 @main.command()
-@_export_options
+@_source_options
+@click.option(
+    "--period",
+    "periods",
+    multiple=True,
+    required=True,
+    help="2026-Q3, 2026-09 or 2026; a range 2026-01..2026-12; last-month, last-quarter or "
+    "last-year. Repeat for several.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    help="The day last-month/last-quarter/last-year count back from (default: today), YYYY-MM-DD.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for cron).")
 @click.option("--notebook", type=click.Path(exists=True, path_type=Path), default=REVIEW_NOTEBOOK)
-def run(export_path, period, company, reports_dir, parameters, notebook) -> None:
-    """Render the review of EXPORT for PERIOD and print the path of the HTML."""
-    values, company_dir = notebook_parameters(
-        notebook,
-        parameters,
-        export_path=export_path,
-        period=period,
-        company=company,
-        reports_dir=reports_dir,
-    )
+@_exit_on_failure
+def run(
+    config_path, export_path, company, reports_dir, parameters, periods, as_of, quiet, notebook
+) -> None:
+    """Render the review of each period and print the path of each HTML page.
+
+    Each period rendered is recorded in the company's history and listed in
+    reports/index.html. A period that fails leaves its earlier files as they were and does
+    not stop the others.
+    """
+    source = _source(config_path, export_path, company, reports_dir, parameters)
+    labels = _checked(expand_periods, periods, _today(as_of))
+    source.parameters(notebook, labels[0])  # an unknown or mistyped -p fails every period
+    say = _Progress(quiet, len(labels))
+    failures: dict[str, Failure] = {}
+    for number, label in enumerate(labels, start=1):
+        started = time.monotonic()
+        say.step(number, label, "checking the export and the parameters")
+        try:
+            html = _run_period(source, notebook, label, say, number)
+        except Failure as failure:
+            failures[label] = failure
+            click.echo(f"{label}: {failure}", err=True)
+            continue
+        say.done(number, label, html, time.monotonic() - started)
+    if len(failures) < len(labels):  # a run that rendered nothing leaves everything as it was
+        write_index(reports_dir)
+    if failures:
+        if len(labels) > 1:
+            kinds = {BAD_INPUT: "bad input", RENDER_FAILED: "render failed"}
+            listed = ", ".join(f"{p} ({kinds[f.code]})" for p, f in failures.items())
+            click.echo(
+                f"{len(labels) - len(failures)} of {len(labels)} periods rendered; "
+                f"failed: {listed}",
+                err=True,
+            )
+        codes = {failure.code for failure in failures.values()}
+        sys.exit(RENDER_FAILED if RENDER_FAILED in codes else BAD_INPUT)
+
+
+def _run_period(source: Source, notebook: Path, label: str, say: _Progress, number: int) -> Path:
+    values, company_dir = source.parameters(notebook, label)
     review = _checked(
         review_from_parameters,
         values["export_path"],
@@ -182,34 +301,124 @@ def run(export_path, period, company, reports_dir, parameters, notebook) -> None
     )
     out_dir = company_dir / review.period.label
     values["period"] = review.period.label
-    title = f"{values['company']}: customer review {review.period.label}"
+    company = str(values["company"])
+    say.step(number, label, f"rendering {len(review.customers):,} customers")
     html = _rendered(
-        "review", notebook, out_dir, values, title=title, outputs={"scores_path": SCORES_FILE}
+        "review",
+        notebook,
+        out_dir,
+        values,
+        title=f"{company}: customer review {review.period.label}",
+        outputs={"scores_path": SCORES_FILE},
+        progress=say.interactive,
     )
     # Only a run that rendered counts as a period reviewed: a failed one leaves no strike.
-    record_period(values["history_path"], review)
-    click.echo(html)
+    _checked(record_period, values["history_path"], review)
+    write_summary(out_dir, Headline.of(company, review))
+    return html
+
+
+class _Progress:
+    """What ``run`` tells the person (or the cron mail) while it works: a line per step on
+    stderr, the paths on stdout; nothing but errors when quiet."""
+
+    def __init__(self, quiet: bool, total: int) -> None:
+        self.quiet = quiet
+        self.total = total
+        self.interactive = not quiet and sys.stderr.isatty()
+
+    def step(self, number: int, label: str, what: str) -> None:
+        if not self.quiet:
+            click.echo(f"[{number}/{self.total}] {label}: {what} ...", err=True)
+
+    def done(self, number: int, label: str, html: Path, seconds: float) -> None:
+        if not self.quiet:
+            click.echo(f"[{number}/{self.total}] {label}: rendered in {seconds:.1f} s", err=True)
+            click.echo(str(html))
 
 
 @main.command()
-@_export_options
+@_source_options
+@click.option("--period", help="The period, when the export's path in the config holds {period}.")
+@_exit_on_failure
+def validate(config_path, export_path, company, reports_dir, parameters, period) -> None:
+    """Check an export against the contract and print every problem found, without rendering.
+
+    Exit code 0 when the export can be reviewed, 2 when it cannot.
+    """
+    source = _source(config_path, export_path, company, reports_dir, parameters)
+    if source.config is not None:
+        if "{period}" in source.config.export.path and not period:
+            raise Failure(
+                f"the export's path in {config_path} depends on the period "
+                f"({source.config.export.path}): give --period",
+                BAD_INPUT,
+            )
+        path = str(source.config.export_path(period or ""))
+        config_file = str(source.config.source)
+    else:
+        path, config_file = str(export_path), ""
+    try:
+        export = export_from_parameters(path, config_file)
+    except ExportError as error:
+        click.echo(error.report(limit=None), err=True)
+        sys.exit(BAD_INPUT)
+    except BAD_INPUT_ERRORS as error:
+        raise Failure(str(error), BAD_INPUT) from None
+    click.echo(f"The export {export.source} can be reviewed:")
+    for file in export.files:
+        click.echo(f"  - {file.name}: {file.rows:,} rows")
+    for table, columns in export.missing_columns.items():
+        if columns and export.has(table):
+            click.echo(f"  - {table} has no {', '.join(columns)} (optional)")
+
+
+@main.command()
+@click.argument("export_path", type=click.Path(exists=True, path_type=Path))
+@click.option("--company", help="The company's name (default: the export folder's name).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the config (default: companies/<company>.toml).",
+)
+@click.option("--force", is_flag=True, help="Replace the config if it exists.")
+@_exit_on_failure
+def init(export_path, company, output, force) -> None:
+    """Write a starter config for the export at EXPORT_PATH, with the column mapping guessed
+    from its headers, for you to confirm before the first run."""
+    company = company or Path(export_path).resolve().stem.replace("_", " ").title()
+    output = output or Path("companies") / f"{slug(company)}.toml"
+    if output.exists() and not force:
+        raise Failure(f"{output} exists: pass --force to replace it", BAD_INPUT)
+    text, notes = _checked(starter_config, Path(export_path), company, output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {output}.")
+    for note in notes:
+        click.echo(f"  - {note}")
+    click.echo(
+        f"Check the guesses marked 'guessed' in it, then: customer-review validate --config "
+        f"{output}"
+    )
+
+
+@main.command()
+@_source_options
+@click.option("--period", required=True, help="2026-Q3, 2026-09 or 2026.")
 @click.option("--customer", "customer_id", required=True, help="The customer's id in the export.")
 @click.option("--notebook", type=click.Path(exists=True, path_type=Path), default=DOSSIER_NOTEBOOK)
-def dossier(export_path, period, company, reports_dir, parameters, customer_id, notebook) -> None:
-    """Render the dossier of one customer of EXPORT for PERIOD, for the review meeting, and
-    print the path of the HTML: reports/<company>/<period>/dossier-<customer>.html.
+@_exit_on_failure
+def dossier(
+    config_path, export_path, company, reports_dir, parameters, period, customer_id, notebook
+) -> None:
+    """Render the dossier of one customer for PERIOD, for the review meeting, and print the
+    path of the HTML: reports/<company>/<period>/dossier-<customer>.html.
 
     The company's history is read for the strikes, never written: only `run` records a
     period.
     """
-    values, company_dir = notebook_parameters(
-        notebook,
-        parameters,
-        export_path=export_path,
-        period=period,
-        company=company,
-        reports_dir=reports_dir,
-    )
+    source = _source(config_path, export_path, company, reports_dir, parameters)
+    values, company_dir = source.parameters(notebook, period)
     values["customer_id"] = customer_id
     found = _checked(
         dossier_from_parameters,
@@ -229,6 +438,44 @@ def dossier(export_path, period, company, reports_dir, parameters, customer_id, 
         title=page_title(str(values["company"]), found),
     )
     click.echo(html)
+
+
+@main.command()
+@click.option(
+    "--reports",
+    "reports_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=PROJECT_ROOT / "reports",
+    show_default="reports/",
+)
+def index(reports_dir) -> None:
+    """Rebuild reports/index.html from the periods rendered, and print its path."""
+    click.echo(write_index(reports_dir))
+
+
+@main.command()
+@click.option(
+    "--config", "config_path", required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@click.option("--period", required=True, help="2026-Q3, 2026-09 or 2026.")
+@click.option(
+    "--reports",
+    "reports_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=PROJECT_ROOT / "reports",
+    show_default="reports/",
+)
+@click.option("--notebook", type=click.Path(exists=True, path_type=Path), default=REVIEW_NOTEBOOK)
+@_exit_on_failure
+def parameters(config_path, period, reports_dir, notebook) -> None:
+    """Print, as YAML, the notebook parameters the config gives for PERIOD: for
+    `papermill NOTEBOOK OUT -f params.yaml` or a scheduler's papermill task.
+
+    The history is read, never written, by plain papermill; `run` records it."""
+    source = _source(config_path, None, None, reports_dir)
+    values, _ = source.parameters(notebook, period)
+    # JSON is YAML, and quotes every string exactly.
+    click.echo(json.dumps(values, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -114,6 +114,7 @@ def render_notebook(
     cwd: Path | None = None,
     title: str | None = None,
     outputs: Mapping[str, str] | None = None,
+    progress: bool = False,
 ) -> Path:
     """Execute `notebook` with `parameters` and write `out_dir/<stem>.ipynb` and `<stem>.html`.
 
@@ -125,7 +126,8 @@ def render_notebook(
 
     `outputs` maps a notebook parameter to a file name: the notebook receives a temporary path
     in that parameter, writes its file there, and the file is moved to `out_dir/<name>` only
-    once the whole run has succeeded, just before the page. Returns the path of the HTML page.
+    once the whole run has succeeded, just before the page. ``progress`` shows papermill's bar
+    of cells executed on stderr. Returns the path of the HTML page.
     """
     notebook = Path(notebook)
     out_dir = Path(out_dir)
@@ -152,7 +154,7 @@ def render_notebook(
                     str(tmp_executed),
                     parameters=papermill_parameters(parameters),
                     kernel_name=KERNEL_NAME,
-                    progress_bar=False,
+                    progress_bar=progress,
                     # ipykernel warns at every start that its loopback TCP channel is not
                     # encrypted; in a cron mail that line reads like a failure. Errors still
                     # reach the notebook through the kernel protocol.

@@ -1,0 +1,84 @@
+"""The starter config ``customer-review init`` writes: guessed from an export's own files."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+from click.testing import CliRunner
+
+from helpers.cli import main
+from helpers.starter import starter_config
+from tests.conftest import GERMAN_HEADERS, write_german_export
+
+
+def test_starter_config_guesses_a_german_export(tiny_export: Path, tmp_path: Path):
+    export = write_german_export(tiny_export, tmp_path / "german")
+    output = tmp_path / "companies" / "baecker.toml"
+    text, notes = starter_config(export, "Bäcker GmbH", output)
+    config = tomllib.loads(text)
+    assert config["company"] == "Bäcker GmbH"
+    assert config["export"]["path"] == "../german"  # relative to the config's folder
+    # The tiny export's German files: semicolons, 01.07.2026, 1.500,00.
+    assert config["export"]["delimiter"] == ";"
+    assert config["export"]["date_format"] == "%d.%m.%Y"
+    assert (config["export"]["decimal"], config["export"]["thousands"]) == (",", ".")
+    assert config["export"]["files"]["invoices"] == "Rechnungen.csv"
+    # Every German header present in the files is mapped to the column it came from.
+    for table in ("customers", "invoices", "time_entries", "assessments"):
+        present = pd.read_csv(export / config["export"]["files"][table], sep=";", nrows=0)
+        expected = {
+            theirs: ours
+            for ours, theirs in GERMAN_HEADERS[table].items()
+            if theirs in present.columns
+        }
+        mapped = config["columns"].get(table, {})
+        assert {k: v for k, v in mapped.items() if k in expected} == expected, table
+    assert config["values"]["answer"] == {"ja": "yes", "nein": "no"}  # JA and Nein fold
+    assert notes == []
+
+
+def test_init_then_edit_the_guess_then_render(tiny_export: Path, tmp_path: Path):
+    export = write_german_export(tiny_export, tmp_path / "german")
+    invoices = export / "Rechnungen.csv"
+    invoices.write_text(
+        invoices.read_text(encoding="utf-8-sig").replace("Kundennr", "KdNr"), "utf-8"
+    )
+    config_path = tmp_path / "companies" / "baecker.toml"
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["init", str(export), "--company", "Bäcker GmbH", "--output", str(config_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "invoices: no header found for the required column customer_id" in result.output
+
+    result = runner.invoke(main, ["validate", "--config", str(config_path)])
+    assert result.exit_code == 2
+    assert "Rechnungen.csv, row 1, column customer_id: required column" in result.output
+
+    # The user confirms the guesses and names the one header that was not recognised.
+    text = config_path.read_text(encoding="utf-8")
+    config_path.write_text(
+        text.replace("[columns.invoices]\n", '[columns.invoices]\nKdNr = "customer_id"\n')
+    )
+    result = runner.invoke(main, ["validate", "--config", str(config_path)])
+    assert result.exit_code == 0, result.output
+    assert "Rechnungen.csv: 11 rows" in result.output
+
+    again = runner.invoke(main, ["init", str(export), "--output", str(config_path)])
+    assert again.exit_code == 2 and "pass --force" in again.output  # nothing overwritten
+
+    reports = tmp_path / "reports"
+    result = runner.invoke(
+        main,
+        ["run", "--config", str(config_path), "--period", "2026-Q3", "--reports", str(reports)],
+    )
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(reports / "backer-gmbh" / "2026-Q3" / "customer_scores.csv")
+    # The same numbers as the export in our own contract: A's 1,000 + 3,000 + 2,000 in Q3
+    # over 20 hours; B's 400 over 40 hours.
+    by_id = scores.set_index("customer_id")
+    assert by_id.loc["A", "revenue"] == 6000 and by_id.loc["A", "hours"] == 20
+    assert by_id.loc["B", "revenue_per_hour"] == 10
+    assert (reports / "index.html").exists()
