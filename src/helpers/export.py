@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -124,10 +125,13 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
     source = locate(path)
     if not source.exists():
         raise FileNotFoundError(f"export not found: {path} (looked in {Path.cwd()} and above)")
+    dialect = reading.dialect
     if source.is_dir() and any(source.glob("*.parquet")):
-        tables, names, files = _read_parquet_folder(source, reading)
+        read = partial(_read_parquet, dialect=dialect)
+        tables, names, files = _read_folder(source, reading, ".parquet", read)
     elif source.is_dir():
-        tables, names, files = _read_folder(source, reading)
+        read = partial(_read_csv, dialect=dialect)
+        tables, names, files = _read_folder(source, reading, ".csv", read)
     elif source.suffix.lower() in (".xlsx", ".xlsm"):
         tables, names, files = _read_workbook(source, reading)
     else:
@@ -225,16 +229,17 @@ def _with_due_dates(invoices: pd.DataFrame, reading: Reading) -> pd.DataFrame:
     return invoices.assign(due_on=filled)
 
 
-def _read_folder(folder: Path, reading: Reading):
+def _read_folder(folder: Path, reading: Reading, suffix: str, read):
+    """Each table's file in ``folder`` (``<table><suffix>`` unless ``reading`` names another),
+    read by ``read(path)`` as text; tables without a file are left out."""
     tables, names, files = {}, {}, []
     for name in CONTRACT:
-        path = folder / reading.file_for(name, ".csv")
+        path = folder / reading.file_for(name, suffix)
         names[name] = path.name
         if not path.exists():
             continue
-        frame = _read_csv(path, reading.dialect)
-        tables[name] = frame
-        files.append(InputFile(path.name, len(frame), _sha256(path)))
+        tables[name] = read(path)
+        files.append(InputFile(path.name, len(tables[name]), _sha256(path)))
     return tables, names, files
 
 
@@ -293,21 +298,14 @@ def _read_workbook(path: Path, reading: Reading):
     return tables, names, [InputFile(path.name, rows, _sha256(path))]
 
 
-def _read_parquet_folder(folder: Path, reading: Reading):
-    tables, names, files = {}, {}, []
-    for name in CONTRACT:
-        path = folder / reading.file_for(name, ".parquet")
-        names[name] = path.name
-        if not path.exists():
-            continue
-        try:
-            frame = pd.read_parquet(path)
-        except (OSError, ValueError) as error:
-            problem = Problem(path.name, f"not readable as Parquet: {error}")
-            raise ExportError(str(folder), [problem]) from error
-        tables[name] = _as_text(frame, reading.dialect)
-        files.append(InputFile(path.name, len(frame), _sha256(path)))
-    return tables, names, files
+def _read_parquet(path: Path, dialect: Dialect) -> pd.DataFrame:
+    """One Parquet file as the text a CSV would hold; an unreadable one is an ``ExportError``."""
+    try:
+        frame = pd.read_parquet(path)
+    except (OSError, ValueError) as error:
+        problem = Problem(path.name, f"not readable as Parquet: {error}")
+        raise ExportError(str(path.parent), [problem]) from error
+    return _as_text(frame, dialect)
 
 
 def _as_text(frame: pd.DataFrame, dialect: Dialect) -> pd.DataFrame:
