@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers.cli import BAD_INPUT, main, notebook_defaults, slug
+from helpers.cli import BAD_INPUT, main, notebook_defaults
+from helpers.config import slug
 from tests.conftest import TINY_EXPORT, write_export
 
 

@@ -68,8 +68,6 @@ BAD_INPUT_ERRORS = (
 )
 T = TypeVar("T")
 
-__all__ = ["main", "slug", "BAD_INPUT", "RENDER_FAILED", "notebook_defaults"]
-
 
 class Failure(Exception):
     """One period (or the whole command) could not be done; ``code`` is the exit code."""
@@ -164,6 +162,16 @@ def _rendered(what: str, *args: object, **kwargs: object) -> Path:
         raise Failure(f"The {what} could not be rendered: {error}", RENDER_FAILED) from None
 
 
+_reports_option = click.option(
+    "--reports",
+    "reports_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=PROJECT_ROOT / "reports",
+    show_default="reports/",
+    help="Where reports/<company>/<period>/ and the index are written.",
+)
+
+
 def _source_options(command):
     """The options every command that reads an export takes."""
     options = [
@@ -180,14 +188,7 @@ def _source_options(command):
             "that follows the contract in the README.",
         ),
         click.option("--company", help="Company name for the title and the report folder."),
-        click.option(
-            "--reports",
-            "reports_dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            default=PROJECT_ROOT / "reports",
-            show_default="reports/",
-            help="Where reports/<company>/<period>/ and the index are written.",
-        ),
+        _reports_option,
         click.option(
             "-p",
             "--parameter",
@@ -441,13 +442,7 @@ def dossier(
 
 
 @main.command()
-@click.option(
-    "--reports",
-    "reports_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=PROJECT_ROOT / "reports",
-    show_default="reports/",
-)
+@_reports_option
 def index(reports_dir) -> None:
     """Rebuild reports/index.html from the periods rendered, and print its path."""
     click.echo(write_index(reports_dir))
@@ -458,13 +453,7 @@ def index(reports_dir) -> None:
     "--config", "config_path", required=True, type=click.Path(dir_okay=False, path_type=Path)
 )
 @click.option("--period", required=True, help="2026-Q3, 2026-09 or 2026.")
-@click.option(
-    "--reports",
-    "reports_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=PROJECT_ROOT / "reports",
-    show_default="reports/",
-)
+@_reports_option
 @click.option("--notebook", type=click.Path(exists=True, path_type=Path), default=REVIEW_NOTEBOOK)
 @_exit_on_failure
 def parameters(config_path, period, reports_dir, notebook) -> None:
