@@ -46,27 +46,26 @@ def test_german_export_reads_as_the_same_tables(german: Path, tiny_export: Path)
     assert [f.name for f in theirs.files][:2] == ["Kunden.csv", "Rechnungen.csv"]
 
 
-def test_a_date_in_another_format_is_named_with_the_format_expected(german: Path):
-    folder = german.parent / "german"
-    text = (folder / "Rechnungen.csv").read_text(encoding="utf-8-sig")
-    (folder / "Rechnungen.csv").write_text(text.replace("01.07.2026", "2026-07-01"), "utf-8")
-    config = load_config(german)
+def problems_after_edit(config_path: Path, file: str, old: str, new: str) -> list[str]:
+    """The problems found when ``file`` of the German export has ``old`` replaced by ``new``."""
+    path = config_path.parent / "german" / file
+    path.write_text(path.read_text(encoding="utf-8-sig").replace(old, new), "utf-8")
+    config = load_config(config_path)
     with pytest.raises(ExportError) as error:
         load_export(config.export_path("2026-Q3"), config.reading())
+    return [str(problem) for problem in error.value.problems]
+
+
+def test_a_date_in_another_format_is_named_with_the_format_expected(german: Path):
+    problems = problems_after_edit(german, "Rechnungen.csv", "01.07.2026", "2026-07-01")
     # A1 is the third invoice: row 4 of the file, the header being row 1.
-    assert str(error.value.problems[0]) == (
+    assert problems[0] == (
         "Rechnungen.csv, row 4, column issued_on: '2026-07-01' is not a date written DD.MM.YYYY"
     )
 
 
 def test_a_mapped_header_missing_from_the_file_is_named(german: Path):
-    folder = german.parent / "german"
-    text = (folder / "Zeiterfassung.csv").read_text(encoding="utf-8-sig")
-    (folder / "Zeiterfassung.csv").write_text(text.replace("Stunden", "Std"), "utf-8")
-    config = load_config(german)
-    with pytest.raises(ExportError) as error:
-        load_export(config.export_path("2026-Q3"), config.reading())
-    messages = [str(p) for p in error.value.problems]
+    messages = problems_after_edit(german, "Zeiterfassung.csv", "Stunden", "Std")
     assert messages[0].startswith(
         "Zeiterfassung.csv, row 1, column Stunden: the config maps column 'Stunden' to 'hours', "
         "but the file has no column 'Stunden'"
