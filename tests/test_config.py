@@ -9,9 +9,17 @@ import pandas as pd
 import pytest
 
 from helpers.checks import ExportError
-from helpers.config import ConfigError, load_config, pseudonym, pseudonym_key, pseudonymised
+from helpers.cli import REVIEW_NOTEBOOK, notebook_defaults
+from helpers.config import (
+    ConfigError,
+    ReviewSection,
+    load_config,
+    pseudonym,
+    pseudonym_key,
+    pseudonymised,
+)
 from helpers.export import load_export
-from helpers.review import export_from_parameters
+from helpers.review import ReviewSettings, export_from_parameters
 from tests.conftest import GERMAN_CONFIG, write_german_export
 
 
@@ -220,3 +228,16 @@ def test_pseudonymised_review_shows_no_real_name(tiny_export: Path, tmp_path: Pa
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600  # readable by its owner only
     again = pseudonymised(load_export(tiny_export), pseudonym_key(key_file))
     assert set(again.customers["name"]) == names  # the key file is reused, aliases stable
+
+
+def test_review_defaults_are_the_notebooks_and_the_reviews():
+    # The config's [review] defaults are written out for people reading config.py; they must
+    # be the notebook's, or a config without a key would review differently from papermill.
+    section = ReviewSection().model_dump()
+    section["exit_ids"] = ""
+    notebook = notebook_defaults(REVIEW_NOTEBOOK)
+    assert section == {name: notebook[name] for name in section}
+    settings = dict(ReviewSettings().as_rows())
+    assert {k: v for k, v in section.items() if k != "exit_ids"} == {
+        k: settings[k] for k in section if k != "exit_ids"
+    }
