@@ -169,3 +169,22 @@ def test_decisions_must_use_the_known_words(tiny_export: Path):
         ExportError, match=r"decisions.csv, row 2, column decision: 'fired' is not one of let_go"
     ):
         load_export(tiny_export)
+
+
+def test_shares_of_hours_and_revenue(review):
+    c = review.customers
+    # Q3 hours: A 20, B 40, E 5 (C's 3 h were in June): 65. Revenue: A 1,000 + 3,000 + 2,000,
+    # B 400, C 250 - 50, E 0: 6,600. A alone: 20/65 of the hours, 6,000/6,600 of revenue.
+    hours, revenue = review.shares_of(c.loc[["A"]])
+    assert hours == pytest.approx(20 / 65)
+    assert revenue == pytest.approx(6000 / 6600)
+    nobody_hours, nobody_revenue = review.shares_of(c.iloc[0:0])
+    assert (nobody_hours, nobody_revenue) == (0.0, 0.0)
+
+
+def test_shares_of_hours_are_unknown_without_time_entries(tiny_export: Path):
+    (tiny_export / "time_entries.csv").unlink()
+    review = build_review(load_export(tiny_export), parse_period("2026-Q3"), ReviewSettings())
+    hours, revenue = review.shares_of(review.customers.loc[["A"]])
+    assert pd.isna(hours)
+    assert revenue == pytest.approx(6000 / 6600)  # as above: revenue does not need time

@@ -52,19 +52,18 @@ class Headline:
     def of(cls, company: str, review: Review) -> Headline:
         c = review.customers
         listed = c[c["on_headache_list"]]
-        hours = float(c["hours"].sum()) if review.has_time else 0.0
-        revenue = float(c["revenue"].sum())
+        hours, revenue = review.shares_of(listed)
         return cls(
             company=company,
             period=review.period.label,
             period_start=review.period.start.isoformat(),
             currency=review.settings.currency,
             customers=len(c),
-            revenue=revenue,
+            revenue=float(c["revenue"].sum()),
             fire_candidates=int((c["band"] == "fire_candidate").sum()),
             headache_customers=len(listed),
-            headache_share_of_hours=float(listed["hours"].sum()) / hours if hours else None,
-            headache_share_of_revenue=float(listed["revenue"].sum()) / revenue if revenue else None,
+            headache_share_of_hours=None if math.isnan(hours) else hours,
+            headache_share_of_revenue=None if math.isnan(revenue) else revenue,
             rendered_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
 

@@ -152,20 +152,20 @@ def headache_sentence(review: Review) -> str:
     listed = c[c["on_headache_list"]]
     if listed.empty:
         return "No customer is on the headache list: too few customers have time logged."
-    hours, revenue = c["hours"].sum(), c["revenue"].sum()
+    hours, revenue = review.shares_of(listed)
     core = listed[listed["in_bottom_5pct"]]
     sentence = (
         f"The headache list, the bottom {share(review.settings.headache_share)} of customers by "
         f"revenue per hour ({count(len(listed), 'customer')} at or below "
         f"{per_hour(headache_cutoff(review), currency)}), takes "
-        f"{share(listed['hours'].sum() / hours)} of the team's hours and brings "
-        f"{share(listed['revenue'].sum() / revenue)} of the revenue."
+        f"{share(hours)} of the team's hours and brings {share(revenue)} of the revenue."
     )
     if len(core) and len(core) < len(listed):
+        core_hours, core_revenue = review.shares_of(core)
         sentence += (
             f" The bottom 5% alone ({count(len(core), 'customer')}) "
-            f"{verb(len(core), 'takes', 'take')} {share(core['hours'].sum() / hours)} of the "
-            f"hours for {share(core['revenue'].sum() / revenue)} of the revenue."
+            f"{verb(len(core), 'takes', 'take')} {share(core_hours)} of the "
+            f"hours for {share(core_revenue)} of the revenue."
         )
     return sentence
 

@@ -181,6 +181,15 @@ class Review:
         """Customers ranked by contribution with the cumulative share (``measures.whale_curve``)."""
         return measures.whale_curve(self.customers["contribution"])
 
+    def shares_of(self, selected: pd.DataFrame) -> tuple[float, float]:
+        """The share of the team's hours and the share of revenue that the ``selected`` rows of
+        ``customers`` take; NaN for a share whose total is zero (no time logged)."""
+        hours, revenue = self.customers["hours"].sum(), self.customers["revenue"].sum()
+        return (
+            float(selected["hours"].sum() / hours) if hours else float("nan"),
+            float(selected["revenue"].sum() / revenue) if revenue else float("nan"),
+        )
+
     @property
     def median_revenue_per_hour(self) -> float:
         """The portfolio median of revenue per hour, over customers with time logged.
