@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers.cli import BAD_INPUT, main, notebook_defaults
-from helpers.config import slug
+from helpers.cli import BAD_INPUT, REVIEW_NOTEBOOK, Failure, Source, main, notebook_defaults
+from helpers.config import load_config, slug
 from tests.conftest import TINY_EXPORT, write_export
 
 
@@ -165,3 +165,24 @@ def test_parameters_prints_what_the_notebook_gets_from_the_config(tmp_path: Path
     assert values["hourly_cost"] == 75.0 and values["period"] == "2026-10"
     assert values["history_path"] == str(Path("r") / "acme" / "history.sqlite")
     assert set(values) == set(notebook_defaults(Path("notebooks/customer_review.ipynb")))
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ('{"fire_candidate": "Exit candidate"}', {"fire_candidate": "Exit candidate"}),
+        ("fire_candidate=Exit", "parameter labels must be a dict"),
+        ('["keep"]', "parameter labels must be a dict"),
+    ],
+)
+def test_a_dict_parameter_is_given_as_json(tmp_path: Path, text: str, outcome):
+    config = tmp_path / "t.toml"
+    config.write_text('company = "Acme"\n[export]\npath = "exports/{period}"\n')
+    source = Source(load_config(config), None, None, tmp_path, given=(("labels", text),))
+    if isinstance(outcome, dict):
+        values, _ = source.parameters(REVIEW_NOTEBOOK, "2026-10")
+        assert values["labels"] == outcome
+    else:
+        with pytest.raises(Failure, match=outcome) as failure:
+            source.parameters(REVIEW_NOTEBOOK, "2026-10")
+        assert failure.value.code == BAD_INPUT

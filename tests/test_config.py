@@ -19,6 +19,7 @@ from helpers.config import (
     pseudonymised,
 )
 from helpers.export import load_export
+from helpers.narrative import money
 from helpers.review import ReviewSettings, export_from_parameters
 from tests.conftest import GERMAN_CONFIG, write_german_export
 
@@ -179,6 +180,18 @@ def test_parquet_folder_reads_as_the_csv_folder(tiny_export: Path, tmp_path: Pat
             'company = "T"\n[export]\npath = "x"\n[review]\nheadache_share = 0.7\n',
             "[review] headache_share must be a share between 0 and 0.5",
         ),
+        (
+            'company = "T"\n[export]\npath = "x"\n[report]\nnumber_locale = "xx_YY"\n',
+            "[report] number_locale must be a locale such as en, de_DE or sv_SE (got 'xx_YY')",
+        ),
+        (
+            'company = "T"\n[export]\npath = "x"\n[report]\ncurrency_position = "left"\n',
+            "report.currency_position: Input should be '', 'before' or 'after' (got 'left')",
+        ),
+        (
+            'company = "T"\n[export]\npath = "x"\n[labels]\nfired = "Gone"\n',
+            "[labels] labels must give a name for bands (keep, review, fire_candidate",
+        ),
         ('company = "T"\n[export\n', "not readable as TOML"),
     ],
 )
@@ -202,6 +215,32 @@ def test_notebook_parameters_resolve_the_period_in_the_export_path(tmp_path: Pat
     assert (parameters["currency"], parameters["hourly_cost"]) == ("USD", 80.0)
     assert parameters["exit_ids"] == "C1,C2"
     assert parameters["headache_share"] == 0.10  # the default, not in the file
+    assert (parameters["number_locale"], parameters["labels"]) == ("en", {})  # the defaults
+
+
+def test_display_and_labels_reach_the_notebook_parameters(tmp_path: Path):
+    path = write_config(
+        tmp_path,
+        'company = "Nordvik AB"\ncurrency = "SEK"\n[export]\npath = "x"\n'
+        '[report]\nnumber_locale = "sv_SE"\ncurrency_symbol = "kr"\n'
+        'currency_position = "after"\n'
+        '[labels]\nfire_candidate = "Avslut"\nvalues_aligned = "Värderingar"\n',
+    )
+    parameters = load_config(path).notebook_parameters("2026-Q3")
+    assert {k: parameters[k] for k in ("currency", "number_locale", "currency_symbol")} == {
+        "currency": "SEK",
+        "number_locale": "sv_SE",
+        "currency_symbol": "kr",
+    }
+    assert parameters["labels"] == {"fire_candidate": "Avslut", "values_aligned": "Värderingar"}
+    settings = ReviewSettings.from_parameters(
+        **{k: v for k, v in parameters.items() if k in dict(ReviewSettings().as_rows())}
+    )
+    # 12,345.6 rounds to 12,346; Swedish groups thousands with a no-break space.
+    assert money(12345.6, settings.currency_display) == "12\u00a0346\u00a0kr"
+    assert settings.band_labels["fire_candidate"] == "Avslut"
+    assert settings.band_labels["keep"] == "Keep"  # not named in the file: ours
+    assert settings.item_labels["values_aligned"] == "Värderingar"
 
 
 def test_pseudonyms_are_stable_secret_and_distinct():

@@ -19,7 +19,7 @@ def tiny_review(folder: Path):
     [
         (1234.4, "EUR", "€1,234"),
         (-50, "EUR", "-€50"),
-        (1234.5, "CHF", "CHF 1,234"),  # no symbol known: the code
+        (1234.5, "CHF", "CHF\u00a01,234"),  # a symbol of letters: a no-break space
         (float("nan"), "EUR", "–"),
     ],
 )

@@ -57,11 +57,13 @@ def test_init_then_edit_the_guess_then_render(tiny_export: Path, tmp_path: Path)
     assert result.exit_code == 2
     assert "Rechnungen.csv, row 1, column customer_id: required column" in result.output
 
-    # The user confirms the guesses and names the one header that was not recognised.
+    # The user confirms the guesses and names the one header that was not recognised, and
+    # has amounts written the German way and the fire candidates named in German.
     text = config_path.read_text(encoding="utf-8")
-    config_path.write_text(
-        text.replace("[columns.invoices]\n", '[columns.invoices]\nKdNr = "customer_id"\n')
-    )
+    text = text.replace("[columns.invoices]\n", '[columns.invoices]\nKdNr = "customer_id"\n')
+    text = text.replace('number_locale = "en"', 'number_locale = "de_DE"')
+    text = text.replace("[labels]\n", '[labels]\nfire_candidate = "Trennungskandidat"\n')
+    config_path.write_text(text, encoding="utf-8")
     result = runner.invoke(main, ["validate", "--config", str(config_path)])
     assert result.exit_code == 0, result.output
     assert "Rechnungen.csv: 11 rows" in result.output
@@ -81,4 +83,13 @@ def test_init_then_edit_the_guess_then_render(tiny_export: Path, tmp_path: Path)
     by_id = scores.set_index("customer_id")
     assert by_id.loc["A", "revenue"] == 6000 and by_id.loc["A", "hours"] == 20
     assert by_id.loc["B", "revenue_per_hour"] == 10
-    assert (reports / "index.html").exists()
+    # Q3 revenue: A 1,000 + 3,000 + 2,000, B 400, C 250 - 50 credit = 6,600, in German
+    # "6.600 €" with a no-break space. B is a fire candidate (no on influencer, right reasons
+    # and values by assessment; 900 of 9,000 is no on spend; one of two lines and 8,100 of
+    # headroom is no on up-sell: 2 or less), named as the config says in the review and by
+    # its language-neutral code in the scores.
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert "6.600\u00a0€" in index
+    review = (reports / "backer-gmbh" / "2026-Q3" / "review.html").read_text(encoding="utf-8")
+    assert "6.600\u00a0€" in review and "Trennungskandidat" in review
+    assert by_id.loc["B", "band"] == "fire_candidate"

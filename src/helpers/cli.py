@@ -119,7 +119,7 @@ class Source:
                 )
             default = values[name]
             try:
-                values[name] = type(default)(text) if not isinstance(default, str) else text
+                values[name] = _typed(default, text)
             except ValueError:
                 raise Failure(
                     f"parameter {name} must be a {type(default).__name__}, got {text!r}", BAD_INPUT
@@ -130,6 +130,18 @@ class Source:
         if "history_path" not in dict(self.given):
             values["history_path"] = str(company_dir / HISTORY_FILE)
         return values, company_dir
+
+
+def _typed(default: object, text: str) -> object:
+    """``text`` as a value of ``default``'s type: a dict from JSON (``{"keep": "Retain"}``)."""
+    if isinstance(default, str):
+        return text
+    if isinstance(default, dict):
+        value = json.loads(text)  # json.JSONDecodeError is a ValueError
+        if not isinstance(value, dict):
+            raise ValueError(text)
+        return value
+    return type(default)(text)
 
 
 def _source(

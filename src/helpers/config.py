@@ -42,8 +42,16 @@ The file, with every key (only ``company`` and ``export.path`` are required)::
     ...
 
     [report]
+    number_locale = "en"              # how amounts are written: en "€1,234", sv_SE "1 234 kr"
+    currency_symbol = ""              # e.g. "kr"; empty: the locale's symbol for the currency
+    currency_position = ""            # "before" or "after" the number; empty: the locale's
     pseudonymise = false              # customer names replaced by stable aliases
     pseudonym_key_file = ""           # the aliases' secret key; default: the user's data folder
+
+    [labels]                          # names shown for bands and checklist items, by their code
+    fire_candidate = "Exit candidate" # bands: keep, review, fire_candidate, needs_assessment
+    values_aligned = "Shared values"  # items: repeat_business, influencer, spend, service,
+                                      # upsell, right_reasons, values_aligned
 """
 
 from __future__ import annotations
@@ -146,8 +154,15 @@ class ReviewSection(_Section):
 
 
 class ReportSection(_Section):
+    number_locale: str = "en"
+    currency_symbol: str = ""
+    currency_position: Literal["", "before", "after"] = ""
     pseudonymise: bool = False
     pseudonym_key_file: str = ""
+
+    def display_parameters(self) -> dict[str, str]:
+        """The notebooks' parameters for writing amounts (``helpers.money``)."""
+        return self.model_dump(include={"number_locale", "currency_symbol", "currency_position"})
 
 
 class CompanyConfig(_Section):
@@ -159,6 +174,7 @@ class CompanyConfig(_Section):
     size_bands: dict[str, Annotated[int, Field(ge=0)]] = dict(SIZE_BAND_FLOORS)
     review: ReviewSection = ReviewSection()
     report: ReportSection = ReportSection()
+    labels: dict[str, str] = {}
     # Set by load_config: relative paths in the file are read from its folder.
     source: Path = Field(default=Path("."), exclude=True)
 
@@ -249,6 +265,8 @@ class CompanyConfig(_Section):
             "period": period,
             "company": self.company,
             "currency": self.currency,
+            **self.report.display_parameters(),
+            "labels": dict(self.labels),
             **thresholds,
         }
 
@@ -289,6 +307,13 @@ def load_config(path: str | Path) -> CompanyConfig:
         ReviewSettings.from_parameters(**config.review.model_dump(), currency=config.currency)
     except ParameterError as error:
         raise ConfigError(f"{path}: [review] {error}") from None
+    try:
+        ReviewSettings(
+            currency=config.currency, labels=config.labels, **config.report.display_parameters()
+        )
+    except ParameterError as error:
+        section = "[labels]" if str(error).startswith("labels") else "[report]"
+        raise ConfigError(f"{path}: {section} {error}") from None
     return config
 
 

@@ -29,6 +29,7 @@ from helpers import measures
 from helpers.decisions import PAYMENT_ADVICE, TACTICS, exit_impact
 from helpers.export import UNKNOWN_SIZE, Export
 from helpers.history import previous_period_label, query_history
+from helpers.money import CurrencyDisplay
 from helpers.narrative import count, money, per_hour, share, verb
 from helpers.periods import parse_period
 from helpers.plots import (
@@ -49,7 +50,7 @@ from helpers.review import (
     build_review,
     export_from_parameters,
 )
-from helpers.scoring import BAND_LABELS, CHECKLIST_ITEMS, ITEM_LABELS
+from helpers.scoring import CHECKLIST_ITEMS
 from helpers.tables import ANSWER_CELLS, STAGE_LABELS, table
 
 HISTORY_MONTHS = 24  # how far back the invoices and time entries of the dossier reach
@@ -198,8 +199,8 @@ class Dossier:
         return str(self.customer["name"])
 
     @property
-    def currency(self) -> str:
-        return self.review.settings.currency
+    def currency(self) -> CurrencyDisplay:
+        return self.review.settings.currency_display
 
     @property
     def has_hours(self) -> bool:
@@ -327,9 +328,10 @@ def title(company: str, dossier: Dossier) -> HTML:
     c = dossier.customer
     period = dossier.review.period
     band = str(c["band"])
+    name = dossier.review.settings.band_labels[band]
     badge = (
         f'<span style="background: {BAND_COLORS[band]}; color: #000000; padding: 0.15em 0.6em; '
-        f'border-radius: 0.3em; font-weight: bold">{html.escape(BAND_LABELS[band])}</span>'
+        f'border-radius: 0.3em; font-weight: bold">{html.escape(name)}</span>'
     )
     stage = str(c["stage"])
     strikes = (
@@ -612,7 +614,7 @@ def position_chart(dossier: Dossier) -> Figure:
     ax.yaxis.set_major_formatter(money_axis(currency))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_xlabel(f"Hours spent on the customer in {review.period.label} (log scale)")
-    ax.set_ylabel(f"Revenue in {review.period.label}, {currency} (log scale)")
+    ax.set_ylabel(f"Revenue in {review.period.label}, {currency.code} (log scale)")
     ax.legend(
         [
             Line2D([], [], marker="o", linestyle="", color=OTHERS_COLOR, markersize=6),
@@ -628,7 +630,8 @@ def position_chart(dossier: Dossier) -> Figure:
         ],
         [
             f"the other {count(len(timed) - 1, 'customer')} with time logged",
-            f"{label_for(dossier.name, dossier.customer_id)} ({BAND_LABELS[band].lower()})",
+            f"{label_for(dossier.name, dossier.customer_id)} "
+            f"({dossier.review.settings.band_labels[band].lower()})",
         ],
         loc="upper left",
         frameon=False,
@@ -1050,7 +1053,7 @@ def checklist_table(dossier: Dossier):
     answers = checklist_answers(dossier)
     frame = pd.DataFrame(
         {
-            "Item": [ITEM_LABELS[i] for i in answers.index],
+            "Item": [dossier.review.settings.item_labels[i] for i in answers.index],
             "Question": [QUESTIONS[i] for i in answers.index],
             "Answer": answers["answer"].to_numpy(),
             "Source": answers["source"].fillna("–").to_numpy(),
@@ -1083,7 +1086,7 @@ def checklist_sentences(dossier: Dossier) -> list[str]:
     unanswered = 7 - answered
     sentence = f"Score {score} of 7"
     sentence += f", {unanswered} unanswered" if unanswered else ", every item answered"
-    return [f"{sentence}: {BAND_LABELS[band].lower()} {lines}."]
+    return [f"{sentence}: {dossier.review.settings.band_labels[band].lower()} {lines}."]
 
 
 def assessment_sentences(dossier: Dossier) -> list[str]:
@@ -1152,7 +1155,9 @@ def strikes_table(dossier: Dossier):
     frame = pd.DataFrame(
         {
             "Period": history.index,
-            "Band": history["band"].map(BAND_LABELS).where(recorded, "not in the history"),
+            "Band": history["band"]
+            .map(dossier.review.settings.band_labels)
+            .where(recorded, "not in the history"),
             "On the headache list": history["on_headache_list"]
             .map({True: "yes", False: "no"})
             .where(recorded, "–"),

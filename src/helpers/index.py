@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from filelock import FileLock
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from helpers.money import CurrencyDisplay
 from helpers.narrative import money, share
 
 if TYPE_CHECKING:
@@ -47,6 +48,19 @@ class Headline:
     headache_share_of_hours: float | None  # None when no time was logged
     headache_share_of_revenue: float | None
     rendered_at: str  # ISO timestamp, UTC
+    # How the review wrote amounts (``helpers.money``); absent from older summaries.
+    number_locale: str = "en"
+    currency_symbol: str = ""
+    currency_position: str = ""
+
+    def __post_init__(self) -> None:
+        self.currency_display  # noqa: B018 - a summary with an unusable display is unreadable
+
+    @property
+    def currency_display(self) -> CurrencyDisplay:
+        return CurrencyDisplay(
+            self.currency, self.number_locale, self.currency_symbol, self.currency_position
+        )
 
     @classmethod
     def of(cls, company: str, review: Review) -> Headline:
@@ -65,6 +79,9 @@ class Headline:
             headache_share_of_hours=None if math.isnan(hours) else hours,
             headache_share_of_revenue=None if math.isnan(revenue) else revenue,
             rendered_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            number_locale=review.settings.number_locale,
+            currency_symbol=review.settings.currency_symbol,
+            currency_position=review.settings.currency_position,
         )
 
 
@@ -133,7 +150,7 @@ def _row(folder: str, headline: Headline) -> dict[str, object]:
     return {
         "period": headline.period,
         "customers": f"{headline.customers:,}",
-        "revenue": money(headline.revenue, headline.currency),
+        "revenue": money(headline.revenue, headline.currency_display),
         "fire_candidates": f"{headline.fire_candidates:,}",
         "headache_customers": f"{headline.headache_customers:,}",
         "headache_hours": "–" if hours is None or math.isnan(hours) else share(hours),

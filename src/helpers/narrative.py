@@ -7,7 +7,6 @@ through ``html.escape``, so a customer named ``<script>`` is shown as text, neve
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -15,12 +14,12 @@ import pandas as pd
 from IPython.display import HTML
 
 from helpers.history import previous_period_label
-from helpers.scoring import BAND_LABELS, BANDS, CHECKLIST_ITEMS, ITEM_LABELS
+from helpers.money import CurrencyDisplay, currency_display
+from helpers.scoring import BANDS, CHECKLIST_ITEMS
 
 if TYPE_CHECKING:
     from helpers.review import Review
 
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CNY": "¥"}
 SIZE_ORDER = ("micro", "small", "medium", "large", "unknown")
 NO_TIME = (
     "The export holds no time entries (time_entries.csv), so the time each customer takes and "
@@ -32,17 +31,13 @@ NO_PAYMENTS = (
 )
 
 
-def money(amount: float, currency: str = "EUR", *, decimals: int = 0) -> str:
-    """``€12,345`` for known symbols, ``CHF 12,345`` otherwise; a minus sign leads."""
-    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
-        return "–"
-    symbol = CURRENCY_SYMBOLS.get(currency.upper())
-    number = f"{abs(amount):,.{decimals}f}"
-    text = f"{symbol}{number}" if symbol else f"{currency.upper()} {number}"
-    return f"-{text}" if amount < 0 else text
+def money(amount: float, currency: CurrencyDisplay | str = "EUR", *, decimals: int = 0) -> str:
+    """``€12,345`` in English, ``12 345 kr`` in Swedish: see ``helpers.money``. ``currency``
+    is a display or an ISO code; a missing amount is a dash."""
+    return currency_display(currency)(amount, decimals)
 
 
-def per_hour(amount: float, currency: str = "EUR") -> str:
+def per_hour(amount: float, currency: CurrencyDisplay | str = "EUR") -> str:
     """Revenue per hour: ``€140/h``."""
     return "–" if pd.isna(amount) else f"{money(amount, currency)}/h"
 
@@ -91,7 +86,7 @@ def title(company: str, review: Review) -> HTML:
 
 def summary_sentences(review: Review) -> list[str]:
     """The portfolio in a few computed sentences."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     c = review.customers
     revenue = c["revenue"].sum()
     sentences = []
@@ -121,9 +116,8 @@ def summary_sentences(review: Review) -> list[str]:
     def band_part(band: str) -> str:
         number = int(bands.get(band, 0))
         part = revenue_by_band.get(band, 0) / revenue if revenue else float("nan")
-        return (
-            f"{BAND_LABELS[band].lower()}: {count(number, 'customer')} ({share(part)} of revenue)"
-        )
+        name = review.settings.band_labels[band].lower()
+        return f"{name}: {count(number, 'customer')} ({share(part)} of revenue)"
 
     sentences.append(
         "By the seven-item checklist: "
@@ -147,7 +141,7 @@ def headache_cutoff(review: Review) -> float:
 def headache_sentence(review: Review) -> str:
     """The headache list's share of the team's hours against its share of revenue, for the
     list and for its bottom 5%."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     c = review.customers
     listed = c[c["on_headache_list"]]
     if listed.empty:
@@ -171,7 +165,7 @@ def headache_sentence(review: Review) -> str:
 
 
 def payment_sentence(review: Review) -> str:
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     c = review.customers
     advice = c["payment_advice"].value_counts()
     non_payers = c[c["non_payer"]]
@@ -225,8 +219,9 @@ def checklist_sentences(review: Review) -> list[str]:
 
 def _reason(row: dict, review: Review, median: float) -> str:
     """One customer's checklist result in words: the score, then what counts against it."""
-    currency = review.settings.currency
-    unanswered = [ITEM_LABELS[i].lower() for i in CHECKLIST_ITEMS if pd.isna(row[i])]
+    currency = review.settings.currency_display
+    names = review.settings.item_labels
+    unanswered = [names[i].lower() for i in CHECKLIST_ITEMS if pd.isna(row[i])]
     said_no = {i for i in CHECKLIST_ITEMS if pd.notna(row[i]) and not row[i]}
     from_data = {i for i in said_no if row[f"{i}_source"] == "data"}
     parts = []
@@ -283,7 +278,7 @@ def reasons(review: Review) -> pd.Series:
 
 def whale_sentences(review: Review) -> list[str]:
     """Contribution after the cost of service time: how concentrated, and who loses money."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     c = review.customers
     curve = review.whale_curve
     total = c["contribution"].sum()
@@ -313,7 +308,7 @@ def whale_sentences(review: Review) -> list[str]:
 
 def wallet_sentences(review: Review) -> list[str]:
     """Future potential: how much of their budgets the customers spend with us."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     c = review.customers
     known = c.dropna(subset=["share_of_wallet"])
     if known.empty:
@@ -337,7 +332,7 @@ def wallet_sentences(review: Review) -> list[str]:
 
 def impact_sentences(review: Review) -> list[str]:
     """How the verdicts are reached, with the thresholds used, and the concentration."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     rules = review.settings.exit
     c = review.customers
     top = c["revenue"].nlargest(rules.concentration_top).sum()
@@ -415,7 +410,7 @@ NO_DECISIONS = (
 
 def moving_on_sentence(review: Review) -> str:
     """Revenue given up by letting customers go, against what the freed hours are worth."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     let_go = review.moving_on
     if let_go is None or let_go.empty:
         return (

@@ -25,9 +25,10 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from helpers.export import UNKNOWN_SIZE
+from helpers.money import CurrencyDisplay
 from helpers.narrative import SIZE_ORDER, count, headache_cutoff, money, per_hour, verb
 from helpers.review import Review
-from helpers.scoring import BAND_LABELS, BANDS
+from helpers.scoring import BANDS
 
 BAND_COLORS = {
     "keep": "#009E73",  # bluish green
@@ -167,7 +168,7 @@ def rate_lines(ax, review: Review, hours: pd.Series) -> np.ndarray:
     """Lines of constant revenue per hour across the range of ``hours``: the portfolio median
     (dashed) and the headache-list cutoff (dotted), each labelled at its right end. Returns the
     hours the lines span."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     hours_range = np.geomspace(hours.min() * 0.8, hours.max() * 1.25, 50)
     median = review.median_revenue_per_hour
     cutoff = headache_cutoff(review)
@@ -195,18 +196,18 @@ def finding_title(ax, text: str) -> None:
     ax.set_title(textwrap.fill(text, TITLE_WIDTH), loc="left")
 
 
-def money_axis(currency: str):
+def money_axis(currency: CurrencyDisplay | str):
     return FuncFormatter(lambda value, _: money(value, currency))
 
 
-def _band_legend(ax, bands: pd.Series, **kwargs) -> None:
+def _band_legend(ax, bands: pd.Series, names: dict[str, str], **kwargs) -> None:
     counts = bands.value_counts()
     handles = [
         Line2D([], [], marker="o", linestyle="", color=BAND_COLORS[b], markersize=8)
         for b in BANDS
         if counts.get(b, 0)
     ]
-    labels = [f"{BAND_LABELS[b]} ({counts[b]:,})" for b in BANDS if counts.get(b, 0)]
+    labels = [f"{names[b]} ({counts[b]:,})" for b in BANDS if counts.get(b, 0)]
     ax.legend(handles, labels, frameon=False, **{"title": "Band", **kwargs})
 
 
@@ -219,7 +220,7 @@ def revenue_vs_time(review: Review) -> Figure:
     customers the dots become a grey density layer, with the headache list and the fire
     candidates drawn on top.
     """
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     c = review.customers
     timed = c[c["hours"] > 0]
     paying = timed[timed["revenue"] > 0]
@@ -262,7 +263,7 @@ def revenue_vs_time(review: Review) -> Figure:
     ax.yaxis.set_major_formatter(money_axis(currency))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_xlabel(f"Hours spent on the customer in {review.period.label} (log scale)")
-    ax.set_ylabel(f"Revenue in {review.period.label}, {currency} (log scale)")
+    ax.set_ylabel(f"Revenue in {review.period.label}, {currency.code} (log scale)")
     listed = timed[timed["on_headache_list"]]
     hours_share = listed["hours"].sum() / timed["hours"].sum() if len(timed) else 0
     revenue_share = listed["revenue"].sum() / c["revenue"].sum() if c["revenue"].sum() else 0
@@ -276,6 +277,7 @@ def revenue_vs_time(review: Review) -> Figure:
     _band_legend(
         ax,
         flagged["band"] if dense else timed["band"],
+        review.settings.band_labels,
         loc="upper left",
         title=(
             f"Over the grey density of all {len(paying):,}: the\nheadache list and fire candidates"
@@ -359,7 +361,7 @@ def score_distribution(review: Review) -> Figure:
             bottom=bottom,
             color=BAND_COLORS[band],
             width=0.7,
-            label=f"{BAND_LABELS[band]} ({table[band].sum():,})",
+            label=f"{review.settings.band_labels[band]} ({table[band].sum():,})",
         )
         bottom += table[band].to_numpy()
     ax.axvline(2.5, color=INK, linewidth=1, linestyle=":")
@@ -385,7 +387,7 @@ AGING_COLORS = {
 
 def aged_receivables_by_size(review: Review) -> Figure:
     """What is owed on the as-of date per company size, split by days past due."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     aging = review.aging.join(review.customers["size_band"])
     by_size = aging.groupby("size_band").sum()
     order = [s for s in SIZE_ORDER if s in by_size.index][::-1]  # largest at the top
@@ -397,7 +399,7 @@ def aged_receivables_by_size(review: Review) -> Figure:
         ax.barh(by_size.index, by_size[bucket], left=left, color=color, label=label, height=0.6)
         left += by_size[bucket].to_numpy()
     ax.xaxis.set_major_formatter(money_axis(currency))
-    ax.set_xlabel(f"Open balance on {review.period.as_of:%-d %B %Y}, {currency}")
+    ax.set_xlabel(f"Open balance on {review.period.as_of:%-d %B %Y}, {currency.code}")
     ax.set_ylabel("Company size")
     ax.legend(frameon=False, ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=9)
     overdue = review.aging["90+"].sum()
@@ -412,7 +414,7 @@ def aged_receivables_by_size(review: Review) -> Figure:
 
 def whale_curve(review: Review) -> Figure:
     """Cumulative contribution after the cost of service time, customers ranked most first."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     curve = review.whale_curve
     figure, ax = new_figure(height=4.8)
     x = np.concatenate([[0.0], curve["customer_share"].to_numpy()])
@@ -449,7 +451,7 @@ def whale_curve(review: Review) -> Figure:
 
 def wallet_vs_revenue(review: Review) -> Figure:
     """Share of wallet against annual revenue, one dot per customer with a wallet estimate."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     c = review.customers.dropna(subset=["share_of_wallet"])
     c = c[c["annual_revenue"] > 0]
     figure, ax = new_figure(height=5)
@@ -480,10 +482,17 @@ def wallet_vs_revenue(review: Review) -> Figure:
     )
     ax.xaxis.set_major_formatter(money_axis(currency))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}%"))
-    ax.set_xlabel(f"Revenue of the twelve months to {review.period.end:%B %Y}, {currency} (log)")
+    ax.set_xlabel(
+        f"Revenue of the twelve months to {review.period.end:%B %Y}, {currency.code} (log)"
+    )
     ax.set_ylabel("Share of wallet (above 120% drawn at 120%)")
     _band_legend(
-        ax, c["band"], loc="upper left", bbox_to_anchor=(1.01, 1), title="Band (with an estimate)"
+        ax,
+        c["band"],
+        review.settings.band_labels,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        title="Band (with an estimate)",
     )
     below = c[c["share_of_wallet"] < needed]
     finding_title(

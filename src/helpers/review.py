@@ -16,10 +16,18 @@ from helpers.config import pseudonymised, reading_for
 from helpers.decisions import ExitRules, exit_impact, exit_tactics, moving_on, payment_advice
 from helpers.export import Export, InputFile, load_export
 from helpers.history import changes_since_previous, strike_history
+from helpers.money import CurrencyDisplay, CurrencyError
 from helpers.narrative import reasons
 from helpers.periods import ReviewPeriod, parse_period
 from helpers.quality import data_quality
-from helpers.scoring import ChecklistRules, checklist, data_answers, latest_assessment
+from helpers.scoring import (
+    BAND_LABELS,
+    ITEM_LABELS,
+    ChecklistRules,
+    checklist,
+    data_answers,
+    latest_assessment,
+)
 
 # The domain's range for the headache list is the bottom 5% to 10%: the list uses the parameter
 # (10% by default) and the report marks the customers in the bottom 5% as well.
@@ -39,6 +47,10 @@ class ReviewSettings:
     late_payer_days: float = 15.0  # average days beyond terms that make a late payer
     hourly_cost: float = 60.0  # what an hour of the team's time costs, in the export's currency
     currency: str = "EUR"  # ISO code of the export's amounts, for display
+    number_locale: str = "en"  # locale whose separators and symbols amounts are written with
+    currency_symbol: str = ""  # the currency's symbol in the report; empty: the locale's
+    currency_position: str = ""  # symbol "before" or "after" the number; empty: the locale's
+    labels: dict[str, str] = field(default_factory=dict)  # band or item code: name shown
     exit_ids: tuple[str, ...] = ()  # customers the analyst asks to see the impact of losing
     checklist: ChecklistRules = field(default_factory=ChecklistRules)
     exit: ExitRules = field(default_factory=ExitRules)
@@ -53,11 +65,15 @@ class ReviewSettings:
             value = getattr(self, name)
             if not isinstance(value, int | float) or value < 0:
                 raise ParameterError(f"{name} must be a number of days, 0 or more (got {value!r})")
-        if not (
-            isinstance(self.currency, str) and len(self.currency) == 3 and self.currency.isalpha()
-        ):
+        try:
+            self.currency_display  # noqa: B018 - checks currency, locale, symbol and position
+        except CurrencyError as error:
+            raise ParameterError(str(error)) from None
+        unknown = sorted(set(self.labels) - set(BAND_LABELS) - set(ITEM_LABELS))
+        if unknown or not all(isinstance(v, str) and v.strip() for v in self.labels.values()):
             raise ParameterError(
-                f"currency must be a three-letter ISO code such as EUR (got {self.currency!r})"
+                f"labels must give a name for bands ({', '.join(BAND_LABELS)}) or checklist "
+                f"items ({', '.join(ITEM_LABELS)}); got {self.labels!r}"
             )
         if not isinstance(self.hourly_cost, int | float) or self.hourly_cost < 0:
             raise ParameterError(
@@ -83,6 +99,23 @@ class ReviewSettings:
                 f"spend_share_needed must be a share above 0, at most 1 "
                 f"(got {rules.spend_share_needed!r})"
             )
+
+    @property
+    def currency_display(self) -> CurrencyDisplay:
+        """How amounts are written in this review (``helpers.money``)."""
+        return CurrencyDisplay(
+            self.currency, self.number_locale, self.currency_symbol, self.currency_position
+        )
+
+    @property
+    def band_labels(self) -> dict[str, str]:
+        """The name shown for each band: the config's where it gives one."""
+        return {band: self.labels.get(band, name) for band, name in BAND_LABELS.items()}
+
+    @property
+    def item_labels(self) -> dict[str, str]:
+        """The name shown for each checklist item: the config's where it gives one."""
+        return {item: self.labels.get(item, name) for item, name in ITEM_LABELS.items()}
 
     @classmethod
     def from_parameters(cls, **parameters: object) -> ReviewSettings:

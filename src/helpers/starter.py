@@ -191,8 +191,14 @@ def starter_config(export: Path, company: str, output: Path) -> tuple[str, list[
     document["review"].add(tomlkit.comment("hourly_cost = 60.0  # what an hour of your time costs"))
     document["review"].add(tomlkit.comment("headache_share = 0.10, non_payer_days = 90, ..."))
     report = tomlkit.table()
+    report.add("number_locale", tomlkit.item("en").comment('amounts as "€1,234"; de_DE: "1.234 €"'))
+    report.add("currency_symbol", tomlkit.item("").comment('such as "kr"; empty: the locale\'s'))
+    report.add("currency_position", tomlkit.item("").comment('"before" or "after" the number'))
     report.add("pseudonymise", tomlkit.item(False).comment("true: names become stable aliases"))
     document["report"] = report
+    labels = tomlkit.table()
+    labels.add(tomlkit.comment('names shown for bands and checklist items: fire_candidate = "..."'))
+    document["labels"] = labels
     return tomlkit.dumps(document), notes
 
 

@@ -15,7 +15,7 @@ from helpers.decisions import PAYMENT_ADVICE, TACTICS
 from helpers.narrative import SIZE_ORDER, money, per_hour, share
 from helpers.quality import reconciliation
 from helpers.review import Review
-from helpers.scoring import BAND_LABELS, BANDS, CHECKLIST_ITEMS, ITEM_LABELS
+from helpers.scoring import BAND_LABELS, BANDS, CHECKLIST_ITEMS
 
 TABLE_ROWS_SHOWN = 25
 
@@ -58,7 +58,7 @@ def band_table(review: Review):
 
     Without time entries the hour columns are left out rather than shown as zeros.
     """
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     c = review.customers
     grouped = c.groupby("band").agg(
         customers=("band", "size"), revenue=("revenue", "sum"), hours=("hours", "sum")
@@ -66,7 +66,7 @@ def band_table(review: Review):
     grouped = grouped.reindex(list(BANDS), fill_value=0)
     frame = pd.DataFrame(
         {
-            "Band": [BAND_LABELS[b] for b in grouped.index],
+            "Band": [review.settings.band_labels[b] for b in grouped.index],
             "Customers": grouped["customers"].to_numpy(),
             "Revenue": grouped["revenue"].to_numpy(),
             "Share of revenue": (grouped["revenue"] / c["revenue"].sum()).to_numpy(),
@@ -87,7 +87,7 @@ def band_table(review: Review):
 
 def payment_by_size(review: Review):
     """Per size band: invoices due, share paid late, median and weighted days late, open debt."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     due = review.invoices_due[review.invoices_due["amount"] > 0]
     c = review.customers
     rows = []
@@ -124,7 +124,7 @@ def payment_by_size(review: Review):
 
 def payment_actions(review: Review):
     """Customers whose payment needs action, worst first, with the advice for their size."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     c = review.customers
     needs = c[
         c["payment_advice"].isin(
@@ -161,7 +161,7 @@ def payment_actions(review: Review):
 
 def headache_table(review: Review):
     """The headache list, worst revenue per hour first, with rank and percentile."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     c = review.customers
     listed = c[c["on_headache_list"]].sort_values(["rph_rank", "revenue"])
     frame = pd.DataFrame(
@@ -174,7 +174,7 @@ def headache_table(review: Review):
             "Revenue per hour": listed["revenue_per_hour"],
             "Percentile": listed["rph_percentile"],
             "Bottom 5%": listed["in_bottom_5pct"].map({True: "yes", False: ""}),
-            "Band": listed["band"].map(BAND_LABELS),
+            "Band": listed["band"].map(review.settings.band_labels),
         }
     )
     formats = {
@@ -188,7 +188,7 @@ def headache_table(review: Review):
 
 def fire_candidates_table(review: Review):
     """Fire candidates, lowest score first, with the reason in words."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     c = review.customers
     fire = c[c["band"] == "fire_candidate"].sort_values(["checklist_score", "revenue"])
     frame = pd.DataFrame(
@@ -230,12 +230,12 @@ def checklist_matrix(review: Review):
     frame = pd.DataFrame(
         {
             "Customer": shown["name"],
-            "Band": shown["band"].map(BAND_LABELS),
+            "Band": shown["band"].map(review.settings.band_labels),
             "Score": shown["checklist_score"],
-            **{ITEM_LABELS[i]: answers[i] for i in CHECKLIST_ITEMS},
+            **{review.settings.item_labels[i]: answers[i] for i in CHECKLIST_ITEMS},
         }
     )
-    labels = [ITEM_LABELS[i] for i in CHECKLIST_ITEMS]
+    labels = [review.settings.item_labels[i] for i in CHECKLIST_ITEMS]
     styler = table(
         frame,
         dict.fromkeys(labels, lambda v: ANSWER_CELLS[v][0]),
@@ -250,7 +250,7 @@ def checklist_matrix(review: Review):
 def needs_assessment_table(review: Review):
     """Customers whose band depends on unanswered items: who to ask, about what, most revenue
     first (where a wrong band would cost most)."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     c = review.customers
     pending = c[c["band"] == "needs_assessment"].sort_values("revenue", ascending=False)
     unanswered = pending[list(CHECKLIST_ITEMS)].isna()
@@ -264,7 +264,7 @@ def needs_assessment_table(review: Review):
             + pending["checklist_answered"].astype(str)
             + " answered",
             "Unanswered": [
-                ", ".join(ITEM_LABELS[i].lower() for i in row.index[row])
+                ", ".join(review.settings.item_labels[i].lower() for i in row.index[row])
                 for _, row in unanswered.iterrows()
             ],
         }
@@ -274,7 +274,7 @@ def needs_assessment_table(review: Review):
 
 def aging_table(review: Review):
     """Open balance by company size and days past due, with totals."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     aging = review.aging.join(review.customers["size_band"]).groupby("size_band").sum()
     aging = aging.reindex([s for s in SIZE_ORDER if s in aging.index])
     aging.loc["all sizes"] = aging.sum()
@@ -301,7 +301,7 @@ def data_quality_table(review: Review):
 
 def reconciliation_table(review: Review):
     """Totals found two ways, and whether they agree."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     checks = reconciliation(review)
 
     def shown(value: float, unit: str) -> str:
@@ -340,7 +340,7 @@ def parameters_table(review: Review, **parameters: object):
 
 def impact_table(review: Review):
     """One row per exit scenario: what would be lost, freed and earned back, and the verdict."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     scenarios = review.exit_scenarios()
     top = review.settings.exit.concentration_top
 
@@ -382,7 +382,7 @@ def tactics_table(review: Review):
     """The ways out for each fire candidate and headache-list customer, priced, with the one
     suggested and why; fire candidates first. The dates shared by all are in
     ``narrative.tactics_sentence``; quarterly rises show their span where they are suggested."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     tactics = review.exit_tactics()
     tactics = tactics.assign(order=(tactics["band"] != "fire_candidate").astype(int))
     tactics = tactics.sort_values(["order", "revenue_per_hour"])
@@ -398,7 +398,7 @@ def tactics_table(review: Review):
     frame = pd.DataFrame(
         {
             "Customer": tactics["name"],
-            "Band": tactics["band"].map(BAND_LABELS),
+            "Band": tactics["band"].map(review.settings.band_labels),
             "Revenue per hour": tactics["revenue_per_hour"],
             "Rise to the median rate": tactics["headache_tax"],
             "Quarterly 10% rises": [
@@ -433,7 +433,7 @@ def strikes_table(review: Review):
     frame = pd.DataFrame(
         {
             "Customer": struck["name"],
-            "Band now": struck["band"].map(BAND_LABELS),
+            "Band now": struck["band"].map(review.settings.band_labels),
             "On the headache list now": struck["on_headache_list"].map({True: "yes", False: ""}),
             "Strikes in the last 3 periods": struck["strikes_last_3"],
             "Periods with a strike": struck["strike_periods"],
@@ -443,18 +443,18 @@ def strikes_table(review: Review):
     return table(frame, what="customers")
 
 
-def changes_table(changes: pd.DataFrame):
+def changes_table(changes: pd.DataFrame, band_labels: dict[str, str] = BAND_LABELS):
     """Who entered or left a band or the headache list since the previous period: moves in and
     out of the fire candidates and the headache list first, as they make or clear strikes."""
     striking = changes["what"].isin(["fire_candidate", "headache list"])
     changes = changes.assign(order=(~striking).astype(int)).sort_values("order", kind="stable")
-    what = changes["what"].map(lambda w: BAND_LABELS.get(w, w))
+    what = changes["what"].map(lambda w: band_labels.get(w, w))
     frame = pd.DataFrame(
         {
             "Customer": changes["name"],
             "Change": changes["change"] + " " + what.str.lower(),
-            "Band before": changes["previous_band"].map(BAND_LABELS),
-            "Band now": changes["band"].map(BAND_LABELS),
+            "Band before": changes["previous_band"].map(band_labels),
+            "Band now": changes["band"].map(band_labels),
         }
     )
     return table(frame, what="changes")
@@ -463,7 +463,7 @@ def changes_table(changes: pd.DataFrame):
 def moving_on_table(review: Review):
     """Each customer let go: when, and what was given up and freed since. ``None`` when nobody
     was let go (``narrative.moving_on_sentence`` says why)."""
-    currency = review.settings.currency
+    currency = review.settings.currency_display
     if review.moving_on is None or review.moving_on.empty:
         return None
     let_go = review.moving_on.sort_values("decided_on")

@@ -1,0 +1,110 @@
+"""How amounts are written in the report: ``€12,345``, ``1 234 kr``, ``CHF 12,345``.
+
+The currency's symbol, which side of the number it stands on, and the number's separators come
+from the Unicode CLDR data of a locale, through Babel: ``en`` (the default) writes ``€12,345``
+and ``sv_SE`` writes ``12 345 kr``. A company may set its own symbol and side when the locale's
+are not the ones its readers know (``kr`` after the number in an English report).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal, get_currency_symbol, get_minus_sign_symbol
+
+POSITIONS = ("", "before", "after")
+NO_BREAK = "\u00a0"  # between a number and its symbol, so a line never splits the two
+MISSING = "–"
+
+
+class CurrencyError(ValueError):
+    """A currency display that cannot be used; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class CurrencyDisplay:
+    """How amounts in ``code`` are written: the locale's way, with the symbol and its side
+    replaced where ``symbol`` and ``position`` say (empty: the locale's)."""
+
+    code: str = "EUR"
+    locale: str = "en"
+    symbol: str = ""
+    position: Literal["", "before", "after"] = ""
+
+    def __post_init__(self) -> None:
+        if not (
+            isinstance(self.code, str)
+            and len(self.code) == 3
+            and self.code.isascii()
+            and self.code.isalpha()
+        ):
+            raise CurrencyError(
+                f"currency must be a three-letter ISO code such as EUR (got {self.code!r})"
+            )
+        object.__setattr__(self, "code", self.code.upper())
+        try:
+            Locale.parse(self.locale)
+        except (UnknownLocaleError, ValueError, TypeError):
+            raise CurrencyError(
+                f"number_locale must be a locale such as en, de_DE or sv_SE (got {self.locale!r})"
+            ) from None
+        if self.position not in POSITIONS:
+            raise CurrencyError(
+                f"currency_position must be before, after, or empty for the locale's "
+                f"(got {self.position!r})"
+            )
+        if not isinstance(self.symbol, str) or len(self.symbol) > 8:
+            raise CurrencyError(
+                f"currency_symbol must be a short text such as kr, or empty for the locale's "
+                f"(got {self.symbol!r})"
+            )
+
+    @cached_property
+    def _pattern(self) -> str:
+        """The locale's pattern for amounts, e.g. ``¤#,##0.00`` or ``#,##0.00 ¤``."""
+        return Locale.parse(self.locale).currency_formats["standard"].pattern.split(";")[0]
+
+    @cached_property
+    def shown_symbol(self) -> str:
+        return self.symbol or get_currency_symbol(self.code, self.locale)
+
+    @cached_property
+    def symbol_before(self) -> bool:
+        if self.position:
+            return self.position == "before"
+        return self._pattern.lstrip().startswith("¤")
+
+    @cached_property
+    def _gap(self) -> str:
+        """A no-break space between symbol and number where the locale's pattern has a space,
+        where the symbol goes after the number, or where a letter would touch a digit
+        (``CHF 12``, not ``CHF12``)."""
+        touching = self.shown_symbol[-1] if self.symbol_before else self.shown_symbol[0]
+        pattern = self._pattern.replace(NO_BREAK, " ")
+        spaced = "¤ " in pattern or " ¤" in pattern
+        return NO_BREAK if spaced or touching.isalpha() or not self.symbol_before else ""
+
+    def __call__(self, amount: float | None, decimals: int = 0) -> str:
+        """``amount`` written with ``decimals`` places; a dash when it is missing."""
+        if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+            return MISSING
+        grouping = self._pattern.replace("¤", "").strip().split(".")[0]
+        number = format_decimal(
+            abs(amount),
+            format=grouping + ("." + "0" * decimals if decimals else ""),
+            locale=self.locale,
+        )
+        symbol = self.shown_symbol
+        text = (
+            f"{symbol}{self._gap}{number}" if self.symbol_before else f"{number}{self._gap}{symbol}"
+        )
+        return f"{get_minus_sign_symbol(self.locale)}{text}" if amount < 0 else text
+
+
+def currency_display(currency: CurrencyDisplay | str) -> CurrencyDisplay:
+    """``currency`` itself, or the default display of an ISO code."""
+    return currency if isinstance(currency, CurrencyDisplay) else CurrencyDisplay(currency)
