@@ -67,13 +67,13 @@ def test_unparseable_date_and_amount_and_unknown_customer(tmp_path: Path):
         invoice_id,customer_id,issued_on,due_on,paid_on,amount
         A1,A,2026-07-01,2026-07-31,,1000
         A2,A,2026-13-01,2026-07-31,,1000
-        A3,A,2026-07-01,2026-07-31,,"1.000,50"
+        A3,A,2026-07-01,2026-07-31,,1.000.50
         A4,Z,2026-07-01,31.07.2026,,1000
         """,
     )
     assert problems == [
         "invoices.csv, row 3, column issued_on: '2026-13-01' is not a date written YYYY-MM-DD",
-        "invoices.csv, row 4, column amount: '1.000,50' is not a number",
+        "invoices.csv, row 4, column amount: '1.000.50' is not a number",
         "invoices.csv, row 5, column customer_id: 'Z' is not a customer_id listed in customers.csv",
         "invoices.csv, row 5, column due_on: '31.07.2026' is not a date written YYYY-MM-DD",
     ]
@@ -164,5 +164,5 @@ def test_empty_file_and_file_that_is_not_text(tmp_path: Path):
     ]
     folder = write_export(tmp_path / "binary", TINY_EXPORT)
     (folder / "invoices.csv").write_bytes(b"invoice_id,amount\n\xff\xfe\x00garbage\n")
-    with pytest.raises(ExportError, match=r"invoices.csv: not UTF-8 text"):
+    with pytest.raises(ExportError, match=r"invoices.csv: the file is not text \(it holds NUL"):
         load_export(folder)

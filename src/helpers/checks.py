@@ -13,11 +13,20 @@ row is row 2.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
+
+from helpers.dialects import (
+    DetectionError,
+    date_pattern,
+    detect_date_format,
+    detect_number_format,
+    parse_amounts,
+)
 
 SIZE_BANDS = ("micro", "small", "medium", "large")
 # What an analyst can record having decided about a customer (decisions.csv); the first two
@@ -35,44 +44,45 @@ EXIT_DECISIONS = ("let_go", "notice")
 ANSWERS = ("yes", "no")
 DATE_FORMAT = "%Y-%m-%d"
 MAX_PROBLEMS_SHOWN = 25
-_FORMAT_WORDS = {"%Y": "YYYY", "%y": "YY", "%m": "MM", "%d": "DD", "%b": "Mon", "%B": "Month"}
+# Longer than any name, id or note a system writes: a value this long is a broken file.
+MAX_CELL_CHARACTERS = 10_000
 
 
 @dataclass(frozen=True)
 class Dialect:
-    """How an export writes its files and values.
+    """How an export writes its files and values; each setting left ``None`` is found from the
+    export itself (``helpers.dialects``, ``settle_dialect``).
 
     ``encoding`` and ``delimiter`` are the CSV files'; ``date_format`` is a ``strftime`` pattern
     (``%d.%m.%Y`` for 31.12.2026); ``decimal`` and ``thousands`` are the separators in numbers
-    (``1.234,50`` is decimal ``,`` and thousands ``.``; ``thousands`` empty: none).
+    (``1.234,50`` is decimal ``,`` and thousands ``.``; ``thousands`` empty: none, ``None``: the
+    other of comma and point). Spaces and apostrophes always group thousands, currency signs
+    and codes around an amount are read past, and ``(12)`` or ``12-`` is a negative amount.
     """
 
-    encoding: str = "utf-8-sig"
-    delimiter: str = ","
-    date_format: str = DATE_FORMAT
-    decimal: str = "."
-    thousands: str = ""
+    encoding: str | None = None
+    delimiter: str | None = None
+    date_format: str | None = None
+    decimal: str | None = None
+    thousands: str | None = None
 
     @property
     def date_pattern(self) -> str:
         """The date format as people write it: ``DD.MM.YYYY``."""
-        text = self.date_format
-        for code, words in _FORMAT_WORDS.items():
-            text = text.replace(code, words)
-        return text
+        return date_pattern(self.date_format or DATE_FORMAT)
 
     def numbers(self, values: pd.Series) -> pd.Series:
-        """``values`` (text) as floats; NaN where the text is blank or not a number."""
-        text = values.astype("string")
-        if self.thousands:
-            text = text.str.replace(self.thousands, "", regex=False)
-        if self.decimal != ".":
-            text = text.str.replace(self.decimal, ".", regex=False)
-        return pd.to_numeric(text, errors="coerce").astype("float64")
+        """``values`` (text, or numbers from a workbook) as floats; NaN where blank or not a
+        number written this way."""
+        decimal = self.decimal or "."
+        thousands = self.thousands
+        if thousands is None:
+            thousands = "." if decimal == "," else ","
+        return parse_amounts(values, decimal, thousands)
 
     def dates(self, values: pd.Series) -> pd.Series:
         """``values`` (text) as datetimes; NaT where blank or not a date in ``date_format``."""
-        return pd.to_datetime(values, format=self.date_format, errors="coerce")
+        return pd.to_datetime(values, format=self.date_format or DATE_FORMAT, errors="coerce")
 
 
 @dataclass(frozen=True)
@@ -335,6 +345,36 @@ def problems_from(errors: SchemaErrors, file: str, header: list[str]) -> list[Pr
     return found
 
 
+def settle_dialect(
+    dialect: Dialect, raw: dict[str, pd.DataFrame], file_names: dict[str, str], source: str
+) -> Dialect:
+    """``dialect`` with the date format and the number separators it leaves open found from
+    the date and number columns of ``raw`` (text tables in our columns). Raises
+    ``ExportError`` when the data cannot tell (see ``helpers.dialects``)."""
+    found = {}
+    columns = {
+        kind: {
+            f"{file_names[name]}, column {spec.name}": frame[spec.name]
+            for name, frame in raw.items()
+            for spec in CONTRACT[name].fields
+            if spec.kind in kinds and spec.name in frame
+        }
+        for kind, kinds in (("date", ("date",)), ("number", ("number", "integer")))
+    }
+    try:
+        if dialect.date_format is None:
+            found["date_format"] = detect_date_format(columns["date"])
+        if dialect.decimal is None:
+            texts = pd.concat(list(columns["number"].values()) or [pd.Series(dtype=object)])
+            texts = texts[texts.map(lambda value: isinstance(value, str))]
+            found["decimal"], thousands = detect_number_format(texts)
+            if dialect.thousands is None:
+                found["thousands"] = thousands
+    except DetectionError as error:
+        raise ExportError(source, [Problem(source, str(error))]) from None
+    return replace(dialect, **found)
+
+
 def check_tables(
     raw: dict[str, pd.DataFrame],
     file_names: dict[str, str],
@@ -367,9 +407,68 @@ def check_tables(
             schema.validate(frame, lazy=True)
         except SchemaErrors as errors:
             problems += problems_from(errors, file_names[name], list(frame.columns))
+        problems += row_rules(name, frame, file_names[name], dialect)
     if problems:
         raise ExportError(source, problems)
     return {name: _typed(CONTRACT[name], frame, dialect) for name, frame in raw.items()}
+
+
+def row_rules(
+    name: str, frame: pd.DataFrame, file: str, dialect: Dialect, today: date | None = None
+) -> list[Problem]:
+    """What a value can only be wrong about beside its row's other values or the calendar:
+    an invoice paid or due before it was issued, a date more than a year after ``today``
+    (``9999-12-31`` as "no date"), a text longer than any name or note (a file whose quotes
+    went astray reads as one enormous value)."""
+    found: list[Problem] = []
+    for column in frame.columns:
+        lengths = frame[column].map(lambda value: len(value) if isinstance(value, str) else 0)
+        for index in lengths.index[lengths > MAX_CELL_CHARACTERS]:
+            found.append(
+                Problem(
+                    file,
+                    f"a value of {lengths[index]:,} characters (at most "
+                    f"{MAX_CELL_CHARACTERS:,} are read): is a quote missing its pair?",
+                    _row(frame, index),
+                    column,
+                )
+            )
+    dates = {
+        spec.name: dialect.dates(frame[spec.name])
+        for spec in CONTRACT[name].fields
+        if spec.kind == "date" and spec.name in frame
+    }
+    latest = pd.Timestamp(today or date.today()) + pd.DateOffset(years=1)
+    for column, values in dates.items():
+        for index in values.index[values > latest]:
+            found.append(
+                Problem(
+                    file,
+                    f"{frame.loc[index, column]!r} is more than a year in the future",
+                    _row(frame, index),
+                    column,
+                )
+            )
+    issued = dates.get("issued_on")
+    for column, what in (("paid_on", "paid"), ("due_on", "due")):
+        if issued is None or column not in dates:
+            continue
+        for index in dates[column].index[dates[column] < issued]:
+            found.append(
+                Problem(
+                    file,
+                    f"{what} on {frame.loc[index, column]!r}, before the invoice was issued "
+                    f"on {frame.loc[index, 'issued_on']!r}",
+                    _row(frame, index),
+                    column,
+                )
+            )
+    return found
+
+
+def _row(frame: pd.DataFrame, index: object) -> int:
+    """The spreadsheet row of ``index``: the header is row 1."""
+    return int(frame.index.get_loc(index)) + 2
 
 
 def _typed(table: Table, frame: pd.DataFrame, dialect: Dialect) -> pd.DataFrame:

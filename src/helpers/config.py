@@ -15,11 +15,13 @@ The file, with every key (only ``company`` and ``export.path`` are required)::
     [export]
     path = "exports/acme/{period}"    # folder of CSV or Parquet files, or an .xlsx workbook;
                                       # relative to this file; {period} becomes e.g. 2026-Q3
+    # Each of the next five, when left out, is found from the export; set it where the
+    # export cannot tell (every date fits both DD/MM and MM/DD) or the guess is wrong.
     encoding = "utf-8"                # of the CSV files: utf-8, utf-16, cp1252, gb18030, ...
     delimiter = ","                   # "," ";" "\\t" "|"
     date_format = "%Y-%m-%d"          # strftime pattern: "%d.%m.%Y" for 31.12.2026
     decimal = "."                     # "." or ","
-    thousands = ""                    # "", ",", ".", " " or "'"
+    thousands = ","                   # "", ",", ".", " " or "'"; left out: the other of , and .
     payment_terms_days = 30           # due date of invoices that have none: issued + this
 
     [export.files]                    # where a table is not <table>.csv (or sheet <table>)
@@ -99,17 +101,20 @@ class _Section(BaseModel):
 
 class ExportSection(_Section):
     path: str
-    encoding: str = "utf-8-sig"
-    delimiter: Literal[",", ";", "\t", "|"] = ","
-    date_format: str = "%Y-%m-%d"
-    decimal: Literal[".", ","] = "."
-    thousands: Literal["", ",", ".", " ", "\u00a0", "'"] = ""
+    # Left out: found from the export (helpers.dialects).
+    encoding: str | None = None
+    delimiter: Literal[",", ";", "\t", "|"] | None = None
+    date_format: str | None = None
+    decimal: Literal[".", ","] | None = None
+    thousands: Literal["", ",", ".", " ", "\u00a0", "'"] | None = None
     payment_terms_days: Annotated[int, Field(ge=0, le=365)] | None = None
     files: dict[str, str] = {}
 
     @field_validator("encoding")
     @classmethod
-    def _known_encoding(cls, encoding: str) -> str:
+    def _known_encoding(cls, encoding: str | None) -> str | None:
+        if encoding is None:
+            return None
         try:
             codecs.lookup(encoding)
         except LookupError:
@@ -119,7 +124,9 @@ class ExportSection(_Section):
 
     @field_validator("date_format")
     @classmethod
-    def _date_format(cls, pattern: str) -> str:
+    def _date_format(cls, pattern: str | None) -> str | None:
+        if pattern is None:
+            return None
         if not all(code in pattern for code in ("%d", "%m")) or not re.search("%[Yy]", pattern):
             raise ValueError(
                 f"{pattern!r} is not a date format: write it with %d, %m and %Y, "

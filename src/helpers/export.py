@@ -8,23 +8,42 @@ problem), converts the columns to their types and derives each customer's size b
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
-from helpers.checks import CONTRACT, Dialect, ExportError, Problem, check_tables
+from helpers.checks import (
+    CONTRACT,
+    DATE_FORMAT,
+    Dialect,
+    ExportError,
+    Problem,
+    check_tables,
+    settle_dialect,
+)
+from helpers.dialects import (
+    DELIMITER_NAMES,
+    SAMPLE_BYTES,
+    DetectionError,
+    certain_encoding,
+    legacy_encoding,
+    text_layout,
+)
 
 # EU SME definition (Commission Recommendation 2003/361/EC), by headcount only: exports rarely
 # carry turnover or balance sheet totals. Lower bounds of each band.
 SIZE_BAND_FLOORS = {"micro": 0, "small": 10, "medium": 50, "large": 250}
 UNKNOWN_SIZE = "unknown"
 _LOWERCASE_KINDS = ("size_band", "answer", "decision")
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+_NUMBER_KINDS = ("number", "integer")
+# Excel counts days from 30 December 1899 (its 1900 leap-year bug included).
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
 @dataclass(frozen=True)
@@ -34,6 +53,7 @@ class InputFile:
     name: str
     rows: int
     sha256: str
+    read_as: str = ""  # how its text was read: "cp1252 (detected), semicolon"
 
 
 @dataclass(frozen=True)
@@ -130,7 +150,8 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
         read = partial(_read_parquet, dialect=dialect)
         tables, names, files = _read_folder(source, reading, ".parquet", read)
     elif source.is_dir():
-        read = partial(_read_csv, dialect=dialect)
+        encodings = _csv_encodings(source, reading)
+        read = partial(_read_csv, dialect=dialect, encodings=encodings)
         tables, names, files = _read_folder(source, reading, ".csv", read)
     elif source.suffix.lower() in (".xlsx", ".xlsm"):
         tables, names, files = _read_workbook(source, reading)
@@ -150,9 +171,10 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
     for name, frame in tables.items():
         raw[name], found = _mapped(name, frame, names[name], reading)
         problems += found
+    dialect = settle_dialect(reading.dialect, raw, names, str(source))
     if reading.payment_terms_days is not None and "invoices" in raw:
-        raw["invoices"] = _with_due_dates(raw["invoices"], reading)
-    typed = check_tables(raw, names, str(source), reading.dialect, problems)
+        raw["invoices"] = _with_due_dates(raw["invoices"], reading.payment_terms_days, dialect)
+    typed = check_tables(raw, names, str(source), dialect, problems)
     customers = typed["customers"]
     # A given size band wins over the headcount: the export's owner knows the company.
     band = customers.get("size_band", pd.Series(pd.NA, customers.index, dtype="string"))
@@ -207,23 +229,30 @@ def _mapped(
             Problem(file, "two columns are read as this one: map only one of them", 1, column)
         )
     frame = frame.loc[:, ~frame.columns.duplicated()]
-    frame = frame.apply(lambda values: values.str.strip()).replace("", None)
+    frame = frame.map(lambda value: value.strip() if isinstance(value, str) else value)
+    frame = frame.replace("", None)
     kinds = {spec.name: spec.kind for spec in CONTRACT[name].fields}
     for column in frame.columns:
         kind = kinds.get(column)
+        # Workbooks and Parquet files keep numbers as numbers, for amounts and hours; an id
+        # typed as a number is the text it shows (1001, not 1001.0), and a number in a date
+        # column of a workbook is Excel's serial day number.
+        if kind == "date" and file_is_workbook(file):
+            frame[column] = frame[column].map(partial(_excel_serial_date, reading=reading))
+        if kind not in _NUMBER_KINDS:
+            frame[column] = frame[column].map(_number_as_text)
         if kind in _LOWERCASE_KINDS:
             words = {k.lower(): v for k, v in reading.value_words.get(kind, {}).items()}
             frame[column] = frame[column].str.lower().replace(words)
     return frame.astype(object).where(frame.notna(), None), problems
 
 
-def _with_due_dates(invoices: pd.DataFrame, reading: Reading) -> pd.DataFrame:
+def _with_due_dates(invoices: pd.DataFrame, terms_days: int, dialect: Dialect) -> pd.DataFrame:
     """Invoices whose blank (or absent) due date is filled as issued plus the payment terms."""
-    dialect = reading.dialect
     due = invoices["due_on"] if "due_on" in invoices else pd.Series(None, invoices.index, object)
     issued = dialect.dates(invoices.get("issued_on", pd.Series(None, invoices.index, object)))
-    derived = (issued + pd.Timedelta(days=reading.payment_terms_days)).dt.strftime(
-        dialect.date_format
+    derived = (issued + pd.Timedelta(days=terms_days)).dt.strftime(
+        dialect.date_format or DATE_FORMAT
     )
     filled = due.where(due.notna(), derived.astype(object).where(derived.notna(), None))
     return invoices.assign(due_on=filled)
@@ -238,21 +267,70 @@ def _read_folder(folder: Path, reading: Reading, suffix: str, read):
         names[name] = path.name
         if not path.exists():
             continue
-        tables[name] = read(path)
-        files.append(InputFile(path.name, len(tables[name]), _sha256(path)))
+        tables[name], read_as = read(path)
+        files.append(InputFile(path.name, len(tables[name]), _sha256(path), read_as))
     return tables, names, files
 
 
-def _read_csv(path: Path, dialect: Dialect) -> pd.DataFrame:
-    """One CSV file as text; a file that is not readable CSV is an ``ExportError``."""
+def _csv_encodings(folder: Path, reading: Reading) -> dict[str, str]:
+    """The encoding of each CSV file of the export, by file name, when the config does not
+    give one: UTF where the file says so; the files in a legacy encoding are judged
+    together, as one system wrote them all. Raises ``ExportError`` when that cannot be told."""
+    if reading.dialect.encoding:
+        return {}
+    heads, found, problems = {}, {}, []
+    for name in CONTRACT:
+        path = folder / reading.file_for(name, ".csv")
+        if not path.exists():
+            continue
+        with path.open("rb") as handle:
+            heads[path.name] = handle.read(SAMPLE_BYTES)
+        try:
+            encoding = certain_encoding(heads[path.name])
+        except DetectionError as error:
+            problems.append(Problem(path.name, str(error)))
+            continue
+        if encoding:
+            found[path.name] = encoding
+    legacy = [name for name in heads if name not in found and not _failed(name, problems)]
+    if legacy and not problems:
+        sample = b"\n".join(heads[name][: SAMPLE_BYTES // len(legacy)] for name in legacy)
+        try:
+            encoding = legacy_encoding(sample)
+        except DetectionError as error:
+            problems.append(Problem(", ".join(legacy), str(error)))
+        else:
+            found.update(dict.fromkeys(legacy, encoding))
+    if problems:
+        raise ExportError(str(folder), problems)
+    return found
+
+
+def _failed(name: str, problems: list[Problem]) -> bool:
+    return any(problem.file == name for problem in problems)
+
+
+def _read_csv(
+    path: Path, dialect: Dialect, encodings: Mapping[str, str]
+) -> tuple[pd.DataFrame, str]:
+    """One CSV file as text, in the encoding and with the delimiter the dialect gives or the
+    export shows (``encodings``: found for each file), and how it was read; a file that is
+    not readable CSV is an ``ExportError``."""
+    with path.open("rb") as handle:
+        head = handle.read(SAMPLE_BYTES)
+    layout = text_layout(head, dialect.encoding or encodings[path.name], dialect.delimiter)
+    if not dialect.encoding:
+        layout = replace(layout, encoding_detected=True)
+    delimiter = DELIMITER_NAMES.get(layout.delimiter, repr(layout.delimiter))
     try:
-        return pd.read_csv(
+        frame = pd.read_csv(
             path,
             dtype=str,
             keep_default_na=False,
-            encoding=dialect.encoding,
-            sep=dialect.delimiter,
+            encoding=layout.encoding,
+            sep=layout.delimiter,
         )
+        return frame, layout.describe()
     except pd.errors.EmptyDataError:
         problem = Problem(path.name, "the file is empty: not even a header row")
     except pd.errors.ParserError as error:
@@ -262,18 +340,18 @@ def _read_csv(path: Path, dialect: Dialect) -> pd.DataFrame:
             Problem(
                 path.name,
                 f"the row has {found[3]} values but the header has {found[1]} "
-                f"(a {_DELIMITER_NAMES.get(dialect.delimiter, repr(dialect.delimiter))} "
-                "inside a value that is not in quotes?)",
+                f"(a {delimiter} inside a value that is not in quotes?)",
                 row=int(found[2]),
             )
             if found
             else Problem(path.name, f"not readable as CSV: {error}")
         )
     except UnicodeDecodeError as error:
+        found_or_given = "as detected" if layout.encoding_detected else "as the config says"
         problem = Problem(
             path.name,
-            f"not {_encoding_name(dialect.encoding)} text (byte {error.start} cannot be read): "
-            "save it as UTF-8, or set the export's encoding in the config",
+            f"not {_encoding_name(layout.encoding)} text {found_or_given} (byte {error.start} "
+            "cannot be read): save it as UTF-8, or set the export's encoding in the config",
         )
     raise ExportError(str(path.parent), [problem])
 
@@ -295,7 +373,7 @@ def _read_workbook(path: Path, reading: Reading):
         if sheet in sheets:
             tables[name] = _as_text(sheets[sheet], reading.dialect)
     rows = sum(len(frame) for frame in tables.values())
-    return tables, names, [InputFile(path.name, rows, _sha256(path))]
+    return tables, names, [InputFile(path.name, rows, _sha256(path), "Excel workbook")]
 
 
 def _read_parquet(path: Path, dialect: Dialect) -> pd.DataFrame:
@@ -305,25 +383,49 @@ def _read_parquet(path: Path, dialect: Dialect) -> pd.DataFrame:
     except (OSError, ValueError) as error:
         problem = Problem(path.name, f"not readable as Parquet: {error}")
         raise ExportError(str(path.parent), [problem]) from error
-    return _as_text(frame, dialect)
+    return _as_text(frame, dialect), "Parquet"
 
 
 def _as_text(frame: pd.DataFrame, dialect: Dialect) -> pd.DataFrame:
     """A typed table (workbook sheet, Parquet file) as the text a CSV in ``dialect`` would hold,
-    so that one check serves every format."""
+    numbers kept as numbers, so that one check serves every format."""
     return frame.astype(object).map(lambda value: _cell_text(value, dialect)).astype(object)
 
 
-def _cell_text(value: object, dialect: Dialect) -> str:
-    """A typed cell as text: dates in the dialect's format, 12.0 as 12, blanks as empty."""
+def _cell_text(value: object, dialect: Dialect) -> object:
+    """A typed cell as text: dates in the dialect's format (ISO when it leaves it open),
+    blanks as empty; numbers stay numbers, so no separator has to be guessed for them."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, datetime | date):
-        return value.strftime(dialect.date_format)
-    if isinstance(value, float):
-        text = str(int(value)) if value.is_integer() else repr(value)
-        return text.replace(".", dialect.decimal) if dialect.decimal != "." else text
+        return value.strftime(dialect.date_format or DATE_FORMAT)
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return float(value) if isinstance(value, float) else int(value)
     return str(value)
+
+
+def _number_as_text(value: object) -> object:
+    """A number in a text column as the text it shows: 1001.0 as ``1001``; blanks stay."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value) if isinstance(value, int | float) else value
+
+
+def file_is_workbook(file: str) -> bool:
+    return ".xls" in file.lower() and ", sheet " in file
+
+
+def _excel_serial_date(value: object, reading: Reading) -> object:
+    """Excel's serial day number (46022 is 31 December 2025) as a date in the dialect's
+    format; other values as they are."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 2958466:
+        day = EXCEL_EPOCH + pd.Timedelta(days=int(value))
+        return day.strftime(reading.dialect.date_format or DATE_FORMAT)
+    return value
 
 
 def _sha256(path: Path) -> str:

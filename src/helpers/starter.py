@@ -10,7 +10,6 @@ guess is marked, for a person to confirm before the first run.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import os
 import re
@@ -21,6 +20,13 @@ import pandas as pd
 import tomlkit
 
 from helpers.checks import CONTRACT
+from helpers.dialects import (
+    SAMPLE_BYTES,
+    DetectionError,
+    detect_date_format,
+    detect_number_format,
+    text_layout,
+)
 
 # The names a table's file (or sheet) goes by, normalised (see _key).
 TABLE_NAMES = {
@@ -101,8 +107,6 @@ ANSWER_WORDS = {
     "yes": ["y", "true", "1", "x", "ja", "j", "jah", "是", "有"],
     "no": ["n", "false", "0", "nein", "ei", "否", "无"],
 }
-DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%d-%m-%Y")
-ENCODINGS = ("utf-8-sig", "cp1252")
 SAMPLE_ROWS = 500
 LIKENESS = 0.8  # difflib ratio from which an unknown header is guessed to be one of ours
 
@@ -142,7 +146,7 @@ def starter_config(export: Path, company: str, output: Path) -> tuple[str, list[
 
     dates = _samples(tables, columns, "date")
     date_format = _date_format(dates, notes) if dialect is not None else None
-    decimal, thousands = _number_format(_samples(tables, columns, "number"))
+    decimal, thousands = _number_format(_samples(tables, columns, "number"), notes)
     answers = _answer_words(_samples(tables, columns, "answer"))
 
     document = tomlkit.document()
@@ -225,31 +229,15 @@ def _sources(export: Path, notes: list[str]) -> tuple[dict[str, pd.DataFrame], d
             path, dtype=str, keep_default_na=False, encoding=encoding, sep=delimiter,
             nrows=SAMPLE_ROWS,
         )  # fmt: skip
-    if dialect["encoding"] == "cp1252":
-        notes.append("the files are not UTF-8: encoding cp1252 is a guess")
+    if dialect["encoding"] not in ("utf-8", "utf-16"):
+        notes.append(f"the files are not UTF-8: encoding {dialect['encoding']} is a guess")
     return frames, dialect
 
 
 def _csv_dialect(path: Path) -> tuple[str, str]:
-    head = path.read_bytes()[:65536]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    else:
-        encoding = next(e for e in (*ENCODINGS, "latin-1") if _decodes(head, e))
-    text = head.decode(encoding, errors="ignore")
-    try:
-        delimiter = csv.Sniffer().sniff(text.split("\n", 20)[0], delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
-    return ("utf-8" if encoding == "utf-8-sig" else encoding), delimiter
-
-
-def _decodes(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except UnicodeDecodeError as error:
-        return error.start > len(data) - 4  # a character cut at the end of the sample
-    return True
+    with path.open("rb") as handle:
+        layout = text_layout(handle.read(SAMPLE_BYTES), None, None)
+    return ("utf-8" if layout.encoding == "utf-8-sig" else layout.encoding), layout.delimiter
 
 
 def _assign_tables(
@@ -322,36 +310,25 @@ def _samples(tables, columns, kind: str) -> list[str]:
 
 
 def _date_format(values: Iterable[str], notes: list[str]) -> str | None:
-    values = pd.Series(list(values), dtype="string").str.slice(0, 10)
+    """The date format, written into the config so that a month whose days are all 12 or
+    less reads as the others did; ``None`` (and a note) when the dates cannot tell."""
+    values = pd.Series(list(values), dtype="string")
     if values.empty:
         return None
-    fitting = [
-        f for f in DATE_FORMATS if pd.to_datetime(values, format=f, errors="coerce").notna().all()
-    ]
-    if len(fitting) == 1:
-        return fitting[0]
-    if fitting:
-        notes.append(
-            f"dates fit several formats ({', '.join(fitting)}): date_format {fitting[0]} is a "
-            "guess, set the one your system writes"
-        )
-        return fitting[0]
-    notes.append("the dates fit none of the usual formats: set export.date_format")
-    return None
+    try:
+        return detect_date_format({"the dates": values})
+    except DetectionError as error:
+        notes.append(f"{error}")
+        return None
 
 
-def _number_format(values: list[str]) -> tuple[str, str]:
+def _number_format(values: list[str], notes: list[str]) -> tuple[str, str]:
     """(decimal, thousands) separators that the amounts are written with."""
-    text = [re.sub(r"[^\d,.\s'-]", "", v).strip() for v in values]
-    comma_decimal = sum(bool(re.search(r"\d,\d{1,2}$", v)) for v in text)
-    dot_decimal = sum(bool(re.search(r"\d\.\d{1,2}$", v)) for v in text)
-    if comma_decimal > dot_decimal:
-        if any(re.search(r"\d\.\d{3}(,|$)", v) for v in text):
-            return ",", "."
-        return ",", " " if any(re.search(r"\d \d{3}", v) for v in text) else ""
-    if any(re.search(r"\d,\d{3}(\.|$)", v) for v in text):
+    try:
+        return detect_number_format(values)
+    except DetectionError as error:
+        notes.append(str(error))
         return ".", ","
-    return ".", ""
 
 
 def _answer_words(values: list[str]) -> dict[str, str]:

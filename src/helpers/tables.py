@@ -321,9 +321,11 @@ def reconciliation_table(review: Review):
 
 
 def input_files_table(review: Review):
-    """The files the review read, with their rows and sha256, to tell which export it was."""
+    """The files the review read, how their text was read (encoding and delimiter, found or
+    given), their rows and sha256, to tell which export it was."""
     frame = pd.DataFrame(
-        [(f.name, f.rows, f.sha256) for f in review.files], columns=["File", "Rows", "SHA-256"]
+        [(f.name, f.read_as, f.rows, f.sha256) for f in review.files],
+        columns=["File", "Read as", "Rows", "SHA-256"],
     )
     return table(frame, {"Rows": "{:,}"}, rows=len(frame) or 1)
 

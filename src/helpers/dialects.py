@@ -1,0 +1,299 @@
+"""How an export writes its text, found from the export itself when the config does not say.
+
+Accounting and CRM systems write CSV in their country's way: UTF-8, UTF-16 ("Unicode text"),
+cp1252 or GB18030; commas, semicolons or tabs; ``31.12.2026`` or ``12/31/2026``; ``1.234,50`` or
+``$1,234.50``. Each is detected here from the data, and where the data cannot tell (every date
+fits both DD/MM and MM/DD, amounts written two ways) the answer is a ``Problem`` asking for the
+setting in the config: a guess that could be wrong is never made silently.
+
+The encoding is found with charset-normalizer among the encodings exports are written in; the
+delimiter with the standard library's CSV sniffer; dates by which of the usual formats every
+date fits; the decimal separator by the numbers that can only be read one way (``12,5``,
+``1.234,50``, ``1,234,567``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from charset_normalizer import from_bytes
+
+# The encodings an export is detected in, besides UTF-8 and UTF-16 (found by their marks).
+LEGACY_ENCODINGS = ("cp1252", "gb18030")
+DELIMITERS = ",;\t|"
+# Files that arrive named .csv but are something else, by their first bytes.
+NOT_TEXT = {
+    b"PK\x03\x04": "a ZIP archive or an Excel workbook (give the .xlsx file as the export)",
+    b"\xd0\xcf\x11\xe0": "an old Excel (.xls) workbook (save it as .xlsx or CSV)",
+    b"%PDF": "a PDF document",
+    b"PAR1": "a Parquet file (name it .parquet)",
+}
+SAMPLE_BYTES = 1 << 20  # the head of a file looked at to tell its encoding and delimiter
+CHAOS_MARGIN = 0.01  # readings this close in charset-normalizer's "chaos" are equally good
+MIN_EVIDENCE_BYTES = 8  # bytes outside ASCII below which a legacy encoding is not guessed
+# The date formats exports are written in, in the order they are reported.
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%d-%m-%Y")
+ISO_DATE = "%Y-%m-%d"
+_FORMAT_WORDS = {"%Y": "YYYY", "%y": "YY", "%m": "MM", "%d": "DD", "%b": "Mon", "%B": "Month"}
+
+# Characters that group thousands and can never be a decimal separator.
+GROUPING_SPACES = " \u00a0\u202f\u2009'’"
+_SPACES_CLASS = re.escape(GROUPING_SPACES)
+# Every currency sign Unicode knows (€ $ £ ¥ ₹ ₽ ...), and ISO codes (EUR, USD).
+_CURRENCY_SIGNS = "".join(chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) == "Sc")
+_CURRENCY = rf"(?:[{re.escape(_CURRENCY_SIGNS)}]|[A-Z]{{3}})"
+_MINUS = "-\u2212\u2013"  # hyphen-minus, minus sign, en dash (spreadsheets write all three)
+# An amount as people write it: an optional sign, currency and parentheses around the digits.
+AMOUNT = re.compile(
+    rf"""^\s*
+    (?P<open>\()?\s*
+    (?P<sign>[{_MINUS}+])?\s*
+    (?:{_CURRENCY}\s*)?
+    (?P<sign2>[{_MINUS}+])?\s*
+    (?P<digits>\d[\d.,{_SPACES_CLASS}]*|[.,]\d+)
+    \s*(?:{_CURRENCY})?\s*
+    (?P<trailing>[{_MINUS}])?\s*
+    (?P<close>\))?\s*$""",
+    re.VERBOSE,
+)
+
+
+def date_pattern(date_format: str) -> str:
+    """A strftime format as people write it: ``%d.%m.%Y`` is ``DD.MM.YYYY``."""
+    for code, words in _FORMAT_WORDS.items():
+        date_format = date_format.replace(code, words)
+    return date_format
+
+
+# -- Encoding and delimiter ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextLayout:
+    """How one CSV file was read: its encoding and delimiter, and whether each was found
+    from the file (``True``) or given by the config."""
+
+    encoding: str
+    delimiter: str
+    encoding_detected: bool = False
+    delimiter_detected: bool = False
+
+    def describe(self) -> str:
+        """``cp1252 (detected), semicolon``: for the report's list of files read."""
+        name = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16"}.get(
+            self.encoding, self.encoding
+        )
+        found = " (detected)" if self.encoding_detected else ""
+        return f"{name}{found}, {DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))}"
+
+
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+
+
+class DetectionError(ValueError):
+    """The export's way of writing cannot be told from its data; the message asks for the
+    config setting that says it."""
+
+
+def detect_encoding(head: bytes) -> str:
+    """The encoding of a file starting with ``head`` (``certain_encoding``, else
+    ``legacy_encoding``)."""
+    return certain_encoding(head) or legacy_encoding(head)
+
+
+def certain_encoding(head: bytes) -> str | None:
+    """UTF-8 or UTF-16 when a file's byte-order mark or bytes leave no doubt; ``None`` when
+    it is in a legacy encoding. Raises ``DetectionError`` for a file that is not text."""
+    for magic, what in NOT_TEXT.items():
+        if head.startswith(magic):
+            raise DetectionError(f"the file is {what}, not CSV text")
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4:  # ASCII as UTF-16LE, no mark
+        return "utf-16-le"
+    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4:
+        return "utf-16-be"
+    if b"\x00" in head:
+        raise DetectionError("the file is not text (it holds NUL bytes): is it a CSV export?")
+    return "utf-8-sig" if _decodes(head, "utf-8") else None
+
+
+def legacy_encoding(sample: bytes) -> str:
+    """The one legacy encoding (cp1252 or GB18030) in which ``sample`` reads as words rather
+    than noise. One system writes every file of an export alike, so ``sample`` should hold
+    the heads of all its files that are not UTF: more text tells more. When both encodings
+    read it equally well, the names would be garbled by a wrong pick, so ``DetectionError``
+    asks for the encoding instead."""
+    matches = list(from_bytes(sample, cp_isolation=list(LEGACY_ENCODINGS)))
+    if not matches:
+        raise DetectionError(
+            "the text is not UTF-8, UTF-16, cp1252 or GB18030: set export.encoding in the "
+            "config to the encoding your system writes"
+        )
+    best = min(match.chaos for match in matches)
+    readings = {str(match) for match in matches if match.chaos <= best + CHAOS_MARGIN}
+    # Too few letters outside ASCII to judge by: both readings stand if both decode.
+    if sum(byte > 0x7F for byte in sample) < MIN_EVIDENCE_BYTES:
+        readings |= {
+            sample.decode(encoding) for encoding in LEGACY_ENCODINGS if _decodes(sample, encoding)
+        }
+    if len(readings) > 1:
+        raise DetectionError(
+            "the text reads as both cp1252 (Western European Windows) and GB18030 (Chinese): "
+            'set encoding under [export] in the config, e.g. encoding = "gb18030"'
+        )
+    chosen = min(matches, key=lambda match: match.chaos)
+    return codecs.lookup(chosen.encoding).name
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as error:
+        # A character cut off at the end of a sample is not a wrong encoding.
+        return len(data) >= SAMPLE_BYTES and error.start > len(data) - 4
+    return True
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter of CSV ``text`` (its first lines): comma, semicolon, tab or bar."""
+    lines = text.splitlines()[:20]
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        header = lines[0] if lines else ""
+        counts = {d: header.count(d) for d in DELIMITERS}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def text_layout(head: bytes, encoding: str | None, delimiter: str | None) -> TextLayout:
+    """The encoding and delimiter of a file starting with ``head``, each as given or found."""
+    found_encoding = encoding or detect_encoding(head)
+    if delimiter:
+        found_delimiter = delimiter
+    else:
+        text = head.decode(found_encoding, errors="ignore")
+        found_delimiter = detect_delimiter(text)
+    return TextLayout(found_encoding, found_delimiter, not encoding, not delimiter)
+
+
+# -- Dates --------------------------------------------------------------------------------
+
+
+def detect_date_format(columns: Mapping[str, pd.Series]) -> str:
+    """The one format of the usual ones that every date in ``columns`` (by the name shown in
+    messages, such as ``invoices.csv, column issued_on``) fits.
+
+    When dates fit several formats (no day above 12 tells DD/MM from MM/DD) the answer would
+    be a guess, so ``DetectionError`` asks for the format. When they fit none, the format most
+    of them fit is returned, and the check of each date names the ones that do not fit."""
+    texts = {
+        where: values.dropna().astype(str).str.strip().str.slice(0, 10)
+        for where, values in columns.items()
+    }
+    texts = {where: values for where, values in texts.items() if len(values)}
+    if not texts:
+        return ISO_DATE
+    fitting = {
+        fmt: sum(
+            int(pd.to_datetime(values, format=fmt, errors="coerce").notna().sum())
+            for values in texts.values()
+        )
+        for fmt in DATE_FORMATS
+    }
+    total = sum(len(values) for values in texts.values())
+    every = [fmt for fmt, fit in fitting.items() if fit == total]
+    if len(every) == 1:
+        return every[0]
+    if len(every) > 1:
+        written = " or ".join(date_pattern(fmt) for fmt in every)
+        where = ", ".join(texts)
+        raise DetectionError(
+            f"every date in {where} could be read as {written}: no day is above 12, so the "
+            f"order of day and month cannot be told. Set date_format under [export] in the "
+            f'config, e.g. date_format = "{every[0]}" for {date_pattern(every[0])}'
+        )
+    return max(fitting, key=lambda fmt: fitting[fmt])
+
+
+# -- Numbers ------------------------------------------------------------------------------
+
+
+def split_amounts(values: pd.Series) -> pd.DataFrame:
+    """Each text amount split into ``digits`` (separators and spaces still in) and
+    ``negative``; rows
+    that are not an amount at all have ``digits`` missing. ``(12)``, ``-12``, ``12-``,
+    ``−€1 234,50``, ``EUR 12`` and ``$1,234.50`` are all amounts."""
+    parts = values.astype("string").str.extract(AMOUNT)
+    balanced = parts["open"].notna() == parts["close"].notna()
+    signs = parts[["sign", "sign2", "trailing"]]
+    minus = signs.isin(list(_MINUS)).any(axis=1)
+    several = signs.notna().sum(axis=1) > 1
+    negative = minus | parts["open"].notna()
+    digits = parts["digits"].where(balanced & ~several).str.rstrip(GROUPING_SPACES)
+    return pd.DataFrame({"digits": digits, "negative": negative.fillna(False)})
+
+
+def detect_number_format(values: Iterable[str]) -> tuple[str, str]:
+    """(decimal, thousands) separators of the amounts ``values``, from those that can only be
+    read one way: both separators (``1.234,50``), one repeated (``1,234,567``), or one not
+    followed by three digits (``12,5``). Amounts that give no sign (``1,234``) read the
+    separator as thousands, as whole amounts are written far more often than amounts with
+    three decimals. Raises ``DetectionError`` when the amounts are written both ways."""
+    digits = split_amounts(pd.Series(list(values), dtype="string"))["digits"].dropna()
+    votes = {".": [], ",": []}
+    for text in digits.str.replace(f"[{_SPACES_CLASS}]", "", regex=True).unique():
+        marks = re.sub(r"\d", "", text)
+        if not marks:
+            continue
+        if "." in marks and "," in marks:
+            votes[marks[-1]].append(text)
+        elif len(marks) > 1:
+            votes["," if marks[0] == "." else "."].append(text)  # repeated: it groups
+        elif not re.search(r"[.,]\d{3}$", text):
+            votes[marks].append(text)
+    if votes["."] and votes[","]:
+        raise DetectionError(
+            f"amounts are written with both a decimal point ({votes['.'][0]!r}) and a decimal "
+            f"comma ({votes[','][0]!r}): set decimal (and thousands) under [export] in the config"
+        )
+    decimal = "," if votes[","] else "."
+    return decimal, "." if decimal == "," else ","
+
+
+def parse_amounts(values: pd.Series, decimal: str, thousands: str) -> pd.Series:
+    """``values`` (text, or numbers already) as floats; NaN where blank or not an amount
+    written with these separators (``1.2.3``, ``12 34``, ``twelve``)."""
+    if values.empty:
+        return pd.Series(dtype="float64", index=values.index)
+    is_text = values.map(lambda v: isinstance(v, str))
+    numbers = pd.to_numeric(values.where(~is_text), errors="coerce").astype("float64")
+    if not is_text.any():
+        return numbers
+    text = values[is_text]
+    plain = pd.to_numeric(text, errors="coerce") if decimal == "." else None
+    parts = split_amounts(text)
+    # Groups of three digits after the first, set off by the thousands separator or a space.
+    group = f"[{re.escape(thousands)}{_SPACES_CLASS}]"
+    point = re.escape(decimal)
+    grouped = rf"\d{{1,3}}(?:{group}\d{{3}})+"
+    well_formed = parts["digits"].str.fullmatch(rf"(?:\d+|{grouped})(?:{point}\d+)?|{point}\d+")
+    digits = parts["digits"].where(well_formed.fillna(False).astype(bool))
+    digits = digits.str.replace(group, "", regex=True).str.replace(decimal, ".", regex=False)
+    parsed = pd.to_numeric(digits, errors="coerce").astype("float64")
+    parsed = parsed.where(~parts["negative"].astype(bool), -parsed)
+    if plain is not None:  # 1.5E+3, as spreadsheets write large numbers; never inf or nan
+        plain = plain.astype("float64")
+        parsed = parsed.fillna(plain.where(np.isfinite(plain)))
+    numbers[is_text] = parsed
+    return numbers
