@@ -93,3 +93,14 @@ def test_init_then_edit_the_guess_then_render(tiny_export: Path, tmp_path: Path)
     review = (reports / "backer-gmbh" / "2026-Q3" / "review.html").read_text(encoding="utf-8")
     assert "6.600\u00a0€" in review and "Trennungskandidat" in review
     assert by_id.loc["B", "band"] == "fire_candidate"
+
+
+def test_init_names_a_file_that_is_not_csv(tiny_export: Path, tmp_path: Path):
+    # The same reading as validate and run: a workbook saved under a .csv name is named.
+    (tiny_export / "invoices.csv").write_bytes(b"PK\x03\x04\x14\x00\x06\x00")
+    result = CliRunner().invoke(
+        main, ["init", str(tiny_export), "--output", str(tmp_path / "t.toml")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "invoices.csv: the file is a ZIP archive or an Excel workbook" in result.output
+    assert not (tmp_path / "t.toml").exists()

@@ -25,6 +25,7 @@ from helpers.dialects import (
     date_pattern,
     detect_date_format,
     detect_number_format,
+    other_separator,
     parse_amounts,
 )
 
@@ -75,9 +76,7 @@ class Dialect:
         """``values`` (text, or numbers from a workbook) as floats; NaN where blank or not a
         number written this way."""
         decimal = self.decimal or "."
-        thousands = self.thousands
-        if thousands is None:
-            thousands = "." if decimal == "," else ","
+        thousands = other_separator(decimal) if self.thousands is None else self.thousands
         return parse_amounts(values, decimal, thousands)
 
     def dates(self, values: pd.Series) -> pd.Series:

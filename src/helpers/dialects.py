@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -102,12 +103,6 @@ class DetectionError(ValueError):
     config setting that says it."""
 
 
-def detect_encoding(head: bytes) -> str:
-    """The encoding of a file starting with ``head`` (``certain_encoding``, else
-    ``legacy_encoding``)."""
-    return certain_encoding(head) or legacy_encoding(head)
-
-
 def certain_encoding(head: bytes) -> str | None:
     """UTF-8 or UTF-16 when a file's byte-order mark or bytes leave no doubt; ``None`` when
     it is in a legacy encoding. Raises ``DetectionError`` for a file that is not text."""
@@ -176,15 +171,60 @@ def detect_delimiter(text: str) -> str:
         return best if counts[best] else ","
 
 
-def text_layout(head: bytes, encoding: str | None, delimiter: str | None) -> TextLayout:
-    """The encoding and delimiter of a file starting with ``head``, each as given or found."""
-    found_encoding = encoding or detect_encoding(head)
-    if delimiter:
-        found_delimiter = delimiter
+def read_heads(paths: Iterable[Path]) -> dict[str, bytes]:
+    """The first ``SAMPLE_BYTES`` of each file, by file name."""
+    heads = {}
+    for path in paths:
+        with path.open("rb") as handle:
+            heads[path.name] = handle.read(SAMPLE_BYTES)
+    return heads
+
+
+def text_layouts(
+    heads: Mapping[str, bytes], encoding: str | None, delimiter: str | None
+) -> tuple[dict[str, TextLayout], dict[str, str]]:
+    """How each CSV file of one export is read, by file name, from its head: the encoding
+    and delimiter given, or found (``file_encodings``, the CSV sniffer); and, by file name,
+    why a file's encoding cannot be told."""
+    if encoding:
+        encodings, problems = dict.fromkeys(heads, encoding), {}
     else:
-        text = head.decode(found_encoding, errors="ignore")
-        found_delimiter = detect_delimiter(text)
-    return TextLayout(found_encoding, found_delimiter, not encoding, not delimiter)
+        encodings, problems = file_encodings(heads)
+    layouts = {
+        name: TextLayout(
+            found,
+            delimiter or detect_delimiter(heads[name].decode(found, errors="ignore")),
+            encoding_detected=not encoding,
+            delimiter_detected=not delimiter,
+        )
+        for name, found in encodings.items()
+    }
+    return layouts, problems
+
+
+def file_encodings(heads: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, str]]:
+    """The encoding of each file of one export, by file name, from its head: UTF is found per
+    file; the files in a legacy encoding are judged together, as one system wrote them all.
+    Also returns, by file name (or names), why an encoding cannot be told; when any cannot,
+    no legacy encoding is guessed."""
+    encodings: dict[str, str] = {}
+    problems: dict[str, str] = {}
+    for name, head in heads.items():
+        try:
+            found = certain_encoding(head)
+        except DetectionError as error:
+            problems[name] = str(error)
+            continue
+        if found:
+            encodings[name] = found
+    legacy = [name for name in heads if name not in encodings and name not in problems]
+    if legacy and not problems:
+        sample = b"\n".join(heads[name][: SAMPLE_BYTES // len(legacy)] for name in legacy)
+        try:
+            encodings.update(dict.fromkeys(legacy, legacy_encoding(sample)))
+        except DetectionError as error:
+            problems[", ".join(legacy)] = str(error)
+    return encodings, problems
 
 
 # -- Dates --------------------------------------------------------------------------------
@@ -231,9 +271,8 @@ def detect_date_format(columns: Mapping[str, pd.Series]) -> str:
 
 def split_amounts(values: pd.Series) -> pd.DataFrame:
     """Each text amount split into ``digits`` (separators and spaces still in) and
-    ``negative``; rows
-    that are not an amount at all have ``digits`` missing. ``(12)``, ``-12``, ``12-``,
-    ``−€1 234,50``, ``EUR 12`` and ``$1,234.50`` are all amounts."""
+    ``negative``; rows that are not an amount at all have ``digits`` missing. ``(12)``,
+    ``-12``, ``12-``, ``−€1 234,50``, ``EUR 12`` and ``$1,234.50`` are all amounts."""
     parts = values.astype("string").str.extract(AMOUNT)
     balanced = parts["open"].notna() == parts["close"].notna()
     signs = parts[["sign", "sign2", "trailing"]]
@@ -268,7 +307,12 @@ def detect_number_format(values: Iterable[str]) -> tuple[str, str]:
             f"comma ({votes[','][0]!r}): set decimal (and thousands) under [export] in the config"
         )
     decimal = "," if votes[","] else "."
-    return decimal, "." if decimal == "," else ","
+    return decimal, other_separator(decimal)
+
+
+def other_separator(decimal: str) -> str:
+    """The thousands separator that goes with ``decimal``: the other of point and comma."""
+    return "." if decimal == "," else ","
 
 
 def parse_amounts(values: pd.Series, decimal: str, thousands: str) -> pd.Series:

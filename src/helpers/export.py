@@ -11,7 +11,7 @@ import hashlib
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -27,14 +27,7 @@ from helpers.checks import (
     check_tables,
     settle_dialect,
 )
-from helpers.dialects import (
-    DELIMITER_NAMES,
-    SAMPLE_BYTES,
-    DetectionError,
-    certain_encoding,
-    legacy_encoding,
-    text_layout,
-)
+from helpers.dialects import DELIMITER_NAMES, TextLayout, read_heads, text_layouts
 
 # EU SME definition (Commission Recommendation 2003/361/EC), by headcount only: exports rarely
 # carry turnover or balance sheet totals. Lower bounds of each band.
@@ -42,6 +35,7 @@ SIZE_BAND_FLOORS = {"micro": 0, "small": 10, "medium": 50, "large": 250}
 UNKNOWN_SIZE = "unknown"
 _LOWERCASE_KINDS = ("size_band", "answer", "decision")
 _NUMBER_KINDS = ("number", "integer")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Excel counts days from 30 December 1899 (its 1900 leap-year bug included).
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
@@ -146,14 +140,14 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
     if not source.exists():
         raise FileNotFoundError(f"export not found: {path} (looked in {Path.cwd()} and above)")
     dialect = reading.dialect
+    workbook = source.is_file() and source.suffix.lower() in WORKBOOK_SUFFIXES
     if source.is_dir() and any(source.glob("*.parquet")):
         read = partial(_read_parquet, dialect=dialect)
         tables, names, files = _read_folder(source, reading, ".parquet", read)
     elif source.is_dir():
-        encodings = _csv_encodings(source, reading)
-        read = partial(_read_csv, dialect=dialect, encodings=encodings)
+        read = partial(_read_csv, layouts=_csv_layouts(source, reading))
         tables, names, files = _read_folder(source, reading, ".csv", read)
-    elif source.suffix.lower() in (".xlsx", ".xlsm"):
+    elif workbook:
         tables, names, files = _read_workbook(source, reading)
     else:
         raise ExportError(
@@ -169,7 +163,7 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
     raw: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
     for name, frame in tables.items():
-        raw[name], found = _mapped(name, frame, names[name], reading)
+        raw[name], found = _mapped(name, frame, names[name], reading, workbook)
         problems += found
     dialect = settle_dialect(reading.dialect, raw, names, str(source))
     if reading.payment_terms_days is not None and "invoices" in raw:
@@ -200,10 +194,11 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
 
 
 def _mapped(
-    name: str, frame: pd.DataFrame, file: str, reading: Reading
+    name: str, frame: pd.DataFrame, file: str, reading: Reading, workbook: bool
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """One table as text in our contract's terms: headers and values mapped, text trimmed,
-    blanks as missing, yes/no answers, size bands and decisions in lower case.
+    blanks as missing, yes/no answers, size bands and decisions in lower case; in a
+    ``workbook``, numbers in date columns read as Excel's serial day numbers.
 
     Returns the problems of the mapping itself: a header mapped to a required column that the
     file lacks, or two headers that end up as the same column."""
@@ -237,7 +232,7 @@ def _mapped(
         # Workbooks and Parquet files keep numbers as numbers, for amounts and hours; an id
         # typed as a number is the text it shows (1001, not 1001.0), and a number in a date
         # column of a workbook is Excel's serial day number.
-        if kind == "date" and file_is_workbook(file):
+        if kind == "date" and workbook:
             frame[column] = frame[column].map(partial(_excel_serial_date, reading=reading))
         if kind not in _NUMBER_KINDS:
             frame[column] = frame[column].map(_number_as_text)
@@ -272,55 +267,21 @@ def _read_folder(folder: Path, reading: Reading, suffix: str, read):
     return tables, names, files
 
 
-def _csv_encodings(folder: Path, reading: Reading) -> dict[str, str]:
-    """The encoding of each CSV file of the export, by file name, when the config does not
-    give one: UTF where the file says so; the files in a legacy encoding are judged
-    together, as one system wrote them all. Raises ``ExportError`` when that cannot be told."""
-    if reading.dialect.encoding:
-        return {}
-    heads, found, problems = {}, {}, []
-    for name in CONTRACT:
-        path = folder / reading.file_for(name, ".csv")
-        if not path.exists():
-            continue
-        with path.open("rb") as handle:
-            heads[path.name] = handle.read(SAMPLE_BYTES)
-        try:
-            encoding = certain_encoding(heads[path.name])
-        except DetectionError as error:
-            problems.append(Problem(path.name, str(error)))
-            continue
-        if encoding:
-            found[path.name] = encoding
-    legacy = [name for name in heads if name not in found and not _failed(name, problems)]
-    if legacy and not problems:
-        sample = b"\n".join(heads[name][: SAMPLE_BYTES // len(legacy)] for name in legacy)
-        try:
-            encoding = legacy_encoding(sample)
-        except DetectionError as error:
-            problems.append(Problem(", ".join(legacy), str(error)))
-        else:
-            found.update(dict.fromkeys(legacy, encoding))
+def _csv_layouts(folder: Path, reading: Reading) -> dict[str, TextLayout]:
+    """How each CSV file of the export is read (``dialects.text_layouts``), by file name.
+    Raises ``ExportError`` naming each file whose encoding cannot be told."""
+    paths = [folder / reading.file_for(name, ".csv") for name in CONTRACT]
+    heads = read_heads(path for path in paths if path.exists())
+    layouts, problems = text_layouts(heads, reading.dialect.encoding, reading.dialect.delimiter)
     if problems:
-        raise ExportError(str(folder), problems)
-    return found
+        raise ExportError(str(folder), [Problem(name, why) for name, why in problems.items()])
+    return layouts
 
 
-def _failed(name: str, problems: list[Problem]) -> bool:
-    return any(problem.file == name for problem in problems)
-
-
-def _read_csv(
-    path: Path, dialect: Dialect, encodings: Mapping[str, str]
-) -> tuple[pd.DataFrame, str]:
-    """One CSV file as text, in the encoding and with the delimiter the dialect gives or the
-    export shows (``encodings``: found for each file), and how it was read; a file that is
-    not readable CSV is an ``ExportError``."""
-    with path.open("rb") as handle:
-        head = handle.read(SAMPLE_BYTES)
-    layout = text_layout(head, dialect.encoding or encodings[path.name], dialect.delimiter)
-    if not dialect.encoding:
-        layout = replace(layout, encoding_detected=True)
+def _read_csv(path: Path, layouts: Mapping[str, TextLayout]) -> tuple[pd.DataFrame, str]:
+    """One CSV file as text, read as ``layouts`` found for its export, and how it was read;
+    a file that is not readable CSV is an ``ExportError``."""
+    layout = layouts[path.name]
     delimiter = DELIMITER_NAMES.get(layout.delimiter, repr(layout.delimiter))
     try:
         frame = pd.read_csv(
@@ -413,10 +374,6 @@ def _number_as_text(value: object) -> object:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value) if isinstance(value, int | float) else value
-
-
-def file_is_workbook(file: str) -> bool:
-    return ".xls" in file.lower() and ", sheet " in file
 
 
 def _excel_serial_date(value: object, reading: Reading) -> object:

@@ -19,13 +19,13 @@ from pathlib import Path
 import pandas as pd
 import tomlkit
 
-from helpers.checks import CONTRACT
+from helpers.checks import CONTRACT, ExportError, Problem
 from helpers.dialects import (
-    SAMPLE_BYTES,
     DetectionError,
     detect_date_format,
     detect_number_format,
-    text_layout,
+    read_heads,
+    text_layouts,
 )
 
 # The names a table's file (or sheet) goes by, normalised (see _key).
@@ -218,26 +218,24 @@ def _sources(export: Path, notes: list[str]) -> tuple[dict[str, pd.DataFrame], d
     found = sorted(p for p in export.iterdir() if p.suffix.lower() in (".csv", ".txt", ".tsv"))
     if not found:
         raise FileNotFoundError(f"no CSV, Parquet or .xlsx files found in {export}")
+    layouts, problems = text_layouts(read_heads(found), None, None)
+    if problems:
+        raise ExportError(str(export), [Problem(name, why) for name, why in problems.items()])
     dialect = None
     frames = {}
     for path in found:
-        encoding, delimiter = _csv_dialect(path)
-        dialect = dialect or {"encoding": encoding, "delimiter": delimiter}
-        if (encoding, delimiter) != (dialect["encoding"], dialect["delimiter"]):
+        layout = layouts[path.name]
+        encoding = "utf-8" if layout.encoding == "utf-8-sig" else layout.encoding
+        dialect = dialect or {"encoding": encoding, "delimiter": layout.delimiter}
+        if (encoding, layout.delimiter) != (dialect["encoding"], dialect["delimiter"]):
             notes.append(f"{path.name} is written differently from the other files")
         frames[path.name] = pd.read_csv(
-            path, dtype=str, keep_default_na=False, encoding=encoding, sep=delimiter,
-            nrows=SAMPLE_ROWS,
+            path, dtype=str, keep_default_na=False, encoding=layout.encoding,
+            sep=layout.delimiter, nrows=SAMPLE_ROWS,
         )  # fmt: skip
     if dialect["encoding"] not in ("utf-8", "utf-16"):
         notes.append(f"the files are not UTF-8: encoding {dialect['encoding']} is a guess")
     return frames, dialect
-
-
-def _csv_dialect(path: Path) -> tuple[str, str]:
-    with path.open("rb") as handle:
-        layout = text_layout(handle.read(SAMPLE_BYTES), None, None)
-    return ("utf-8" if layout.encoding == "utf-8-sig" else layout.encoding), layout.delimiter
 
 
 def _assign_tables(
@@ -318,7 +316,7 @@ def _date_format(values: Iterable[str], notes: list[str]) -> str | None:
     try:
         return detect_date_format({"the dates": values})
     except DetectionError as error:
-        notes.append(f"{error}")
+        notes.append(str(error))
         return None
 
 
