@@ -5,6 +5,10 @@ A case is the tiny export of ``tests/conftest.py`` with the case's files laid ov
 ending in ``.gz`` is stored compressed; ``remove.txt`` names files of the tiny export the case
 leaves out). Every case must stop ``customer-review validate`` and ``run`` with exit code 2,
 name each problem, and leave an earlier report as it was.
+
+Each folder under tests/exports/handled is an export that looks wrong but is read, as the
+contract or the case's ``config.toml`` (its export path ``.``) allows; ``expected.txt`` lists
+lines ``validate`` must print about it.
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ from tests.conftest import TINY_EXPORT, write_export
 
 CORPUS = Path(__file__).parent / "exports" / "bad"
 CASES = sorted(path.name for path in CORPUS.iterdir() if path.is_dir())
+HANDLED = Path(__file__).parent / "exports" / "handled"
+HANDLED_CASES = sorted(path.name for path in HANDLED.iterdir() if path.is_dir())
 
 
-def case_export(case: str, folder: Path) -> Path:
+def case_export(case: str, folder: Path, corpus: Path = CORPUS) -> Path:
     """The tiny export with ``case``'s files laid over it, in ``folder``."""
     write_export(folder, TINY_EXPORT)
-    for path in (CORPUS / case).iterdir():
+    for path in (corpus / case).iterdir():
         if path.name == "expected.txt":
             continue
         if path.name == "remove.txt":
@@ -39,8 +45,8 @@ def case_export(case: str, folder: Path) -> Path:
     return folder
 
 
-def expected(case: str) -> list[str]:
-    return (CORPUS / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+def expected(case: str, corpus: Path = CORPUS) -> list[str]:
+    return (corpus / case / "expected.txt").read_text(encoding="utf-8").splitlines()
 
 
 def test_the_corpus_has_every_case_the_contract_promises():
@@ -75,3 +81,15 @@ def test_a_bad_export_leaves_the_earlier_report_as_it_was(tmp_path: Path):
     assert result.exit_code == BAD_INPUT, result.output
     assert (earlier / "review.html").read_text(encoding="utf-8") == "the earlier review"
     assert not (reports / "tiny" / "2026-Q3").exists()
+
+
+@pytest.mark.parametrize("case", HANDLED_CASES)
+def test_an_export_that_only_looks_wrong_is_read_saying_how(case: str, tmp_path: Path):
+    export = case_export(case, tmp_path / case, HANDLED)
+    config = export / "config.toml"
+    source = ["--config", str(config)] if config.exists() else ["--export", str(export)]
+    result = CliRunner().invoke(main, ["validate", *source])
+    assert result.exit_code == 0, result.output
+    assert "can be reviewed" in result.output
+    for line in expected(case, HANDLED):
+        assert f"  - {line}\n" in result.output, result.output

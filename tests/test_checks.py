@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from helpers.checks import ExportError
-from helpers.export import load_export
+from helpers.export import Reading, load_export
 from tests.conftest import TINY_EXPORT, write_export
 
 
@@ -94,10 +94,66 @@ def test_time_entry_for_unknown_customer_and_impossible_hours(tmp_path: Path):
     assert problems == [
         "time_entries.csv, row 3, column customer_id: 'Q' is not a customer_id listed in "
         "customers.csv",
-        "time_entries.csv, row 4, column hours: '30' is not between 0 and 24",
-        "time_entries.csv, row 5, column hours: '-1' is not between 0 and 24",
+        "time_entries.csv, row 4, column hours: '30' hours in one entry, more than the 24 an "
+        "entry may hold (max_hours_per_entry under [export] in the config)",
+        "time_entries.csv, row 5, column hours: '-1' is not at least 0",
         "time_entries.csv, row 6, column hours: is blank, but a value is required",
     ]
+
+
+def test_the_hours_one_entry_may_hold_are_the_configs(tmp_path: Path):
+    # A limit of 10: row 4's 10.5 breaks it; row 5's 10 is exactly the limit. Rows 2 and 3,
+    # 9 + 2 hours for A on one day, are not added up: two people may have worked them.
+    files = dict(TINY_EXPORT)
+    files["time_entries.csv"] = """\
+        customer_id,date,hours
+        A,2026-07-05,9
+        A,2026-07-05,2
+        A,2026-07-06,10.5
+        B,2026-07-05,10
+        """
+    folder = write_export(tmp_path / "strict", files)
+    with pytest.raises(ExportError) as raised:
+        load_export(folder, Reading(max_hours_per_entry=10))
+    assert [str(problem) for problem in raised.value.problems] == [
+        "time_entries.csv, row 4, column hours: '10.5' hours in one entry, more than the 10 an "
+        "entry may hold (max_hours_per_entry under [export] in the config)"
+    ]
+
+
+def test_time_for_unknown_customers_can_be_left_out_when_the_config_allows(tmp_path: Path):
+    # Rows 3 and 5 are for Q and Z, who are not customers: 2 + 1.5 = 3.5 hours left out.
+    # Row 6 is still wrong and must still be named by its own row, not shifted up by two.
+    files = dict(TINY_EXPORT)
+    files["time_entries.csv"] = """\
+        customer_id,date,hours
+        A,2026-07-05,10
+        Q,2026-07-05,2
+        A,2026-07-06,4
+        Z,2026-07-07,1.5
+        A,2026-07-08,-3
+        """
+    folder = write_export(tmp_path / "orphans", files)
+    allow = Reading(drop_time_for_unknown_customers=True)
+    with pytest.raises(ExportError) as raised:
+        load_export(folder, allow)
+    assert [str(p) for p in raised.value.problems] == [
+        "time_entries.csv, row 6, column hours: '-3' is not at least 0"
+    ]
+    (folder / "time_entries.csv").write_text(
+        (folder / "time_entries.csv").read_text().replace("-3", "3"), encoding="utf-8"
+    )
+    export = load_export(folder, allow)
+    assert export.time_entries["hours"].tolist() == [10, 4, 3]
+    [dropped] = export.dropped
+    assert dropped.file == "time_entries.csv"
+    assert dropped.rows == (3, 5)
+    assert dropped.meaning.startswith(
+        "3.5 hours logged for customer ids not in customers.csv (Q, Z)"
+    )
+    # Without the setting, the same rows are refused.
+    with pytest.raises(ExportError, match="row 3, column customer_id: 'Q' is not a customer_id"):
+        load_export(folder)
 
 
 def test_assessment_answers_are_yes_no_or_blank(tmp_path: Path):

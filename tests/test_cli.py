@@ -130,8 +130,8 @@ def test_validate_prints_every_problem_and_exits_2(tmp_path: Path):
     assert result.exit_code == BAD_INPUT
     assert "30 problem(s) found" in result.output
     # Rows 2 to 31 of the file, each named.
-    assert result.output.count("is not between 0 and 24") == 30
-    assert "time_entries.csv, row 31, column hours: '25' is not between 0 and 24" in result.output
+    assert result.output.count("'25' hours in one entry, more than the 24") == 30
+    assert "time_entries.csv, row 31, column hours: '25' hours in one entry" in result.output
     assert "more of the same kinds" not in result.output
 
 

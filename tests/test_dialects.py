@@ -16,6 +16,7 @@ from helpers.checks import Dialect, ExportError
 from helpers.dialects import (
     DetectionError,
     detect_date_format,
+    detect_date_formats,
     detect_number_format,
     legacy_encoding,
     parse_amounts,
@@ -249,7 +250,49 @@ def test_the_report_says_how_each_file_was_read(tmp_path: Path):
          "due_on": ["30.01.2026"], "amount": ["1.250,50"]}
     ).to_csv(tmp_path / "invoices.csv", sep=";", index=False, encoding="cp1252")  # fmt: skip
     read_as = {f.name: f.read_as for f in load_export(tmp_path).files}
-    assert read_as["customers.csv"] == "cp1252 (detected), semicolon"
+    assert read_as["customers.csv"] == "cp1252 (detected), semicolon"  # it holds no dates
+    # ASCII only, so UTF-8 reads it.
+    assert read_as["invoices.csv"] == "UTF-8 (detected), semicolon, dates DD.MM.YYYY"
+
+
+def test_each_file_is_read_in_its_own_date_format(tmp_path: Path):
+    # The accounting system writes DD.MM.YYYY, the time tracker MM/DD/YYYY: no one format
+    # fits both files, so each is read on its own (31.12 and 12/31 tell the order of each).
+    pd.DataFrame({"customer_id": ["A"], "name": ["Alpha"]}).to_csv(
+        tmp_path / "customers.csv", index=False
+    )
+    pd.DataFrame(
+        {"invoice_id": ["I", "J"], "customer_id": ["A", "A"],
+         "issued_on": ["31.12.2025", "05.01.2026"], "due_on": ["30.01.2026", "04.02.2026"],
+         "amount": ["10", "20"]}
+    ).to_csv(tmp_path / "invoices.csv", index=False)  # fmt: skip
+    pd.DataFrame(
+        {"customer_id": ["A", "A"], "date": ["12/31/2025", "01/05/2026"], "hours": ["2", "3"]}
+    ).to_csv(tmp_path / "time_entries.csv", index=False)
+    export = load_export(tmp_path)
+    days = ["2025-12-31", "2026-01-05"]
+    assert export.invoices["issued_on"].dt.strftime("%Y-%m-%d").tolist() == days
+    assert export.time_entries["date"].dt.strftime("%Y-%m-%d").tolist() == days
+
+
+def test_a_file_whose_dates_fit_two_formats_takes_the_one_another_file_settles():
+    # Time entries alone could be DD/MM or MM/DD; invoices' 31/12 settles DD/MM/YYYY, while
+    # customers' ISO dates settle nothing about the time entries.
+    formats = detect_date_formats(
+        {
+            "customers": {"customers.csv, column customer_since": pd.Series(["2024-01-31"])},
+            "invoices": {"invoices.csv, column issued_on": pd.Series(["31/12/2025"])},
+            "time_entries": {"time_entries.csv, column date": pd.Series(["01/02/2026"])},
+        }
+    )
+    assert formats == {"customers": "%Y-%m-%d", "invoices": "%d/%m/%Y", "time_entries": "%d/%m/%Y"}
+    # A format the config gives for another table settles it the same way.
+    alone = {"time_entries": {"time_entries.csv, column date": pd.Series(["01/02/2026"])}}
+    assert detect_date_formats(alone, known=["%m/%d/%Y"]) == {"time_entries": "%m/%d/%Y"}
+    # Other files' ISO dates settle nothing: the file's own format is asked for.
+    iso = {"customers.csv, column customer_since": pd.Series(["2024-01-31"])}
+    with pytest.raises(DetectionError, match=r'date_format = \{ time_entries = "%d/%m/%Y" \}'):
+        detect_date_formats({**alone, "customers": iso})
 
 
 def test_an_export_that_cannot_tell_its_dates_is_refused(tmp_path: Path):
@@ -260,5 +303,5 @@ def test_an_export_that_cannot_tell_its_dates_is_refused(tmp_path: Path):
         {"invoice_id": ["I"], "customer_id": ["A"], "issued_on": ["01/02/2026"],
          "due_on": ["03/02/2026"], "amount": ["10"]}
     ).to_csv(tmp_path / "invoices.csv", index=False)  # fmt: skip
-    with pytest.raises(ExportError, match="no day is above 12"):
+    with pytest.raises(ExportError, match="no day above 12 tells the order of day and month"):
         load_export(tmp_path)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.export import load_export
+from helpers.export import Reading, load_export
 from helpers.periods import parse_period
 from helpers.quality import reconciliation
 from helpers.review import ReviewSettings, build_review
@@ -29,3 +29,24 @@ def test_a_total_that_does_not_add_up_is_reported(review):
     assert not checks["Open invoices add up to the open balance"]
     assert not checks["Aged receivables add up to the open balance"]
     assert checks["Whale curve ends at total contribution"]
+
+
+def test_time_left_out_for_unknown_customers_is_listed_under_data_quality(
+    tiny_export: Path,
+):
+    # Two entries for customer X, who is not in customers.csv: 4 + 2.5 = 6.5 hours, rows 11
+    # and 12 of the file (9 entries of the tiny export on rows 2-10).
+    time = tiny_export / "time_entries.csv"
+    time.write_text(
+        time.read_text() + "X,2026-07-01,4,call\nX,2026-07-02,2.5,call\n", encoding="utf-8"
+    )
+    export = load_export(tiny_export, Reading(drop_time_for_unknown_customers=True))
+    review = build_review(export, parse_period("2026-Q3"), ReviewSettings(0.4))
+    rows = review.data_quality.set_index("check")
+    left_out = rows.loc["Time entries for unknown customers, left out"]
+    assert left_out["count"] == 2
+    assert left_out["meaning"].startswith(
+        "time_entries.csv: 6.5 hours logged for customer ids not in customers.csv (X)"
+    )
+    # The time kept is the tiny export's own: 10 + 10 + 5 x 8 + 3 + 5 = 68 hours.
+    assert export.time_entries["hours"].sum() == 68

@@ -39,6 +39,29 @@ def test_starter_config_guesses_a_german_export(tiny_export: Path, tmp_path: Pat
     assert notes == []
 
 
+def test_starter_config_gives_each_file_its_date_format_when_they_differ(
+    tiny_export: Path, tmp_path: Path
+):
+    # The time tracker writes 05.07.2026 where the rest writes ISO: each table gets its own
+    # format (customers.csv holds no dates), and the config the starter writes reads the
+    # export as it is.
+    time = tiny_export / "time_entries.csv"
+    frame = pd.read_csv(time, dtype=str)
+    frame["date"] = pd.to_datetime(frame["date"]).dt.strftime("%d.%m.%Y")
+    frame.to_csv(time, index=False)
+    output = tmp_path / "tiny.toml"
+    text, notes = starter_config(tiny_export, "Tiny", output)
+    assert tomllib.loads(text)["export"]["date_format"] == {
+        "invoices": "%Y-%m-%d",
+        "time_entries": "%d.%m.%Y",
+        "assessments": "%Y-%m-%d",
+    }
+    output.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--config", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "time_entries.csv: 9 rows, read as UTF-8, comma, dates DD.MM.YYYY" in result.output
+
+
 def test_init_then_edit_the_guess_then_render(tiny_export: Path, tmp_path: Path):
     export = write_german_export(tiny_export, tmp_path / "german")
     invoices = export / "Rechnungen.csv"

@@ -12,7 +12,7 @@ row is row 2.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -23,7 +23,7 @@ from pandera.errors import SchemaErrors
 from helpers.dialects import (
     DetectionError,
     date_pattern,
-    detect_date_format,
+    detect_date_formats,
     detect_number_format,
     other_separator,
     parse_amounts,
@@ -47,6 +47,9 @@ DATE_FORMAT = "%Y-%m-%d"
 MAX_PROBLEMS_SHOWN = 25
 # Longer than any name, id or note a system writes: a value this long is a broken file.
 MAX_CELL_CHARACTERS = 10_000
+# The most hours one time entry (one day's work for one customer) can hold; a company whose
+# people log a week in one entry sets its own (``max_hours_per_entry`` in the config).
+MAX_HOURS_PER_ENTRY = 24.0
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,7 @@ CONTRACT: dict[str, Table] = {
         fields=(
             Field("customer_id", "id", required=True, filled=True, references_customers=True),
             Field("date", "date", required=True, filled=True),
-            Field("hours", "number", required=True, filled=True, minimum=0, maximum=24),
+            Field("hours", "number", required=True, filled=True, minimum=0),
             Field("activity", "text"),
         ),
     ),
@@ -344,51 +347,69 @@ def problems_from(errors: SchemaErrors, file: str, header: list[str]) -> list[Pr
     return found
 
 
-def settle_dialect(
-    dialect: Dialect, raw: dict[str, pd.DataFrame], file_names: dict[str, str], source: str
-) -> Dialect:
-    """``dialect`` with the date format and the number separators it leaves open found from
-    the date and number columns of ``raw`` (text tables in our columns). Raises
-    ``ExportError`` when the data cannot tell (see ``helpers.dialects``)."""
-    found = {}
+def settle_dialects(
+    dialect: Dialect,
+    raw: dict[str, pd.DataFrame],
+    file_names: dict[str, str],
+    source: str,
+    date_formats: Mapping[str, str] | None = None,
+) -> dict[str, Dialect]:
+    """Each table's dialect: ``dialect`` with what it leaves open found from the date and
+    number columns of ``raw`` (text tables in our columns). Dates are read per table, since an
+    export gathered from two systems writes them two ways; ``date_formats`` gives the format of
+    some tables (the config's), which also settles tables whose dates fit several. Number
+    separators are one setting for the whole export. Raises ``ExportError`` when the data
+    cannot tell (see ``helpers.dialects``)."""
+    date_formats = dict(date_formats or {})
+    if dialect.date_format is not None:
+        date_formats = {name: date_formats.get(name, dialect.date_format) for name in raw}
     columns = {
         kind: {
-            f"{file_names[name]}, column {spec.name}": frame[spec.name]
+            name: {
+                f"{file_names[name]}, column {spec.name}": frame[spec.name]
+                for spec in CONTRACT[name].fields
+                if spec.kind in kinds and spec.name in frame
+            }
             for name, frame in raw.items()
-            for spec in CONTRACT[name].fields
-            if spec.kind in kinds and spec.name in frame
         }
         for kind, kinds in (("date", ("date",)), ("number", ("number", "integer")))
     }
+    found = {}
     try:
-        if dialect.date_format is None:
-            found["date_format"] = detect_date_format(columns["date"])
+        open_dates = {
+            name: dates for name, dates in columns["date"].items() if name not in date_formats
+        }
+        date_formats |= detect_date_formats(open_dates, known=date_formats.values())
         if dialect.decimal is None:
-            texts = pd.concat(list(columns["number"].values()) or [pd.Series(dtype=object)])
+            numbers = [values for table in columns["number"].values() for values in table.values()]
+            texts = pd.concat(numbers or [pd.Series(dtype=object)])
             texts = texts[texts.map(lambda value: isinstance(value, str))]
             found["decimal"], thousands = detect_number_format(texts)
             if dialect.thousands is None:
                 found["thousands"] = thousands
     except DetectionError as error:
         raise ExportError(source, [Problem(source, str(error))]) from None
-    return replace(dialect, **found)
+    return {name: replace(dialect, date_format=date_formats.get(name), **found) for name in raw}
 
 
 def check_tables(
     raw: dict[str, pd.DataFrame],
     file_names: dict[str, str],
     source: str,
-    dialect: Dialect = Dialect(),
+    dialects: Dialect | Mapping[str, Dialect] = Dialect(),
     problems: list[Problem] | None = None,
+    max_hours_per_entry: float = MAX_HOURS_PER_ENTRY,
 ) -> dict[str, pd.DataFrame]:
     """Check every raw table against the contract and return them typed.
 
     ``raw`` maps table name to a frame of text (blanks as missing); ``file_names`` maps table
     name to the name shown in messages (``invoices.csv`` or ``export.xlsx, sheet invoices``);
-    dates and numbers are read as ``dialect`` writes them. ``problems`` already found while
-    reading are reported with the others. Raises ``ExportError`` listing all problems of all
-    tables; returns typed copies otherwise.
+    dates and numbers are read as ``dialects`` (one for all tables, or one per table) writes
+    them. ``problems`` already found while reading are reported with the others. Raises
+    ``ExportError`` listing all problems of all tables; returns typed copies otherwise.
     """
+    if isinstance(dialects, Dialect):
+        dialects = dict.fromkeys(raw, dialects)
     problems = list(problems or [])
     for name, table in CONTRACT.items():
         if name not in raw and table.required:
@@ -398,27 +419,33 @@ def check_tables(
     if customers is not None and "customer_id" in customers:
         customer_ids = pd.Index(customers["customer_id"].dropna().unique())
     for name, frame in raw.items():
-        table = CONTRACT[name]
+        table, dialect = CONTRACT[name], dialects[name]
         if frame.empty and table.required:
             problems.append(Problem(file_names[name], "the file holds no rows"))
+        found = row_rules(name, frame, file_names[name], dialect, max_hours_per_entry)
         try:
             schema = schema_for(table, customer_ids, file_names["customers"], dialect)
             schema.validate(frame, lazy=True)
         except SchemaErrors as errors:
-            problems += problems_from(errors, file_names[name], list(frame.columns))
-        problems += row_rules(name, frame, file_names[name], dialect)
+            found += problems_from(errors, file_names[name], list(frame.columns))
+        problems += sorted(found, key=lambda p: (p.row or 0, p.column or ""))
     if problems:
         raise ExportError(source, problems)
-    return {name: _typed(CONTRACT[name], frame, dialect) for name, frame in raw.items()}
+    return {name: _typed(CONTRACT[name], frame, dialects[name]) for name, frame in raw.items()}
 
 
 def row_rules(
-    name: str, frame: pd.DataFrame, file: str, dialect: Dialect, today: date | None = None
+    name: str,
+    frame: pd.DataFrame,
+    file: str,
+    dialect: Dialect,
+    max_hours_per_entry: float = MAX_HOURS_PER_ENTRY,
+    today: date | None = None,
 ) -> list[Problem]:
-    """What a value can only be wrong about beside its row's other values or the calendar:
-    an invoice paid or due before it was issued, a date more than a year after ``today``
-    (``9999-12-31`` as "no date"), a text longer than any name or note (a file whose quotes
-    went astray reads as one enormous value)."""
+    """What a value can only be wrong about beside other values or the calendar: an invoice
+    paid or due before it was issued, a date more than a year after ``today`` (``9999-12-31``
+    as "no date"), a text longer than any name or note (a file whose quotes went astray reads
+    as one enormous value), and a time entry of more hours than ``max_hours_per_entry``."""
     found: list[Problem] = []
     for column in frame.columns:
         lengths = frame[column].map(lambda value: len(value) if isinstance(value, str) else 0)
@@ -462,12 +489,34 @@ def row_rules(
                     column,
                 )
             )
+    if name == "time_entries":
+        found += _hours_rule(frame, file, dialect, max_hours_per_entry)
     return found
 
 
+def _hours_rule(frame: pd.DataFrame, file: str, dialect: Dialect, limit: float) -> list[Problem]:
+    """An entry of more hours than ``limit``: more than a day holds. Entries of one day are not
+    added up, since several people may work for one customer on the same day."""
+    if "hours" not in frame:
+        return []
+    hours = dialect.numbers(frame["hours"])
+    return [
+        Problem(
+            file,
+            f"{frame.loc[index, 'hours']!r} hours in one entry, more than the {limit:g} an "
+            "entry may hold (max_hours_per_entry under [export] in the config)",
+            _row(frame, index),
+            "hours",
+        )
+        for index in hours.index[hours > limit]
+    ]
+
+
 def _row(frame: pd.DataFrame, index: object) -> int:
-    """The spreadsheet row of ``index``: the header is row 1."""
-    return int(frame.index.get_loc(index)) + 2
+    """The spreadsheet row of the row labelled ``index``: tables are read with their row's
+    position as label (a row dropped on purpose keeps the others' numbers), and the header is
+    row 1."""
+    return int(index) + 2
 
 
 def _typed(table: Table, frame: pd.DataFrame, dialect: Dialect) -> pd.DataFrame:

@@ -380,10 +380,15 @@ def validate(config_path, export_path, company, reports_dir, parameters, period)
         raise Failure(str(error), BAD_INPUT) from None
     click.echo(f"The export {export.source} can be reviewed:")
     for file in export.files:
-        click.echo(f"  - {file.name}: {file.rows:,} rows")
+        read_as = f", read as {file.read_as}" if file.read_as else ""
+        click.echo(f"  - {file.name}: {file.rows:,} rows{read_as}")
     for table, columns in export.missing_columns.items():
         if columns and export.has(table):
             click.echo(f"  - {table} has no {', '.join(columns)} (optional)")
+    for dropped in export.dropped:
+        rows = ", ".join(str(row) for row in dropped.rows[:10])
+        more = f" and {len(dropped.rows) - 10} more" if len(dropped.rows) > 10 else ""
+        click.echo(f"  - {dropped.what}: {dropped.file} rows {rows}{more}. {dropped.meaning}.")
 
 
 @main.command()

@@ -19,10 +19,14 @@ The file, with every key (only ``company`` and ``export.path`` are required)::
     # export cannot tell (every date fits both DD/MM and MM/DD) or the guess is wrong.
     encoding = "utf-8"                # of the CSV files: utf-8, utf-16, cp1252, gb18030, ...
     delimiter = ","                   # "," ";" "\\t" "|"
-    date_format = "%Y-%m-%d"          # strftime pattern: "%d.%m.%Y" for 31.12.2026
+    date_format = "%Y-%m-%d"          # strftime pattern: "%d.%m.%Y" for 31.12.2026; per
+                                      # file: { invoices = "%d.%m.%Y", time_entries = "%Y-%m-%d" }
     decimal = "."                     # "." or ","
     thousands = ","                   # "", ",", ".", " " or "'"; left out: the other of , and .
     payment_terms_days = 30           # due date of invoices that have none: issued + this
+    max_hours_per_entry = 24          # the most one time entry may hold (168: a week's)
+    drop_time_for_unknown_customers = false  # true: such time entries are left out (and
+                                      # listed under data quality) rather than refused
 
     [export.files]                    # where a table is not <table>.csv (or sheet <table>)
     customers = "Kunden.csv"
@@ -75,7 +79,7 @@ from typing import Annotated, Any, Literal
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from helpers.checks import ANSWERS, CONTRACT, DECISIONS, SIZE_BANDS, Dialect
+from helpers.checks import ANSWERS, CONTRACT, DECISIONS, MAX_HOURS_PER_ENTRY, SIZE_BANDS, Dialect
 from helpers.export import SIZE_BAND_FLOORS, Export, Reading
 
 KEY_BYTES = 32
@@ -104,10 +108,13 @@ class ExportSection(_Section):
     # Left out: found from the export (helpers.dialects).
     encoding: str | None = None
     delimiter: Literal[",", ";", "\t", "|"] | None = None
-    date_format: str | None = None
+    # One format for every file, or per table where files come from different systems.
+    date_format: str | dict[str, str] | None = None
     decimal: Literal[".", ","] | None = None
     thousands: Literal["", ",", ".", " ", "\u00a0", "'"] | None = None
     payment_terms_days: Annotated[int, Field(ge=0, le=365)] | None = None
+    max_hours_per_entry: Annotated[float, Field(gt=0, le=168)] = MAX_HOURS_PER_ENTRY
+    drop_time_for_unknown_customers: bool = False
     files: dict[str, str] = {}
 
     @field_validator("encoding")
@@ -124,7 +131,10 @@ class ExportSection(_Section):
 
     @field_validator("date_format")
     @classmethod
-    def _date_format(cls, pattern: str | None) -> str | None:
+    def _date_format(cls, pattern: str | dict[str, str] | None) -> str | dict[str, str] | None:
+        if isinstance(pattern, dict):
+            _check_tables(pattern)
+            return {table: cls._date_format(each) for table, each in pattern.items()}
         if pattern is None:
             return None
         if not all(code in pattern for code in ("%d", "%m")) or not re.search("%[Yy]", pattern):
@@ -250,7 +260,7 @@ class CompanyConfig(_Section):
             dialect=Dialect(
                 encoding=section.encoding,
                 delimiter=section.delimiter,
-                date_format=section.date_format,
+                date_format=section.date_format if isinstance(section.date_format, str) else None,
                 decimal=section.decimal,
                 thousands=section.thousands,
             ),
@@ -259,6 +269,9 @@ class CompanyConfig(_Section):
             value_words=self.values,
             size_band_floors=self.size_bands,
             payment_terms_days=section.payment_terms_days,
+            date_formats=section.date_format if isinstance(section.date_format, dict) else {},
+            max_hours_per_entry=section.max_hours_per_entry,
+            drop_time_for_unknown_customers=section.drop_time_for_unknown_customers,
         )
 
     def notebook_parameters(self, period: str) -> dict[str, object]:

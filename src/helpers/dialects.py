@@ -231,39 +231,87 @@ def file_encodings(heads: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str
 
 
 def detect_date_format(columns: Mapping[str, pd.Series]) -> str:
-    """The one format of the usual ones that every date in ``columns`` (by the name shown in
-    messages, such as ``invoices.csv, column issued_on``) fits.
+    """The one format of the usual ones that the dates in ``columns`` (by the name shown in
+    messages, such as ``invoices.csv, column issued_on``) are written in; see
+    ``detect_date_formats``, which reads the files of an export."""
+    return detect_date_formats({"": columns})[""]
 
-    When dates fit several formats (no day above 12 tells DD/MM from MM/DD) the answer would
-    be a guess, so ``DetectionError`` asks for the format. When they fit none, the format most
-    of them fit is returned, and the check of each date names the ones that do not fit."""
+
+def detect_date_formats(
+    tables: Mapping[str, Mapping[str, pd.Series]], known: Iterable[str] = ()
+) -> dict[str, str]:
+    """The date format of each table, from its date columns (``tables``: table name to the
+    columns by the name shown in messages, such as ``invoices.csv, column issued_on``).
+
+    One format that every date of every table fits is the export's: one system wrote it all.
+    When none does (time from a tracker writing ISO, invoices from accounting writing
+    DD.MM.YYYY), each table is read on its own and gets the format most of its dates fit;
+    the check of each date then names the ones that do not fit.
+
+    When dates fit several formats (no day above 12 tells DD/MM from MM/DD), the one that
+    another table or ``known`` (formats the config gives for other tables) settles is taken;
+    with none, the answer would be a guess, so ``DetectionError`` asks for the format. A table
+    without dates gets ISO."""
     texts = {
-        where: values.dropna().astype(str).str.strip().str.slice(0, 10)
-        for where, values in columns.items()
+        table: {
+            where: values.dropna().astype(str).str.strip().str.slice(0, 10)
+            for where, values in columns.items()
+        }
+        for table, columns in tables.items()
     }
-    texts = {where: values for where, values in texts.items() if len(values)}
-    if not texts:
-        return ISO_DATE
-    fitting = {
-        fmt: sum(
-            int(pd.to_datetime(values, format=fmt, errors="coerce").notna().sum())
-            for values in texts.values()
-        )
-        for fmt in DATE_FORMATS
+    fits = {
+        table: {
+            fmt: sum(
+                int(pd.to_datetime(values, format=fmt, errors="coerce").notna().sum())
+                for values in columns.values()
+            )
+            for fmt in DATE_FORMATS
+        }
+        for table, columns in texts.items()
     }
-    total = sum(len(values) for values in texts.values())
-    every = [fmt for fmt, fit in fitting.items() if fit == total]
-    if len(every) == 1:
-        return every[0]
-    if len(every) > 1:
-        written = " or ".join(date_pattern(fmt) for fmt in every)
-        where = ", ".join(texts)
-        raise DetectionError(
-            f"every date in {where} could be read as {written}: no day is above 12, so the "
-            f"order of day and month cannot be told. Set date_format under [export] in the "
-            f'config, e.g. date_format = "{every[0]}" for {date_pattern(every[0])}'
-        )
-    return max(fitting, key=lambda fmt: fitting[fmt])
+    sizes = {
+        table: sum(len(values) for values in columns.values()) for table, columns in texts.items()
+    }
+    dated = [table for table in tables if sizes[table]]
+    formats = {table: ISO_DATE for table in tables if not sizes[table]}
+    if not dated:
+        return formats
+    where = {table: [w for w, values in texts[table].items() if len(values)] for table in dated}
+    known = set(known)
+    together = [fmt for fmt in DATE_FORMATS if all(fits[t][fmt] == sizes[t] for t in dated)]
+    if together:
+        everywhere = [w for table in dated for w in where[table]]
+        fmt = _settled(together, known, everywhere, None)
+        return formats | dict.fromkeys(dated, fmt)
+    alone = {}
+    for table in dated:
+        best = max(fits[table].values())
+        alone[table] = [fmt for fmt in DATE_FORMATS if best and fits[table][fmt] == best]
+    known |= {candidates[0] for candidates in alone.values() if len(candidates) == 1}
+    for table in dated:
+        formats[table] = _settled(alone[table] or [ISO_DATE], known, where[table], table)
+    return formats
+
+
+def _settled(candidates: list[str], known: set[str], where: list[str], table: str | None) -> str:
+    """The one of ``candidates`` (formats the dates at ``where`` fit equally well), or the one
+    of them in ``known``; ``DetectionError`` asking for the format otherwise."""
+    if len(candidates) == 1:
+        return candidates[0]
+    chosen = [fmt for fmt in candidates if fmt in known]
+    if len(chosen) == 1:
+        return chosen[0]
+    written = " or ".join(date_pattern(fmt) for fmt in candidates)
+    setting = (
+        f'date_format = "{candidates[0]}"'
+        if not table
+        else f'date_format = {{ {table} = "{candidates[0]}" }}'
+    )
+    raise DetectionError(
+        f"the dates in {', '.join(where)} read as {written} equally well: no day above 12 "
+        "tells the order of day and month. Set date_format under [export] in the "
+        f"config, e.g. {setting} for {date_pattern(candidates[0])}"
+    )
 
 
 # -- Numbers ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import hashlib
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -21,13 +21,14 @@ import pandas as pd
 from helpers.checks import (
     CONTRACT,
     DATE_FORMAT,
+    MAX_HOURS_PER_ENTRY,
     Dialect,
     ExportError,
     Problem,
     check_tables,
-    settle_dialect,
+    settle_dialects,
 )
-from helpers.dialects import DELIMITER_NAMES, TextLayout, read_heads, text_layouts
+from helpers.dialects import DELIMITER_NAMES, TextLayout, date_pattern, read_heads, text_layouts
 
 # EU SME definition (Commission Recommendation 2003/361/EC), by headcount only: exports rarely
 # carry turnover or balance sheet totals. Lower bounds of each band.
@@ -51,6 +52,17 @@ class InputFile:
 
 
 @dataclass(frozen=True)
+class DroppedRows:
+    """Rows the review left out because the config allows it, for the data quality section:
+    what they were, their file and spreadsheet rows, and what leaving them out means."""
+
+    what: str
+    file: str
+    rows: tuple[int, ...]
+    meaning: str
+
+
+@dataclass(frozen=True)
 class Export:
     """A checked, typed export.
 
@@ -69,6 +81,7 @@ class Export:
     files: list[InputFile]
     decisions: pd.DataFrame | None = None
     missing_columns: dict[str, list[str]] = field(default_factory=dict)
+    dropped: list[DroppedRows] = field(default_factory=list)
 
     def has(self, table: str, column: str | None = None) -> bool:
         """Whether the export holds ``table`` (and ``column`` in it)."""
@@ -115,6 +128,12 @@ class Reading:
     ``decision``), their word (any case) to ours, e.g. ``{"answer": {"ja": "yes"}}``.
     ``size_band_floors``: the lowest headcount of each band. ``payment_terms_days``: when
     given, an invoice without a due date is due this many days after it was issued.
+    ``date_formats``: per table, its date format where it differs from ``dialect``'s (an
+    export gathered from two systems). ``max_hours_per_entry``: the most hours one time entry
+    may hold (a day's, unless the company logs longer spans in one entry).
+    ``drop_time_for_unknown_customers``: time entries whose customer is not in the customers
+    table are left out (and listed under data quality) rather than refused; time for prospects
+    or internal work often is logged so.
     """
 
     dialect: Dialect = Dialect()
@@ -123,10 +142,17 @@ class Reading:
     value_words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     size_band_floors: Mapping[str, int] = field(default_factory=lambda: dict(SIZE_BAND_FLOORS))
     payment_terms_days: int | None = None
+    date_formats: Mapping[str, str] = field(default_factory=dict)
+    max_hours_per_entry: float = MAX_HOURS_PER_ENTRY
+    drop_time_for_unknown_customers: bool = False
 
     def file_for(self, table: str, suffix: str) -> str:
         """The file name (or sheet name, with ``suffix`` empty) that holds ``table``."""
         return self.files.get(table, f"{table}{suffix}")
+
+    def date_format_for(self, table: str) -> str:
+        """The format ``table``'s dates are written in when it is given; ISO otherwise."""
+        return self.date_formats.get(table) or self.dialect.date_format or DATE_FORMAT
 
 
 def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
@@ -139,10 +165,9 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
     source = locate(path)
     if not source.exists():
         raise FileNotFoundError(f"export not found: {path} (looked in {Path.cwd()} and above)")
-    dialect = reading.dialect
     workbook = source.is_file() and source.suffix.lower() in WORKBOOK_SUFFIXES
     if source.is_dir() and any(source.glob("*.parquet")):
-        read = partial(_read_parquet, dialect=dialect)
+        read = partial(_read_parquet, reading=reading)
         tables, names, files = _read_folder(source, reading, ".parquet", read)
     elif source.is_dir():
         read = partial(_read_csv, layouts=_csv_layouts(source, reading))
@@ -165,10 +190,22 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
     for name, frame in tables.items():
         raw[name], found = _mapped(name, frame, names[name], reading, workbook)
         problems += found
-    dialect = settle_dialect(reading.dialect, raw, names, str(source))
+    orphans = None
+    if reading.drop_time_for_unknown_customers:
+        raw, orphans = _without_orphan_time(raw)
+    dialects = settle_dialects(
+        reading.dialect, raw, names, str(source), date_formats=reading.date_formats
+    )
     if reading.payment_terms_days is not None and "invoices" in raw:
-        raw["invoices"] = _with_due_dates(raw["invoices"], reading.payment_terms_days, dialect)
-    typed = check_tables(raw, names, str(source), dialect, problems)
+        raw["invoices"] = _with_due_dates(
+            raw["invoices"], reading.payment_terms_days, dialects["invoices"]
+        )
+    typed = check_tables(raw, names, str(source), dialects, problems, reading.max_hours_per_entry)
+    dropped = []
+    if orphans is not None and len(orphans):
+        dropped.append(_dropped_time(orphans, names, dialects["time_entries"]))
+    if source.is_dir() and not any(source.glob("*.parquet")):
+        files = [_with_dates(file, names, raw, dialects) for file in files]
     customers = typed["customers"]
     # A given size band wins over the headcount: the export's owner knows the company.
     band = customers.get("size_band", pd.Series(pd.NA, customers.index, dtype="string"))
@@ -190,7 +227,54 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
         decisions=typed.get("decisions"),
         files=files,
         missing_columns=missing,
+        dropped=dropped,
     )
+
+
+def _without_orphan_time(
+    raw: dict[str, pd.DataFrame],
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame | None]:
+    """``raw`` without the time entries whose customer is not in the customers table, and
+    those entries (``None`` when either table or column is absent). The entries kept keep
+    their row labels, so a problem in them is still named by its row in the file."""
+    customers, time = raw.get("customers"), raw.get("time_entries")
+    if customers is None or time is None:
+        return raw, None
+    if "customer_id" not in customers or "customer_id" not in time:
+        return raw, None
+    orphan = time["customer_id"].notna() & ~time["customer_id"].isin(customers["customer_id"])
+    return {**raw, "time_entries": time[~orphan]}, time[orphan]
+
+
+def _dropped_time(orphans: pd.DataFrame, names: dict[str, str], dialect: Dialect) -> DroppedRows:
+    hours = dialect.numbers(orphans["hours"]).sum() if "hours" in orphans else 0.0
+    ids = orphans["customer_id"].unique()
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    return DroppedRows(
+        what="Time entries for unknown customers, left out",
+        file=names["time_entries"],
+        rows=tuple(int(index) + 2 for index in orphans.index),
+        meaning=f"{hours:,.1f} hours logged for customer ids not in {names['customers']} "
+        f"({shown}); left out as the config allows (drop_time_for_unknown_customers)",
+    )
+
+
+def _with_dates(
+    file: InputFile,
+    names: dict[str, str],
+    raw: dict[str, pd.DataFrame],
+    dialects: dict[str, Dialect],
+) -> InputFile:
+    """``file`` with the format its dates were read in added to how it was read, when it has
+    dates."""
+    table = next((name for name, shown in names.items() if shown == file.name), None)
+    dated = table in raw and any(
+        spec.kind == "date" and spec.name in raw[table] for spec in CONTRACT[table].fields
+    )
+    if not dated:
+        return file
+    pattern = date_pattern(dialects[table].date_format or DATE_FORMAT)
+    return replace(file, read_as=f"{file.read_as}, dates {pattern}")
 
 
 def _mapped(
@@ -233,7 +317,8 @@ def _mapped(
         # typed as a number is the text it shows (1001, not 1001.0), and a number in a date
         # column of a workbook is Excel's serial day number.
         if kind == "date" and workbook:
-            frame[column] = frame[column].map(partial(_excel_serial_date, reading=reading))
+            serial_date = partial(_excel_serial_date, date_format=reading.date_format_for(name))
+            frame[column] = frame[column].map(serial_date)
         if kind not in _NUMBER_KINDS:
             frame[column] = frame[column].map(_number_as_text)
         if kind in _LOWERCASE_KINDS:
@@ -332,34 +417,35 @@ def _read_workbook(path: Path, reading: Reading):
         sheet = reading.file_for(name, "")
         names[name] = f"{path.name}, sheet {sheet}"
         if sheet in sheets:
-            tables[name] = _as_text(sheets[sheet], reading.dialect)
+            tables[name] = _as_text(sheets[sheet], reading.date_format_for(name))
     rows = sum(len(frame) for frame in tables.values())
     return tables, names, [InputFile(path.name, rows, _sha256(path), "Excel workbook")]
 
 
-def _read_parquet(path: Path, dialect: Dialect) -> pd.DataFrame:
+def _read_parquet(path: Path, reading: Reading) -> pd.DataFrame:
     """One Parquet file as the text a CSV would hold; an unreadable one is an ``ExportError``."""
     try:
         frame = pd.read_parquet(path)
     except (OSError, ValueError) as error:
         problem = Problem(path.name, f"not readable as Parquet: {error}")
         raise ExportError(str(path.parent), [problem]) from error
-    return _as_text(frame, dialect), "Parquet"
+    table = next((name for name in CONTRACT if reading.file_for(name, ".parquet") == path.name), "")
+    return _as_text(frame, reading.date_format_for(table)), "Parquet"
 
 
-def _as_text(frame: pd.DataFrame, dialect: Dialect) -> pd.DataFrame:
-    """A typed table (workbook sheet, Parquet file) as the text a CSV in ``dialect`` would hold,
-    numbers kept as numbers, so that one check serves every format."""
-    return frame.astype(object).map(lambda value: _cell_text(value, dialect)).astype(object)
+def _as_text(frame: pd.DataFrame, date_format: str) -> pd.DataFrame:
+    """A typed table (workbook sheet, Parquet file) as the text a CSV would hold, its dates in
+    ``date_format`` and numbers kept as numbers, so that one check serves every format."""
+    return frame.astype(object).map(lambda value: _cell_text(value, date_format)).astype(object)
 
 
-def _cell_text(value: object, dialect: Dialect) -> object:
-    """A typed cell as text: dates in the dialect's format (ISO when it leaves it open),
-    blanks as empty; numbers stay numbers, so no separator has to be guessed for them."""
+def _cell_text(value: object, date_format: str) -> object:
+    """A typed cell as text: dates in ``date_format``, blanks as empty; numbers stay numbers,
+    so no separator has to be guessed for them."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, datetime | date):
-        return value.strftime(dialect.date_format or DATE_FORMAT)
+        return value.strftime(date_format)
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, int | float):
@@ -376,12 +462,12 @@ def _number_as_text(value: object) -> object:
     return str(value) if isinstance(value, int | float) else value
 
 
-def _excel_serial_date(value: object, reading: Reading) -> object:
-    """Excel's serial day number (46022 is 31 December 2025) as a date in the dialect's
-    format; other values as they are."""
+def _excel_serial_date(value: object, date_format: str) -> object:
+    """Excel's serial day number (46022 is 31 December 2025) as a date in ``date_format``;
+    other values as they are."""
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 2958466:
         day = EXCEL_EPOCH + pd.Timedelta(days=int(value))
-        return day.strftime(reading.dialect.date_format or DATE_FORMAT)
+        return day.strftime(date_format)
     return value
 
 

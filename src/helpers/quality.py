@@ -36,6 +36,8 @@ def data_quality(export: Export, period: ReviewPeriod, reviewed: pd.DataFrame) -
             "computed",
         )
     )
+    for dropped in export.dropped:
+        rows.append((dropped.what, len(dropped.rows), f"{dropped.file}: {dropped.meaning}"))
     rows.append(
         (
             "Customers left out of this period",

@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +21,7 @@ import tomlkit
 from helpers.checks import CONTRACT, ExportError, Problem
 from helpers.dialects import (
     DetectionError,
-    detect_date_format,
+    detect_date_formats,
     detect_number_format,
     read_heads,
     text_layouts,
@@ -135,8 +134,9 @@ def starter_config(export: Path, company: str, output: Path) -> tuple[str, list[
     sources, dialect = _sources(export, notes)
     files: dict[str, str] = {}
     tables: dict[str, pd.DataFrame] = {}
+    labels: dict[str, str] = {}
     for name, (label, frame) in _assign_tables(sources, notes).items():
-        tables[name] = frame
+        tables[name], labels[name] = frame, label
         default = f"{name}.parquet" if label.endswith(".parquet") else f"{name}.csv"
         if label not in (default, name):
             files[name] = label
@@ -144,7 +144,10 @@ def starter_config(export: Path, company: str, output: Path) -> tuple[str, list[
     for name, frame in tables.items():
         columns[name] = _guess_columns(name, list(frame.columns), notes)
 
-    dates = _samples(tables, columns, "date")
+    dates = {
+        name: (labels[name], _samples({name: tables[name]}, {name: columns[name]}, "date"))
+        for name in tables
+    }
     date_format = _date_format(dates, notes) if dialect is not None else None
     decimal, thousands = _number_format(_samples(tables, columns, "number"), notes)
     answers = _answer_words(_samples(tables, columns, "answer"))
@@ -307,17 +310,27 @@ def _samples(tables, columns, kind: str) -> list[str]:
     return [v for v in values if v.lower() not in ("nan", "none", "nat")]
 
 
-def _date_format(values: Iterable[str], notes: list[str]) -> str | None:
-    """The date format, written into the config so that a month whose days are all 12 or
-    less reads as the others did; ``None`` (and a note) when the dates cannot tell."""
-    values = pd.Series(list(values), dtype="string")
-    if values.empty:
+def _date_format(values: dict[str, tuple[str, list[str]]], notes: list[str]) -> str | dict | None:
+    """The date format (or, when files differ, each table's), written into the config so that
+    a month whose days are all 12 or less reads as the others did; ``None`` (and a note) when
+    the dates cannot tell. ``values``: per table, its file's name and its dates."""
+    tables = {
+        table: {label: pd.Series(dates, dtype="string")}
+        for table, (label, dates) in values.items()
+        if dates
+    }
+    if not tables:
         return None
     try:
-        return detect_date_format({"the dates": values})
+        formats = detect_date_formats(tables)
     except DetectionError as error:
         notes.append(str(error))
         return None
+    if len(set(formats.values())) == 1:
+        return next(iter(formats.values()))
+    per_table = tomlkit.inline_table()
+    per_table.update(formats)
+    return per_table
 
 
 def _number_format(values: list[str], notes: list[str]) -> tuple[str, str]:
