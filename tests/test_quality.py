@@ -43,6 +43,12 @@ def test_time_left_out_for_unknown_customers_is_listed_under_data_quality(
     export = load_export(tiny_export, Reading(drop_time_for_unknown_customers=True))
     review = build_review(export, parse_period("2026-Q3"), ReviewSettings(0.4))
     rows = review.data_quality.set_index("check")
+    # 9 entries of the tiny export and the 2 for X read; the 2 left out.
+    read = rows.loc["Rows read from time_entries.csv"]
+    assert (read["count"], read["meaning"]) == (
+        11,
+        "2 left out as listed below; the others passed the export's checks",
+    )
     left_out = rows.loc["Time entries for unknown customers, left out"]
     assert left_out["count"] == 2
     assert left_out["meaning"].startswith(

@@ -27,7 +27,13 @@ def data_quality(export: Export, period: ReviewPeriod, reviewed: pd.DataFrame) -
     as_of = pd.Timestamp(period.as_of)
     rows: list[tuple[str, int, str]] = []
     for file in export.files:
-        rows.append((f"Rows read from {file.name}", file.rows, "all passed the export's checks"))
+        left_out = sum(len(dropped.rows) for dropped in export.dropped if dropped.file == file.name)
+        meaning = (
+            f"{left_out:,} left out as listed below; the others passed the export's checks"
+            if left_out
+            else "all passed the export's checks"
+        )
+        rows.append((f"Rows read from {file.name}", file.rows, meaning))
     rows.append(
         (
             "Rows rejected",
