@@ -34,18 +34,18 @@ from pathlib import Path
 from typing import TypeVar
 
 import click
-import papermill
 
 from helpers.checks import ExportError
 from helpers.config import CompanyConfig, ConfigError, load_config, slug
-from helpers.dossier import dossier_from_parameters, page_title
 from helpers.export import locate
 from helpers.history import HistoryError, record_period
 from helpers.index import Headline, write_index, write_summary
 from helpers.periods import PeriodError, expand_periods
-from helpers.render import RenderError, render_notebook
+from helpers.render import RenderError, notebook_parameters, render_notebook
 from helpers.review import ParameterError, export_from_parameters, review_from_parameters
-from helpers.starter import starter_config
+
+# The dossier (charts, seaborn) and the starter are imported by their own commands only: a
+# scheduled `run` starts a second or two sooner without them.
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REVIEW_NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_review.ipynb"
@@ -81,7 +81,7 @@ def notebook_defaults(notebook: Path) -> dict[str, object]:
     """The notebook's parameters and their default values, read from its parameters cell."""
     return {
         name: ast.literal_eval(spec["default"])  # the parameters cell holds literals only
-        for name, spec in papermill.inspect_notebook(str(notebook)).items()
+        for name, spec in notebook_parameters(notebook).items()
     }
 
 
@@ -404,6 +404,8 @@ def validate(config_path, export_path, company, reports_dir, parameters, period)
 def init(export_path, company, output, force) -> None:
     """Write a starter config for the export at EXPORT_PATH, with the column mapping guessed
     from its headers, for you to confirm before the first run."""
+    from helpers.starter import starter_config
+
     company = company or Path(export_path).resolve().stem.replace("_", " ").title()
     output = output or Path("companies") / f"{slug(company)}.toml"
     if output.exists() and not force:
@@ -435,6 +437,8 @@ def dossier(
     The company's history is read for the strikes, never written: only `run` records a
     period.
     """
+    from helpers.dossier import dossier_from_parameters, page_title
+
     source = _source(config_path, export_path, company, reports_dir, parameters)
     values, company_dir = source.parameters(notebook, period)
     values["customer_id"] = customer_id

@@ -373,7 +373,15 @@ def parse_amounts(values: pd.Series, decimal: str, thousands: str) -> pd.Series:
     if not is_text.any():
         return numbers
     text = values[is_text]
-    plain = pd.to_numeric(text, errors="coerce") if decimal == "." else None
+    if decimal == ".":
+        # Most amounts are plain numbers (1234.50, -12, 1.5E+3, as spreadsheets write large
+        # ones): read at C speed, leaving only the others to the pattern below.
+        plain = pd.to_numeric(text, errors="coerce").astype("float64")
+        plain = plain.where(np.isfinite(plain))
+        numbers[plain.index[plain.notna()]] = plain.dropna()
+        text = text[plain.isna()]
+        if text.empty:
+            return numbers
     parts = split_amounts(text)
     # Groups of three digits after the first, set off by the thousands separator or a space.
     group = f"[{re.escape(thousands)}{_SPACES_CLASS}]"
@@ -384,8 +392,5 @@ def parse_amounts(values: pd.Series, decimal: str, thousands: str) -> pd.Series:
     digits = digits.str.replace(group, "", regex=True).str.replace(decimal, ".", regex=False)
     parsed = pd.to_numeric(digits, errors="coerce").astype("float64")
     parsed = parsed.where(~parts["negative"].astype(bool), -parsed)
-    if plain is not None:  # 1.5E+3, as spreadsheets write large numbers; never inf or nan
-        plain = plain.astype("float64")
-        parsed = parsed.fillna(plain.where(np.isfinite(plain)))
-    numbers[is_text] = parsed
+    numbers[text.index] = parsed
     return numbers

@@ -308,7 +308,14 @@ def _mapped(
             Problem(file, "two columns are read as this one: map only one of them", 1, column)
         )
     frame = frame.loc[:, ~frame.columns.duplicated()]
-    frame = frame.map(lambda value: value.strip() if isinstance(value, str) else value)
+    for column in frame.columns:
+        values = frame[column]
+        # Text read from CSV is all strings: trimmed at once; a workbook's mixed cells one by one.
+        frame[column] = (
+            values.str.strip()
+            if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object
+            else values.map(lambda value: value.strip() if isinstance(value, str) else value)
+        )
     frame = frame.replace("", None)
     kinds = {spec.name: spec.kind for spec in CONTRACT[name].fields}
     for column in frame.columns:

@@ -10,17 +10,24 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import nbformat
-import papermill
-from markupsafe import Markup
-from nbconvert import HTMLExporter
-from papermill.exceptions import PapermillExecutionError
-from traitlets.config import Config
+# jsonschema (under nbformat) imports rfc3987_syntax when it is installed (JupyterLab's
+# jupyter-events brings it), and that module builds a grammar at import: about 2 s of every run.
+# Notebook validation never checks IRI formats, so this process does without it; jsonschema
+# treats it as not installed. Other processes (JupyterLab itself) are not affected.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+import nbformat  # noqa: E402
+import papermill  # noqa: E402
+from markupsafe import Markup  # noqa: E402
+from nbconvert import HTMLExporter  # noqa: E402
+from papermill.exceptions import PapermillExecutionError  # noqa: E402
+from traitlets.config import Config  # noqa: E402
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "offline"
@@ -49,6 +56,12 @@ def strip_css_comments(css: str) -> Markup:
     nothing, but a page that mentions no outside address is easier to check.
     """
     return Markup(_CSS_COMMENT.sub("", str(css)))
+
+
+def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
+    """The parameters ``notebook``'s parameters cell declares, as papermill reads them: name
+    to ``{"default": <source text>, "inferred_type_name": ..., "help": ...}``."""
+    return papermill.inspect_notebook(str(notebook))
 
 
 def papermill_parameters(parameters: Mapping[str, Any]) -> dict[str, Any]:
@@ -155,6 +168,10 @@ def render_notebook(
                     parameters=papermill_parameters(parameters),
                     kernel_name=KERNEL_NAME,
                     progress_bar=progress,
+                    # Saving the whole notebook, figures and all, before and after each cell
+                    # costs seconds per report; it is still saved every 30 s of a long cell,
+                    # and at the end, failed or not.
+                    request_save_on_cell_execute=False,
                     # ipykernel warns at every start that its loopback TCP channel is not
                     # encrypted; in a cron mail that line reads like a failure. Errors still
                     # reach the notebook through the kernel protocol.
