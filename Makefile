@@ -9,12 +9,12 @@ INSTALLED := $(VENV)/.installed
 # uv installs in seconds what pip takes half a minute for; pinned so every machine resolves alike.
 UV_PIN := uv==0.13.9
 
-NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null)
+NOTEBOOKS := $(shell find notebooks bench -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' 2>/dev/null)
 # JupyterLab refuses to run as root unless told to (containers often run as root).
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test lab lint lock clean
+.PHONY: help install report test bench lab lint lock clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -43,12 +43,15 @@ report: install ## Render the review of the sample export (prints the HTML path)
 test: install ## Run the tests
 	$(BIN)/python -m pytest
 
+bench: install ## Measure speed and memory at four export sizes (BENCH_ARGS="--sizes S M")
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+
 lab: install ## Open the notebooks in JupyterLab (add options with LAB_ARGS=--no-browser)
 	$(BIN)/jupyter lab notebooks $(LAB_ROOT_FLAG) $(LAB_ARGS)
 
 lint: install ## Check style (ruff) and that notebooks are stored without outputs (nbstripout)
-	$(BIN)/ruff check src tests notebooks
-	$(BIN)/ruff format --check src tests notebooks
+	$(BIN)/ruff check src tests notebooks bench
+	$(BIN)/ruff format --check src tests notebooks bench
 	$(if $(NOTEBOOKS),$(BIN)/nbstripout --verify $(NOTEBOOKS))
 
 # Not tied to install: after a pin changes in pyproject.toml the old lock would refuse to install.

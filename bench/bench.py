@@ -1,0 +1,245 @@
+"""The review's speed and memory at four sizes of export, beside the floors they cannot beat.
+
+``make bench`` (or ``.venv/bin/python bench/bench.py --help``) generates the sample company's
+export at each size with ``helpers.sample`` (kept in ``bench/data``, made once), then measures
+in fresh processes, one after another:
+
+- **floor**: a trivial notebook (``bench/trivial.ipynb``) rendered through the same papermill
+  and nbconvert path as the review (``helpers.render.render_notebook``): kernel start, papermill,
+  the HTML template. No review can be faster.
+- **read**: a bare read of the same input files with pyarrow, nothing else.
+- **report**: ``customer-review run`` on the export, as a scheduler calls it.
+
+For each it prints wall time and peak memory (resident set of the whole process tree, the kernel
+included, sampled every 50 ms), the HTML's size, and the ratios report / floor and
+report / (floor + read) beside the targets. A run over ``--timeout`` or ``--memory-limit`` is
+stopped and shown as such, so that the bench always finishes. Timings vary with the machine's
+load: compare figures from one run, and run twice before believing a change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import psutil
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / "data"
+LOGS = HERE / "logs"
+PYTHON = sys.executable
+CLI = str(Path(PYTHON).with_name("customer-review"))
+
+# Customers per size; the generator draws invoices and time entries for them (at the sample's
+# mix, about 24 invoices and 32 time entries per customer over two years).
+SIZES = {"S": 300, "M": 2_000, "50k": 50_000, "L": 200_000}
+# report / floor for S and M; report / (floor + read), memory and page size for L.
+TARGETS = {"S": 1.5, "M": 1.5, "50k": 2.0, "L": 2.0}
+MEMORY_TARGET_MB = 3 * 1024
+HTML_TARGET_MB = 3.0
+PERIOD = "2026-Q3"  # the generator's last full quarter
+
+
+@dataclass
+class Measure:
+    """One process tree's run: seconds, peak resident memory in MB, and how it ended."""
+
+    seconds: float
+    peak_mb: float
+    status: str = "ok"  # "ok", "failed (exit N)", "timed out", "over memory limit"
+
+
+def measure(command: list[str], timeout: float, memory_limit_mb: float, log: Path) -> Measure:
+    """Run ``command`` and follow its process tree until it ends, is over ``timeout`` seconds
+    or holds more than ``memory_limit_mb`` (then it is killed)."""
+    started = time.perf_counter()
+    with log.open("w") as output:
+        process = psutil.Popen(command, stdout=output, stderr=subprocess.STDOUT, cwd=ROOT)
+        peak, status = 0.0, "ok"
+        while process.poll() is None:
+            peak = max(peak, _tree_rss_mb(process))
+            if peak > memory_limit_mb:
+                status = "over memory limit"
+            elif time.perf_counter() - started > timeout:
+                status = "timed out"
+            if status != "ok":
+                _kill_tree(process)
+                break
+            time.sleep(0.05)
+        process.wait()
+    seconds = time.perf_counter() - started
+    if status == "ok" and process.returncode != 0:
+        status = f"failed (exit {process.returncode}; see {log})"
+    return Measure(seconds, peak, status)
+
+
+def _tree_rss_mb(process: psutil.Process) -> float:
+    total = 0
+    try:
+        members = [process, *process.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    for member in members:
+        try:
+            total += member.memory_info().rss
+        except psutil.NoSuchProcess:
+            continue
+    return total / 2**20
+
+
+def _kill_tree(process: psutil.Process) -> None:
+    try:
+        members = [*process.children(recursive=True), process]
+    except psutil.NoSuchProcess:
+        return
+    for member in members:
+        try:
+            member.kill()
+        except psutil.NoSuchProcess:
+            continue
+
+
+def export_for(size: str, form: str) -> tuple[Path, dict[str, int]]:
+    """The export of ``size`` as ``form`` ("csv" or "parquet"), generated when missing, and its
+    row counts per table."""
+    folder = DATA / size / form
+    counts_file = DATA / size / "rows.json"
+    if not (folder / ".complete").exists():
+        print(f"  generating the {size} export as {form} ...", file=sys.stderr, flush=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run(
+            [PYTHON, str(HERE / "generate.py"), str(SIZES[size]), form, str(folder)],
+            check=True,
+        )
+        (folder / ".complete").touch()
+    return folder, json.loads(counts_file.read_text()) if counts_file.exists() else {}
+
+
+def run_size(size: str, form: str, args: argparse.Namespace, work: Path) -> dict:
+    export, rows = export_for(size, form)
+    input_mb = sum(p.stat().st_size for p in export.iterdir() if p.is_file()) / 2**20
+    limits = (args.timeout, args.memory_limit)
+    LOGS.mkdir(exist_ok=True)
+    name = f"{size}-{form}"
+    floor = measure(
+        [PYTHON, str(HERE / "floor.py"), str(work / f"floor-{name}")],
+        *limits,
+        LOGS / f"floor-{name}.log",
+    )
+    read = measure([PYTHON, str(HERE / "read.py"), str(export)], *limits, LOGS / f"read-{name}.log")
+    reports = work / f"reports-{name}"
+    report = measure(
+        [CLI, "run", "--export", str(export), "--company", "Bench", "--period", PERIOD,
+         "--reports", str(reports), "--quiet"],
+        *limits,
+        LOGS / f"report-{name}.log",
+    )  # fmt: skip
+    html = reports / "bench" / PERIOD / "review.html"
+    return {
+        "size": size,
+        "format": form,
+        "rows": rows,
+        "input_mb": round(input_mb, 1),
+        "floor": asdict(floor),
+        "read": asdict(read),
+        "report": asdict(report),
+        "html_mb": round(html.stat().st_size / 2**20, 2) if html.exists() else None,
+    }
+
+
+def verdict(result: dict) -> str:
+    """Whether ``result`` meets its size's targets, and which one it misses."""
+    report, floor, read = result["report"], result["floor"], result["read"]
+    if report["status"] != "ok":
+        return "no: " + report["status"]
+    size = result["size"]
+    if size in ("S", "M"):
+        ratio = report["seconds"] / floor["seconds"]
+        return "yes" if ratio <= TARGETS[size] else f"no: {ratio:.2f}x the floor"
+    misses = []
+    ratio = report["seconds"] / (floor["seconds"] + read["seconds"])
+    if ratio > TARGETS[size]:
+        misses.append(f"{ratio:.2f}x floor + read")
+    if report["peak_mb"] > MEMORY_TARGET_MB:
+        misses.append(f"{report['peak_mb'] / 1024:.1f} GB")
+    if (result["html_mb"] or 0) > HTML_TARGET_MB:
+        misses.append(f"{result['html_mb']} MB page")
+    return "yes" if not misses else "no: " + ", ".join(misses)
+
+
+def table(results: list[dict]) -> str:
+    """The figures as a Markdown table, for the terminal and the README alike."""
+    header = (
+        "| size | format | customers | invoices | time entries | input MB | floor s | read s "
+        "| report s | report / floor | report / (floor + read) | peak MB | HTML MB | target met |"
+    )
+    lines = [header, "|" + "|".join(" --- " for _ in range(header.count("|") - 1)) + "|"]
+    for r in results:
+        rows = r["rows"]
+        floor, read, report = r["floor"]["seconds"], r["read"]["seconds"], r["report"]["seconds"]
+        lines.append(
+            f"| {r['size']} | {r['format']} | {rows.get('customers', 0):,} "
+            f"| {rows.get('invoices', 0):,} | {rows.get('time_entries', 0):,} "
+            f"| {r['input_mb']:,} | {floor:.1f} | {read:.1f} | {report:.1f} "
+            f"| {report / floor:.2f} | {report / (floor + read):.2f} "
+            f"| {r['report']['peak_mb']:,.0f} | {'-' if r['html_mb'] is None else r['html_mb']} "
+            f"| {verdict(r)} |"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    memory = psutil.virtual_memory().total / 2**30
+    return (
+        f"{date.today().isoformat()}, {platform.machine()}, {os.cpu_count()} cores, "
+        f"{memory:.0f} GB memory, Python {platform.python_version()}, {platform.system()}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes", nargs="+", choices=list(SIZES), default=list(SIZES), help="sizes to run"
+    )
+    parser.add_argument(
+        "--formats",
+        nargs="+",
+        choices=["csv", "parquet"],
+        default=None,
+        help="export formats (default: csv, and parquet as well for L)",
+    )
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per run")
+    parser.add_argument(
+        "--memory-limit", type=float, default=8192, help="MB of the process tree per run"
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="review-bench-") as tmp:
+        work = Path(tmp)
+        for size in args.sizes:
+            forms = args.formats or (["csv", "parquet"] if size == "L" else ["csv"])
+            for form in forms:
+                print(f"{size} {form} ...", file=sys.stderr, flush=True)
+                results.append(run_size(size, form, args, work))
+                print(table(results[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
+        print(f"\n{machine()}\n")
+        print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "results": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
