@@ -9,14 +9,15 @@ from helpers.export import Reading, load_export
 from tests.conftest import TINY_EXPORT, write_export
 
 
-def problems_of(tmp_path: Path, **changed: str) -> list[str]:
-    """The problems reported for the tiny export with some files replaced (name=CSV text)."""
+def problems_of(tmp_path: Path, reading: Reading | None = None, **changed: str) -> list[str]:
+    """The problems reported for the tiny export with some files replaced (name=CSV text),
+    read as ``reading`` says."""
     files = dict(TINY_EXPORT)
     for name, text in changed.items():
         files[f"{name}.csv"] = text
     folder = write_export(tmp_path / "bad", files)
     with pytest.raises(ExportError) as raised:
-        load_export(folder)
+        load_export(folder, reading or Reading())
     return [str(problem) for problem in raised.value.problems]
 
 
@@ -104,18 +105,14 @@ def test_time_entry_for_unknown_customer_and_impossible_hours(tmp_path: Path):
 def test_the_hours_one_entry_may_hold_are_the_configs(tmp_path: Path):
     # A limit of 10: row 4's 10.5 breaks it; row 5's 10 is exactly the limit. Rows 2 and 3,
     # 9 + 2 hours for A on one day, are not added up: two people may have worked them.
-    files = dict(TINY_EXPORT)
-    files["time_entries.csv"] = """\
+    time = """\
         customer_id,date,hours
         A,2026-07-05,9
         A,2026-07-05,2
         A,2026-07-06,10.5
         B,2026-07-05,10
         """
-    folder = write_export(tmp_path / "strict", files)
-    with pytest.raises(ExportError) as raised:
-        load_export(folder, Reading(max_hours_per_entry=10))
-    assert [str(problem) for problem in raised.value.problems] == [
+    assert problems_of(tmp_path, Reading(max_hours_per_entry=10), time_entries=time) == [
         "time_entries.csv, row 4, column hours: '10.5' hours in one entry, more than the 10 an "
         "entry may hold (max_hours_per_entry under [export] in the config)"
     ]

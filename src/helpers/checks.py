@@ -341,7 +341,7 @@ def problems_from(errors: SchemaErrors, file: str, header: list[str]) -> list[Pr
             continue
         if case.check.startswith("dtype("):
             continue  # the raw text is held as objects; type is decided by the value checks
-        row = None if pd.isna(case.index) else int(case.index) + 2
+        row = None if pd.isna(case.index) else spreadsheet_row(case.index)
         found.append(Problem(file, _describe(case.check, case.failure_case), row, case.column))
     found.sort(key=lambda p: (p.row or 0, p.column or ""))
     return found
@@ -455,7 +455,7 @@ def row_rules(
                     file,
                     f"a value of {lengths[index]:,} characters (at most "
                     f"{MAX_CELL_CHARACTERS:,} are read): is a quote missing its pair?",
-                    _row(frame, index),
+                    spreadsheet_row(index),
                     column,
                 )
             )
@@ -471,7 +471,7 @@ def row_rules(
                 Problem(
                     file,
                     f"{frame.loc[index, column]!r} is more than a year in the future",
-                    _row(frame, index),
+                    spreadsheet_row(index),
                     column,
                 )
             )
@@ -485,7 +485,7 @@ def row_rules(
                     file,
                     f"{what} on {frame.loc[index, column]!r}, before the invoice was issued "
                     f"on {frame.loc[index, 'issued_on']!r}",
-                    _row(frame, index),
+                    spreadsheet_row(index),
                     column,
                 )
             )
@@ -505,18 +505,18 @@ def _hours_rule(frame: pd.DataFrame, file: str, dialect: Dialect, limit: float) 
             file,
             f"{frame.loc[index, 'hours']!r} hours in one entry, more than the {limit:g} an "
             "entry may hold (max_hours_per_entry under [export] in the config)",
-            _row(frame, index),
+            spreadsheet_row(index),
             "hours",
         )
         for index in hours.index[hours > limit]
     ]
 
 
-def _row(frame: pd.DataFrame, index: object) -> int:
-    """The spreadsheet row of the row labelled ``index``: tables are read with their row's
-    position as label (a row dropped on purpose keeps the others' numbers), and the header is
-    row 1."""
-    return int(index) + 2
+def spreadsheet_row(label: object) -> int:
+    """The spreadsheet row of the table row labelled ``label``: tables are read with their
+    row's position as label (a row dropped on purpose keeps the others' numbers), and the
+    header is row 1."""
+    return int(label) + 2
 
 
 def _typed(table: Table, frame: pd.DataFrame, dialect: Dialect) -> pd.DataFrame:

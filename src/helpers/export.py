@@ -27,6 +27,7 @@ from helpers.checks import (
     Problem,
     check_tables,
     settle_dialects,
+    spreadsheet_row,
 )
 from helpers.dialects import DELIMITER_NAMES, TextLayout, date_pattern, read_heads, text_layouts
 
@@ -166,7 +167,8 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
     if not source.exists():
         raise FileNotFoundError(f"export not found: {path} (looked in {Path.cwd()} and above)")
     workbook = source.is_file() and source.suffix.lower() in WORKBOOK_SUFFIXES
-    if source.is_dir() and any(source.glob("*.parquet")):
+    parquet = source.is_dir() and any(source.glob("*.parquet"))
+    if parquet:
         read = partial(_read_parquet, reading=reading)
         tables, names, files = _read_folder(source, reading, ".parquet", read)
     elif source.is_dir():
@@ -204,7 +206,7 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
     dropped = []
     if orphans is not None and len(orphans):
         dropped.append(_dropped_time(orphans, names, dialects["time_entries"]))
-    if source.is_dir() and not any(source.glob("*.parquet")):
+    if source.is_dir() and not parquet:
         files = [_with_dates(file, names, raw, dialects) for file in files]
     customers = typed["customers"]
     # A given size band wins over the headcount: the export's owner knows the company.
@@ -253,7 +255,7 @@ def _dropped_time(orphans: pd.DataFrame, names: dict[str, str], dialect: Dialect
     return DroppedRows(
         what="Time entries for unknown customers, left out",
         file=names["time_entries"],
-        rows=tuple(int(index) + 2 for index in orphans.index),
+        rows=tuple(spreadsheet_row(index) for index in orphans.index),
         meaning=f"{hours:,.1f} hours logged for customer ids not in {names['customers']} "
         f"({shown}); left out as the config allows (drop_time_for_unknown_customers)",
     )
