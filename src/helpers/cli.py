@@ -38,11 +38,12 @@ import click
 from helpers.checks import ExportError
 from helpers.config import CompanyConfig, ConfigError, load_config, slug
 from helpers.export import locate
-from helpers.history import HistoryError, record_period
-from helpers.index import Headline, write_index, write_summary
+from helpers.history import HistoryError, record_outcomes
+from helpers.index import write_index, write_summary
 from helpers.periods import PeriodError, expand_periods
 from helpers.render import RenderError, notebook_parameters, render_notebook
-from helpers.review import ParameterError, export_from_parameters, review_from_parameters
+from helpers.results import read_outcome
+from helpers.review import ParameterError, checked_parameters, export_from_parameters
 
 # The dossier (charts, seaborn) and the starter are imported by their own commands only: a
 # scheduled `run` starts a second or two sooner without them.
@@ -50,9 +51,16 @@ from helpers.review import ParameterError, export_from_parameters, review_from_p
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REVIEW_NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_review.ipynb"
 DOSSIER_NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_dossier.ipynb"
-# Notebook parameters that are not settings of the review itself; review_from_parameters
+# Notebook parameters that are not settings of the review itself; checked_parameters
 # checks all the others before anything is rendered.
-NOT_REVIEW_SETTINGS = {"export_path", "period", "company", "scores_path"}
+NOT_REVIEW_SETTINGS = {
+    "export_path",
+    "period",
+    "company",
+    "scores_path",
+    "outcome_path",
+    "history_path",
+}
 NOT_DOSSIER_SETTINGS = {"export_path", "period", "company", "customer_id"}
 SCORES_FILE = "customer_scores.csv"
 HISTORY_FILE = "history.sqlite"  # one per company, beside its periods' folders
@@ -66,6 +74,9 @@ BAD_INPUT_ERRORS = (
     FileNotFoundError,
     HistoryError,
 )
+# The same errors raised in the notebook's kernel reach the command by name only.
+REFUSALS = frozenset(error.__name__ for error in BAD_INPUT_ERRORS)
+OUTCOME_FILE = ".outcome.json"  # written by the notebook, read once the page is written
 T = TypeVar("T")
 
 
@@ -167,10 +178,13 @@ def _checked(build: Callable[..., T], *args: object, **kwargs: object) -> T:
 
 
 def _rendered(what: str, *args: object, **kwargs: object) -> Path:
-    """``render_notebook(*args, **kwargs)``, raising ``Failure(RENDER_FAILED)`` when it fails."""
+    """``render_notebook(*args, **kwargs)``, raising ``Failure(BAD_INPUT)`` with the message
+    when the notebook refused its input, ``Failure(RENDER_FAILED)`` when it failed."""
     try:
         return render_notebook(*args, **kwargs)
     except RenderError as error:
+        if error.ename in REFUSALS:
+            raise Failure(error.evalue, BAD_INPUT) from None
         raise Failure(f"The {what} could not be rendered: {error}", RENDER_FAILED) from None
 
 
@@ -281,7 +295,7 @@ def run(
     failures: dict[str, Failure] = {}
     for number, label in enumerate(labels, start=1):
         started = time.monotonic()
-        say.step(number, label, "checking the export and the parameters")
+        say.step(number, label, "checking the parameters")
         try:
             html = _run_period(source, notebook, label, say, number)
         except Failure as failure:
@@ -306,28 +320,34 @@ def run(
 
 def _run_period(source: Source, notebook: Path, label: str, say: _Progress, number: int) -> Path:
     values, company_dir = source.parameters(notebook, label)
-    review = _checked(
-        review_from_parameters,
+    period = _checked(
+        checked_parameters,
         values["export_path"],
         values["period"],
         **{k: v for k, v in values.items() if k not in NOT_REVIEW_SETTINGS},
     )
-    out_dir = company_dir / review.period.label
-    values["period"] = review.period.label
+    out_dir = company_dir / period.label
+    values["period"] = period.label
     company = str(values["company"])
-    say.step(number, label, f"rendering {len(review.customers):,} customers")
+    say.step(number, label, "reading the export and rendering the review")
     html = _rendered(
         "review",
         notebook,
         out_dir,
         values,
-        title=f"{company}: customer review {review.period.label}",
-        outputs={"scores_path": SCORES_FILE},
+        title=f"{company}: customer review {period.label}",
+        outputs={"scores_path": SCORES_FILE, "outcome_path": OUTCOME_FILE},
         progress=say.interactive,
+        refusals=REFUSALS,
     )
     # Only a run that rendered counts as a period reviewed: a failed one leaves no strike.
-    _checked(record_period, values["history_path"], review)
-    write_summary(out_dir, Headline.of(company, review))
+    outcome_file = out_dir / OUTCOME_FILE
+    try:
+        outcome = read_outcome(outcome_file)
+        _checked(record_outcomes, values["history_path"], outcome.period, outcome.rows)
+        write_summary(out_dir, outcome.headline)
+    finally:
+        outcome_file.unlink(missing_ok=True)
     return html
 
 

@@ -106,6 +106,15 @@ def locate(path: str | Path) -> Path:
     return path
 
 
+def located_export(path: str | Path) -> Path:
+    """The export at ``path`` (``locate``); ``FileNotFoundError`` saying where it was looked
+    for when it is not there."""
+    source = locate(path)
+    if not source.exists():
+        raise FileNotFoundError(f"export not found: {path} (looked in {Path.cwd()} and above)")
+    return source
+
+
 def size_band_from_employees(
     employees: pd.Series, floors: Mapping[str, int] = SIZE_BAND_FLOORS
 ) -> pd.Series:
@@ -163,9 +172,7 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
     Raises ``ExportError`` naming file, row and column for every problem found, and
     ``FileNotFoundError`` when ``path`` does not exist.
     """
-    source = locate(path)
-    if not source.exists():
-        raise FileNotFoundError(f"export not found: {path} (looked in {Path.cwd()} and above)")
+    source = located_export(path)
     workbook = source.is_file() and source.suffix.lower() in WORKBOOK_SUFFIXES
     parquet = source.is_dir() and any(source.glob("*.parquet"))
     if parquet:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
@@ -91,17 +91,11 @@ def stage_for(strike_count: int) -> str:
     return STAGE_FOR_STRIKES[min(strike_count, max(STAGE_FOR_STRIKES))]
 
 
-def record_period(db_path: str | Path, review: Any) -> int:
-    """Record ``review``'s outcome per customer in the history file at ``db_path``.
-
-    Writes one row per reviewed customer (see the ``period_outcome`` table above), replacing any
-    rows recorded earlier for the same period, in one transaction: re-rendering a period never
-    double-counts, and a failure part-way leaves the file as it was. Creates the file, its
-    folder and the schema when missing. Returns the number of rows written.
-    """
+def period_outcomes(review: Any) -> list[tuple[Any, ...]]:
+    """``review``'s outcome per customer, as the rows of the ``period_outcome`` table."""
     period, customers = review.period, review.customers
     kind, start, end = period_kind(period), period.start.isoformat(), period.end.isoformat()
-    rows = [
+    return [
         (period.label, kind, start, end, str(customer_id), _text(name), _text(band))
         + (int(listed), int(struck))
         for customer_id, name, band, listed, struck in zip(
@@ -113,6 +107,25 @@ def record_period(db_path: str | Path, review: Any) -> int:
             strict=True,
         )
     ]
+
+
+def record_period(db_path: str | Path, review: Any) -> int:
+    """Record ``review``'s outcome per customer in the history file at ``db_path``
+    (``record_outcomes``). Returns the number of rows written."""
+    return record_outcomes(db_path, review.period.label, period_outcomes(review))
+
+
+def record_outcomes(db_path: str | Path, period_label: str, rows: list[Sequence[Any]]) -> int:
+    """Record one period's outcome rows (``period_outcomes``) in the history file at
+    ``db_path``.
+
+    Writes one row per reviewed customer (see the ``period_outcome`` table above), replacing any
+    rows recorded earlier for the same period, in one transaction: re-rendering a period never
+    double-counts, and a failure part-way leaves the file as it was. Creates the file, its
+    folder and the schema when missing. Returns the number of rows written.
+    """
+    if any(row[0] != period_label for row in rows):
+        raise ValueError(f"every outcome row must be of period {period_label}")
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     with _connect(db_path) as connection:
         _use_wal(connection)
@@ -121,9 +134,10 @@ def record_period(db_path: str | Path, review: Any) -> int:
             # process has written in between, instead of waiting for the busy timeout.
             connection.execute("BEGIN IMMEDIATE")
             _ensure_schema(connection)
-            connection.execute("DELETE FROM period_outcome WHERE period_label = ?", (period.label,))
+            connection.execute("DELETE FROM period_outcome WHERE period_label = ?", (period_label,))
             connection.executemany(
-                "INSERT INTO period_outcome VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+                "INSERT INTO period_outcome VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [tuple(row) for row in rows],
             )
     return len(rows)
 

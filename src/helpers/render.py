@@ -11,7 +11,7 @@ import os
 import re
 import secrets
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -42,11 +42,24 @@ _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
 class RenderError(RuntimeError):
-    """A notebook failed while executing; the message names the error and the failed notebook."""
+    """A notebook failed while executing; the message names the error and the failed notebook.
 
-    def __init__(self, message: str, failed_notebook: Path | None = None) -> None:
+    ``ename`` and ``evalue`` are the name and message of the exception a cell raised, when one
+    did.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        failed_notebook: Path | None = None,
+        *,
+        ename: str = "",
+        evalue: str = "",
+    ) -> None:
         super().__init__(message)
         self.failed_notebook = failed_notebook
+        self.ename = ename
+        self.evalue = evalue
 
 
 def strip_css_comments(css: str) -> Markup:
@@ -128,6 +141,7 @@ def render_notebook(
     title: str | None = None,
     outputs: Mapping[str, str] | None = None,
     progress: bool = False,
+    refusals: Collection[str] = (),
 ) -> Path:
     """Execute `notebook` with `parameters` and write `out_dir/<stem>.ipynb` and `<stem>.html`.
 
@@ -141,9 +155,15 @@ def render_notebook(
     in that parameter, writes its file there, and the file is moved to `out_dir/<name>` only
     once the whole run has succeeded, just before the page. ``progress`` shows papermill's bar
     of cells executed on stderr. Returns the path of the HTML page.
+
+    ``refusals`` names exceptions (``"ExportError"``) by which the notebook refuses its input
+    rather than fails: when a cell raises one, the RenderError carries its message, no failed
+    notebook is kept and the folders this call created are removed again, so that bad input
+    leaves no trace.
     """
     notebook = Path(notebook)
     out_dir = Path(out_dir)
+    created = [folder for folder in (out_dir, *out_dir.parents) if not folder.exists()]
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / f"{stem}.html"
     executed_path = out_dir / f"{stem}.ipynb"
@@ -179,12 +199,19 @@ def render_notebook(
                     cwd=str(cwd) if cwd is not None else None,
                 )
         except PapermillExecutionError as error:
+            if error.ename in refusals:
+                for tmp in (tmp_executed, *(tmp for tmp, _ in extra.values())):
+                    tmp.unlink(missing_ok=True)
+                _remove_if_empty(created)
+                raise RenderError(error.evalue, ename=error.ename, evalue=error.evalue) from error
             os.replace(tmp_executed, failed_path)
             cell = f"cell {error.exec_count}" if error.exec_count else "a cell"
             raise RenderError(
                 f"{notebook.name} failed in {cell}: {error.ename}: {error.evalue}\n"
                 f"The executed notebook with the traceback is at {failed_path}",
                 failed_notebook=failed_path,
+                ename=error.ename,
+                evalue=error.evalue,
             ) from error
 
         executed = nbformat.read(tmp_executed, as_version=4)
@@ -206,3 +233,12 @@ def render_notebook(
         for tmp, _ in extra.values():
             tmp.unlink(missing_ok=True)
     return html_path
+
+
+def _remove_if_empty(folders: list[Path]) -> None:
+    """Remove ``folders`` (deepest first) as long as each is empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return

@@ -1,15 +1,27 @@
-"""The review's machine-readable result: ``customer_scores.csv``, one row per customer.
+"""The review's machine-readable results: ``customer_scores.csv``, one row per customer, and
+the outcome a scheduled run records once the page is written.
 
-The columns hold the same values the report shows (before display rounding), so the page and
-the spreadsheet never disagree. Text that a spreadsheet would read as a formula is neutralised.
+The scores' columns hold the same values the report shows (before display rounding), so the
+page and the spreadsheet never disagree. Text that a spreadsheet would read as a formula is
+neutralised.
+
+The outcome (``write_outcome``) carries what ``customer-review run`` keeps after a render: the
+rows of the three-strikes history and the headline numbers of the index. The notebook writes
+it, so the export is read and reviewed once, in the kernel, and nothing is recorded for a
+render that fails.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from helpers.history import period_outcomes
+from helpers.index import Headline
 from helpers.review import Review
 from helpers.scoring import CHECKLIST_ITEMS
 
@@ -93,3 +105,34 @@ def write_scores(review: Review, path: str | Path) -> Path | None:
         path, index=False, encoding="utf-8-sig", lineterminator="\n"
     )
     return path
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a render leaves for the history and the index: the period's label, its outcome
+    rows (``history.period_outcomes``) and its headline numbers."""
+
+    period: str
+    rows: list[list[Any]]
+    headline: Headline
+
+
+def write_outcome(review: Review, company: str, path: str | Path) -> Path | None:
+    """Write ``review``'s outcome for ``company`` to ``path`` as JSON; nothing when ``path`` is
+    empty."""
+    if not str(path):
+        return None
+    path = Path(path)
+    outcome = {
+        "period": review.period.label,
+        "rows": period_outcomes(review),
+        "headline": asdict(Headline.of(company, review)),
+    }
+    path.write_text(json.dumps(outcome, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def read_outcome(path: str | Path) -> Outcome:
+    """The outcome ``write_outcome`` wrote at ``path``."""
+    outcome = json.loads(Path(path).read_text(encoding="utf-8"))
+    return Outcome(outcome["period"], outcome["rows"], Headline(**outcome["headline"]))

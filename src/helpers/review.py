@@ -14,7 +14,7 @@ import pandas as pd
 from helpers import measures
 from helpers.config import pseudonymised, reading_for
 from helpers.decisions import ExitRules, exit_impact, exit_tactics, moving_on, payment_advice
-from helpers.export import Export, InputFile, load_export
+from helpers.export import Export, InputFile, load_export, located_export
 from helpers.history import changes_since_previous, strike_history
 from helpers.money import CurrencyDisplay, CurrencyError
 from helpers.narrative import reasons
@@ -331,6 +331,26 @@ def export_from_parameters(export_path: str, config_path: str = "") -> Export:
     reading, key = reading_for(config_path)
     export = load_export(export_path, reading)
     return pseudonymised(export, key) if key is not None else export
+
+
+def checked_parameters(
+    export_path: str,
+    period: str | int,
+    *,
+    as_of: str = "",
+    config_path: str = "",
+    **settings: object,
+) -> ReviewPeriod:
+    """The review period the parameters ask for, once every parameter is known to be usable:
+    the period and ``as_of``, the settings, the company config at ``config_path`` and the
+    export's place. Reads nothing of the export itself, so it answers at once however large
+    the export is. Raises as ``review_from_parameters`` does, except ``ExportError``."""
+    review_period = parse_period(period, as_of)
+    ReviewSettings.from_parameters(**settings)
+    if config_path:
+        reading_for(config_path)
+    located_export(export_path)
+    return review_period
 
 
 def review_from_parameters(
