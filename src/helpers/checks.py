@@ -382,8 +382,9 @@ def settle_dialects(
         date_formats |= detect_date_formats(open_dates, known=date_formats.values())
         if dialect.decimal is None:
             numbers = [values for table in columns["number"].values() for values in table.values()]
-            texts = pd.concat(numbers or [pd.Series(dtype=object)])
-            texts = texts[texts.map(lambda value: isinstance(value, str))]
+            # Each amount written differently counts once: far fewer than the rows.
+            written = pd.concat(numbers or [pd.Series(dtype=object)]).unique()
+            texts = [value for value in written if isinstance(value, str)]
             found["decimal"], thousands = detect_number_format(texts)
             if dialect.thousands is None:
                 found["thousands"] = thousands
@@ -448,7 +449,10 @@ def row_rules(
     as one enormous value), and a time entry of more hours than ``max_hours_per_entry``."""
     found: list[Problem] = []
     for column in frame.columns:
-        lengths = frame[column].map(lambda value: len(value) if isinstance(value, str) else 0)
+        try:
+            lengths = frame[column].str.len()  # NaN for blanks and numbers
+        except AttributeError:  # no text in the column at all
+            continue
         for index in lengths.index[lengths > MAX_CELL_CHARACTERS]:
             found.append(
                 Problem(

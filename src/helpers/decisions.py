@@ -214,6 +214,13 @@ def _suggest(row: dict, rules: ExitRules) -> tuple[str, str]:
     return key, why
 
 
+def _rows_by_customer(table: pd.DataFrame, customer_ids: pd.Series):
+    """A function giving the rows of ``table`` of one of ``customer_ids`` (none: empty)."""
+    groups = dict(tuple(table[table["customer_id"].isin(customer_ids)].groupby("customer_id")))
+    empty = table.iloc[:0]
+    return lambda customer_id: groups.get(customer_id, empty)
+
+
 def moving_on(
     decisions: pd.DataFrame,
     invoices: pd.DataFrame,
@@ -235,17 +242,21 @@ def moving_on(
         decisions["decision"].isin(EXIT_DECISIONS) & (decisions["decided_on"] <= as_of)
     ]
     exits = exits.sort_values("decided_on").drop_duplicates("customer_id", keep="last")
+    if time_entries is None:
+        time_entries = pd.DataFrame(
+            {"customer_id": [], "date": pd.Series(dtype="datetime64[s]"), "hours": []}
+        )
+    # Each exit's rows, found in one pass over the invoices and the time rather than one each.
+    gone = exits["customer_id"]
+    bought_by = _rows_by_customer(invoices, gone)
+    logged_by = _rows_by_customer(time_entries, gone)
     rows = []
     for exit_ in exits.itertuples(index=False):
         decided = pd.Timestamp(exit_.decided_on)
         year_before = decided - pd.DateOffset(years=1)
         days_since = (as_of - decided).days + 1
-        bought = invoices[invoices["customer_id"] == exit_.customer_id]
-        logged = (
-            time_entries[time_entries["customer_id"] == exit_.customer_id]
-            if time_entries is not None
-            else pd.DataFrame({"date": pd.Series(dtype="datetime64[s]"), "hours": []})
-        )
+        bought = bought_by(exit_.customer_id)
+        logged = logged_by(exit_.customer_id)
         before = bought[(bought["issued_on"] >= year_before) & (bought["issued_on"] < decided)]
         since = bought[(bought["issued_on"] >= decided) & (bought["issued_on"] <= as_of)]
         hours_before = logged[(logged["date"] >= year_before) & (logged["date"] < decided)]

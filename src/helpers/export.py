@@ -322,7 +322,7 @@ def _mapped(
         # Text read from CSV is all strings: trimmed at once; a workbook's mixed cells one by one.
         frame[column] = (
             values.str.strip()
-            if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object
+            if _all_text(values)
             else values.map(lambda value: value.strip() if isinstance(value, str) else value)
         )
     frame = frame.replace("", None)
@@ -335,7 +335,7 @@ def _mapped(
         if kind == "date" and workbook:
             serial_date = partial(_excel_serial_date, date_format=reading.date_format_for(name))
             frame[column] = frame[column].map(serial_date)
-        if kind not in _NUMBER_KINDS:
+        if kind not in _NUMBER_KINDS and not _all_text(frame[column]):
             frame[column] = frame[column].map(_number_as_text)
         if kind in _LOWERCASE_KINDS:
             words = {k.lower(): v for k, v in reading.value_words.get(kind, {}).items()}
@@ -467,6 +467,11 @@ def _cell_text(value: object, date_format: str) -> object:
     if isinstance(value, int | float):
         return float(value) if isinstance(value, float) else int(value)
     return str(value)
+
+
+def _all_text(values: pd.Series) -> bool:
+    """Whether ``values`` can hold nothing but text and blanks (a CSV file's columns)."""
+    return pd.api.types.is_string_dtype(values.dtype) and values.dtype != object
 
 
 def _number_as_text(value: object) -> object:

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Literal
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import format_decimal, get_currency_symbol, get_minus_sign_symbol
+from babel.numbers import NumberPattern, get_currency_symbol, get_minus_sign_symbol, parse_pattern
 
 POSITIONS = ("", "before", "after")
 NO_BREAK = "\u00a0"  # between a number and its symbol, so a line never splits the two
@@ -88,16 +88,30 @@ class CurrencyDisplay:
         spaced = "¤ " in pattern or " ¤" in pattern
         return NO_BREAK if spaced or touching.isalpha() or not self.symbol_before else ""
 
+    @cached_property
+    def _number_patterns(self) -> dict[int, NumberPattern]:
+        """The locale's number pattern per count of decimals, parsed once: a review writes
+        tens of thousands of amounts."""
+        return {}
+
+    def _number_pattern(self, decimals: int) -> NumberPattern:
+        if decimals not in self._number_patterns:
+            grouping = self._pattern.replace("¤", "").strip().split(".")[0]
+            self._number_patterns[decimals] = parse_pattern(
+                grouping + ("." + "0" * decimals if decimals else "")
+            )
+        return self._number_patterns[decimals]
+
+    @cached_property
+    def _locale(self) -> Locale:
+        return Locale.parse(self.locale)
+
     def __call__(self, amount: float | None, decimals: int = 0) -> str:
         """``amount`` written with ``decimals`` places; a dash when it is missing."""
         if amount is None or (isinstance(amount, float) and math.isnan(amount)):
             return MISSING
-        grouping = self._pattern.replace("¤", "").strip().split(".")[0]
-        number = format_decimal(
-            abs(amount),
-            format=grouping + ("." + "0" * decimals if decimals else ""),
-            locale=self.locale,
-        )
+        # What babel's format_decimal does, without parsing the locale and pattern each time.
+        number = self._number_pattern(decimals).apply(abs(amount), self._locale)
         symbol = self.shown_symbol
         text = (
             f"{symbol}{self._gap}{number}" if self.symbol_before else f"{number}{self._gap}{symbol}"

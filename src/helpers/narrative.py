@@ -217,10 +217,10 @@ def checklist_sentences(review: Review) -> list[str]:
     return sentences
 
 
-def _reason(row: dict, review: Review, median: float) -> str:
+def _reason(
+    row: dict, review: Review, median: float, currency: CurrencyDisplay, names: dict[str, str]
+) -> str:
     """One customer's checklist result in words: the score, then what counts against it."""
-    currency = review.settings.currency_display
-    names = review.settings.item_labels
     unanswered = [names[i].lower() for i in CHECKLIST_ITEMS if pd.isna(row[i])]
     said_no = {i for i in CHECKLIST_ITEMS if pd.notna(row[i]) and not row[i]}
     from_data = {i for i in said_no if row[f"{i}_source"] == "data"}
@@ -269,8 +269,12 @@ def reasons(review: Review) -> pd.Series:
     revenue per hour in the bottom 5% (€23/h), bought in 1 of the last 4 quarters"."""
     c = review.customers
     median = review.median_revenue_per_hour
+    currency, names = review.settings.currency_display, review.settings.item_labels
     return pd.Series(
-        [_reason(row, review, median) for row in c.astype(object).to_dict("records")],
+        [
+            _reason(row, review, median, currency, names)
+            for row in c.astype(object).to_dict("records")
+        ],
         index=c.index,
         dtype="string",
     )
