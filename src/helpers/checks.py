@@ -301,8 +301,10 @@ def schema_for(
 ) -> pa.DataFrameSchema:
     """The pandera schema that checks ``table``'s raw text (blanks already read as missing)."""
     columns = {
+        # No dtype: raw text comes as Arrow strings from CSV, as objects from workbooks, and
+        # its type is decided by the value checks.
         spec.name: pa.Column(
-            object,
+            None,
             checks=_checks_for(spec, customer_ids, customers_file, dialect),
             nullable=not spec.filled,
             unique=spec.unique,

@@ -340,7 +340,12 @@ def detect_number_format(values: Iterable[str]) -> tuple[str, str]:
     followed by three digits (``12,5``). Amounts that give no sign (``1,234``) read the
     separator as thousands, as whole amounts are written far more often than amounts with
     three decimals. Raises ``DetectionError`` when the amounts are written both ways."""
-    digits = split_amounts(pd.Series(list(values), dtype="string"))["digits"].dropna()
+    written = pd.Series(list(values), dtype="string")
+    # Only the separators and how many digits follow them count, so one amount of each shape
+    # (each digit read as 9) votes for all: a dozen shapes, however many amounts.
+    shapes = written.str.replace(r"\d", "9", regex=True)
+    examples = written.groupby(shapes, sort=False).first()
+    digits = split_amounts(examples.reset_index(drop=True))["digits"].dropna()
     votes = {".": [], ",": []}
     for text in digits.str.replace(f"[{_SPACES_CLASS}]", "", regex=True).unique():
         marks = re.sub(r"\d", "", text)

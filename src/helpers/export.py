@@ -340,6 +340,10 @@ def _mapped(
         if kind in _LOWERCASE_KINDS:
             words = {k.lower(): v for k, v in reading.value_words.get(kind, {}).items()}
             frame[column] = frame[column].str.lower().replace(words)
+    if all(_all_text(frame[column]) for column in frame.columns):
+        # Text read from CSV stays in pandas' Arrow-backed strings, a quarter of the memory
+        # of Python objects; a workbook's or Parquet file's mixed cells become objects.
+        return frame, problems
     return frame.astype(object).where(frame.notna(), None), problems
 
 
