@@ -153,15 +153,13 @@ def exit_tactics(
     result["price_increase_from"] = as_of + pd.Timedelta(days=rules.price_notice_days)
     steps = quarterly_steps(tax, rules.quarterly_increase)
     result["quarterly_steps"] = steps
-    result["quarterly_schedule"] = [
-        ", ".join(
-            f"{result['price_increase_from'].iloc[0] + pd.DateOffset(months=3 * k):%Y-%m-%d}"
-            for k in range(int(n))
-        )
-        if pd.notna(n)
-        else ""
-        for n in steps
-    ]
+    first = as_of + pd.Timedelta(days=rules.price_notice_days)
+    # Every schedule of n rises is the same n dates: written once per n, not per customer.
+    schedules = {
+        int(n): ", ".join(f"{first + pd.DateOffset(months=3 * k):%Y-%m-%d}" for k in range(int(n)))
+        for n in pd.unique(steps.dropna())
+    }
+    result["quarterly_schedule"] = [schedules[int(n)] if pd.notna(n) else "" for n in steps]
     rows = candidates.assign(tax=tax, steps=steps).to_dict("records")
     suggested = [_suggest(row, rules) for row in rows]
     result["tactic"] = [key for key, _ in suggested]

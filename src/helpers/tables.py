@@ -253,7 +253,8 @@ def needs_assessment_table(review: Review):
     currency = review.settings.currency_display
     c = review.customers
     pending = c[c["band"] == "needs_assessment"].sort_values("revenue", ascending=False)
-    unanswered = pending[list(CHECKLIST_ITEMS)].isna()
+    unanswered = pending[list(CHECKLIST_ITEMS)].isna().to_numpy()
+    labels = [review.settings.item_labels[item].lower() for item in CHECKLIST_ITEMS]
     frame = pd.DataFrame(
         {
             "Customer": pending["name"],
@@ -264,8 +265,8 @@ def needs_assessment_table(review: Review):
             + pending["checklist_answered"].astype(str)
             + " answered",
             "Unanswered": [
-                ", ".join(review.settings.item_labels[i].lower() for i in row.index[row])
-                for _, row in unanswered.iterrows()
+                ", ".join(label for label, open_ in zip(labels, row, strict=True) if open_)
+                for row in unanswered
             ],
         }
     )
