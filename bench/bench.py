@@ -7,6 +7,8 @@ in fresh processes, one after another:
 - **floor**: a trivial notebook (``bench/trivial.ipynb``) rendered through the same papermill
   and nbconvert path as the review (``helpers.render.render_notebook``): kernel start, papermill,
   the HTML template. No review can be faster.
+- **stack**: the same trivial notebook with its kernel importing what the review imports
+  (pandas, matplotlib, seaborn, the helpers): what every review pays before it reads a row.
 - **read**: a bare read of the same input files with pyarrow, nothing else.
 - **report**: ``customer-review run`` on the export, as a scheduler calls it.
 
@@ -137,6 +139,11 @@ def run_size(size: str, form: str, args: argparse.Namespace, work: Path) -> dict
         *limits,
         LOGS / f"floor-{name}.log",
     )
+    stack = measure(
+        [PYTHON, str(HERE / "floor.py"), str(work / f"stack-{name}"), "stack"],
+        *limits,
+        LOGS / f"stack-{name}.log",
+    )
     read = measure([PYTHON, str(HERE / "read.py"), str(export)], *limits, LOGS / f"read-{name}.log")
     reports = work / f"reports-{name}"
     report = measure(
@@ -152,6 +159,7 @@ def run_size(size: str, form: str, args: argparse.Namespace, work: Path) -> dict
         "rows": rows,
         "input_mb": round(input_mb, 1),
         "floor": asdict(floor),
+        "stack": asdict(stack),
         "read": asdict(read),
         "report": asdict(report),
         "html_mb": round(html.stat().st_size / 2**20, 2) if html.exists() else None,
@@ -182,7 +190,8 @@ def table(results: list[dict]) -> str:
     """The figures as a Markdown table, for the terminal and the README alike."""
     header = (
         "| size | format | customers | invoices | time entries | input MB | floor s | read s "
-        "| report s | report / floor | report / (floor + read) | peak MB | HTML MB | target met |"
+        "| stack s | report s | report / floor | report / (floor + read) | peak MB | HTML MB "
+        "| target met |"
     )
     lines = [header, "|" + "|".join(" --- " for _ in range(header.count("|") - 1)) + "|"]
     for r in results:
@@ -191,7 +200,8 @@ def table(results: list[dict]) -> str:
         lines.append(
             f"| {r['size']} | {r['format']} | {rows.get('customers', 0):,} "
             f"| {rows.get('invoices', 0):,} | {rows.get('time_entries', 0):,} "
-            f"| {r['input_mb']:,} | {floor:.1f} | {read:.1f} | {report:.1f} "
+            f"| {r['input_mb']:,} | {floor:.1f} | {read:.1f} | {r['stack']['seconds']:.1f} "
+            f"| {report:.1f} "
             f"| {report / floor:.2f} | {report / (floor + read):.2f} "
             f"| {r['report']['peak_mb']:,.0f} | {'-' if r['html_mb'] is None else r['html_mb']} "
             f"| {verdict(r)} |"

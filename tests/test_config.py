@@ -280,3 +280,42 @@ def test_review_defaults_are_the_notebooks_and_the_reviews():
     assert {k: v for k, v in section.items() if k != "exit_ids"} == {
         k: settings[k] for k in section if k != "exit_ids"
     }
+
+
+def test_a_parquet_export_with_numeric_ids_and_a_bad_number_names_the_row(tmp_path: Path):
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    # Ids typed as integers, as a database would write them; the third time entry (spreadsheet
+    # row 4, after the header) has negative hours.
+    pd.DataFrame({"customer_id": [1, 2], "name": ["One", "Two"]}).to_parquet(
+        folder / "customers.parquet"
+    )
+    pd.DataFrame(
+        {
+            "invoice_id": [10, 11],
+            "customer_id": [1, 2],
+            "issued_on": pd.to_datetime(["2026-07-01", "2026-08-01"]),
+            "due_on": pd.to_datetime(["2026-07-31", "2026-08-31"]),
+            "paid_on": pd.to_datetime([None, "2026-08-20"]),
+            "amount": [100.0, 250.5],
+        }
+    ).to_parquet(folder / "invoices.parquet")
+    pd.DataFrame(
+        {
+            "customer_id": [1, 2, 2],
+            "date": pd.to_datetime(["2026-07-02", "2026-08-02", "2026-08-03"]),
+            "hours": [1.5, 2.0, -3.0],
+        }
+    ).to_parquet(folder / "time_entries.parquet")
+    with pytest.raises(ExportError) as raised:
+        load_export(folder)
+    assert [str(p) for p in raised.value.problems] == [
+        "time_entries.parquet, row 4, column hours: -3.0 is not at least 0"
+    ]
+    (folder / "time_entries.parquet").unlink()
+    export = load_export(folder)
+    assert list(export.invoices["customer_id"]) == ["1", "2"]
+    assert list(export.invoices["invoice_id"]) == ["10", "11"]
+    # Invoice 10 is unpaid: its missing date stays missing, the other is read as written.
+    paid = export.invoices["paid_on"]
+    assert paid.isna().tolist() == [True, False] and paid[1] == pd.Timestamp("2026-08-20")

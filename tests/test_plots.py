@@ -119,3 +119,16 @@ def test_many_customers_turn_into_a_density_layer(review, monkeypatch):
     ax = plots.revenue_vs_time(review).axes[0]
     assert any(isinstance(c, PolyCollection) for c in ax.collections)  # the hexbin
     assert ax.get_legend().get_title().get_text().startswith("Over the grey density of all 2")
+
+
+def test_many_wallet_estimates_turn_into_a_density_layer(review, monkeypatch):
+    # Reviewed in 2026-Q3 are A, B, C and E (D bought nothing and logged no time). A, B and C
+    # have an estimate and revenue in the twelve months to September 2026 (A 9,000, B 900,
+    # C 250 - 50 = 200); E has no estimate.
+    monkeypatch.setattr(plots, "DENSITY_FROM", 3)
+    ax = plots.wallet_vs_revenue(review).axes[0]
+    assert any(isinstance(c, PolyCollection) for c in ax.collections)
+    assert ax.get_legend().get_title().get_text().startswith("Over the grey density of all\n3:")
+    monkeypatch.setattr(plots, "DENSITY_FROM", 4)  # one more than there are: dots only
+    ax = plots.wallet_vs_revenue(review).axes[0]
+    assert not any(isinstance(c, PolyCollection) for c in ax.collections)

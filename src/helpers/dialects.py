@@ -376,6 +376,8 @@ def parse_amounts(values: pd.Series, decimal: str, thousands: str) -> pd.Series:
     written with these separators (``1.2.3``, ``12 34``, ``twelve``)."""
     if values.empty:
         return pd.Series(dtype="float64", index=values.index)
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        return values.astype("float64")  # a column of numbers, from Parquet or a workbook
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
         is_text = values.notna()  # text and blanks only, as read from CSV: no need to look
     else:

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from helpers.checks import (
@@ -320,11 +321,12 @@ def _mapped(
     for column in frame.columns:
         values = frame[column]
         # Text read from CSV is all strings: trimmed at once; a workbook's mixed cells one by one.
-        frame[column] = (
-            values.str.strip()
-            if _all_text(values)
-            else values.map(lambda value: value.strip() if isinstance(value, str) else value)
-        )
+        if _all_text(values):
+            frame[column] = values.str.strip()
+        elif values.dtype == object:
+            frame[column] = values.map(
+                lambda value: value.strip() if isinstance(value, str) else value
+            )
     frame = frame.replace("", None)
     kinds = {spec.name: spec.kind for spec in CONTRACT[name].fields}
     for column in frame.columns:
@@ -336,15 +338,17 @@ def _mapped(
             serial_date = partial(_excel_serial_date, date_format=reading.date_format_for(name))
             frame[column] = frame[column].map(serial_date)
         if kind not in _NUMBER_KINDS and not _all_text(frame[column]):
-            frame[column] = frame[column].map(_number_as_text)
+            frame[column] = _numbers_as_text(frame[column])
         if kind in _LOWERCASE_KINDS:
             words = {k.lower(): v for k, v in reading.value_words.get(kind, {}).items()}
             frame[column] = frame[column].str.lower().replace(words)
-    if all(_all_text(frame[column]) for column in frame.columns):
-        # Text read from CSV stays in pandas' Arrow-backed strings, a quarter of the memory
-        # of Python objects; a workbook's or Parquet file's mixed cells become objects.
-        return frame, problems
-    return frame.astype(object).where(frame.notna(), None), problems
+    # Text stays in pandas' Arrow-backed strings, a quarter of the memory of Python objects,
+    # and whole columns of numbers stay numbers; only mixed cells are held as objects.
+    for column in frame.columns:
+        values = frame[column]
+        if not (_all_text(values) or _all_numbers(values)):
+            frame[column] = values.astype(object).where(values.notna(), None)
+    return frame, problems
 
 
 def _with_due_dates(invoices: pd.DataFrame, terms_days: int, dialect: Dialect) -> pd.DataFrame:
@@ -456,7 +460,30 @@ def _read_parquet(path: Path, reading: Reading) -> pd.DataFrame:
 def _as_text(frame: pd.DataFrame, date_format: str) -> pd.DataFrame:
     """A typed table (workbook sheet, Parquet file) as the text a CSV would hold, its dates in
     ``date_format`` and numbers kept as numbers, so that one check serves every format."""
-    return frame.astype(object).map(lambda value: _cell_text(value, date_format)).astype(object)
+    return pd.DataFrame(
+        {column: _column_as_text(frame[column], date_format) for column in frame.columns},
+        index=frame.index,
+    )
+
+
+def _column_as_text(values: pd.Series, date_format: str) -> pd.Series:
+    """One typed column as ``_cell_text`` writes each cell, a whole column at a time where its
+    type allows (millions of rows in a Parquet file): text as Arrow-backed strings, dates
+    written once per distinct day, numbers as they are. Mixed columns go cell by cell."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(
+        dtype.categories.dtype
+    ):
+        return values.astype("string").fillna("")
+    if _all_text(values):
+        return values.fillna("")
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        codes, days = pd.factorize(values)
+        written = np.append(np.asarray(days.strftime(date_format), dtype=object), "")
+        return pd.Series(written[codes], index=values.index, dtype="string")  # code -1 is ""
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        return values
+    return values.astype(object).map(lambda value: _cell_text(value, date_format)).astype(object)
 
 
 def _cell_text(value: object, date_format: str) -> object:
@@ -476,6 +503,24 @@ def _cell_text(value: object, date_format: str) -> object:
 def _all_text(values: pd.Series) -> bool:
     """Whether ``values`` can hold nothing but text and blanks (a CSV file's columns)."""
     return pd.api.types.is_string_dtype(values.dtype) and values.dtype != object
+
+
+def _all_numbers(values: pd.Series) -> bool:
+    """Whether ``values`` is a column of numbers (blanks as NaN), not of mixed cells."""
+    return pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
+        values.dtype
+    )
+
+
+def _numbers_as_text(values: pd.Series) -> pd.Series:
+    """``_number_as_text`` of each value: a column of whole numbers at once."""
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return values.astype("string")
+    if _all_numbers(values):
+        whole = values.dropna()
+        if (whole == whole.round()).all():
+            return values.astype("Int64").astype("string")
+    return values.map(_number_as_text)
 
 
 def _number_as_text(value: object) -> object:

@@ -172,19 +172,28 @@ def show(figure: Figure) -> Image:
     return Image(data=buffer.getvalue(), format="png", retina=True, alt=alt)
 
 
-def density_layer(ax, customers: pd.DataFrame) -> None:
-    """Hours against revenue as grey hexagons, darker where more customers are (log scales)."""
+def density_layer(ax, customers: pd.DataFrame, x: str = "hours", y: str = "revenue") -> None:
+    """Column ``x`` against ``y`` of ``customers`` as grey hexagons, darker where more
+    customers are, on the axes' scales (log or linear)."""
     ax.hexbin(
-        customers["hours"],
-        customers["revenue"],
-        xscale="log",
-        yscale="log",
+        customers[x],
+        customers[y],
+        xscale=ax.get_xscale(),
+        yscale=ax.get_yscale(),
         gridsize=60,
         cmap="Greys",
         mincnt=1,
         bins="log",
         linewidths=0,
     )
+
+
+def flagged(customers: pd.DataFrame) -> pd.DataFrame:
+    """The customers drawn over a density layer: the headache list and the fire candidates."""
+    return customers[
+        customers["on_headache_list"].fillna(False).astype(bool)
+        | (customers["band"] == "fire_candidate")
+    ]
 
 
 def rate_lines(ax, review: Review, hours: pd.Series) -> np.ndarray:
@@ -252,15 +261,13 @@ def revenue_vs_time(review: Review) -> Figure:
     ax.set_xscale("log")
     ax.set_yscale("log")
     floor = paying["revenue"].min() / 3 if len(paying) else 1.0
-    if len(paying) >= DENSITY_FROM:
+    dense = len(paying) >= DENSITY_FROM
+    if dense:
         density_layer(ax, paying)
-        flagged = paying[paying["on_headache_list"] | (paying["band"] == "fire_candidate")]
-        dot = 8
-    else:
-        flagged = paying
-        dot = 28
+    drawn = flagged(paying) if dense else paying
+    dot = 8 if dense else 28
     for band in BANDS:
-        group = flagged[flagged["band"] == band]
+        group = drawn[drawn["band"] == band]
         ax.scatter(
             group["hours"],
             group["revenue"],
@@ -296,10 +303,9 @@ def revenue_vs_time(review: Review) -> Figure:
         f"{verb(len(listed), 'takes', 'take')} {hours_share:.0%} of the hours "
         f"and {verb(len(listed), 'brings', 'bring')} {revenue_share:.0%} of revenue",
     )
-    dense = len(paying) >= DENSITY_FROM
     _band_legend(
         ax,
-        flagged["band"] if dense else timed["band"],
+        drawn["band"] if dense else timed["band"],
         review.settings.band_labels,
         loc="upper left",
         title=(
@@ -477,18 +483,23 @@ def wallet_vs_revenue(review: Review) -> Figure:
     currency = review.settings.currency_display
     c = review.customers.dropna(subset=["share_of_wallet"])
     c = c[c["annual_revenue"] > 0]
+    c = c.assign(wallet_percent=c["share_of_wallet"].clip(upper=1.2) * 100)
     figure, ax = new_figure(height=5)
     ax.set_xscale("log")
+    dense = len(c) >= DENSITY_FROM
+    if dense:
+        density_layer(ax, c, "annual_revenue", "wallet_percent")
+    drawn = flagged(c) if dense else c
     for band in BANDS:
-        group = c[c["band"] == band]
+        group = drawn[drawn["band"] == band]
         ax.scatter(
             group["annual_revenue"],
-            group["share_of_wallet"].clip(upper=1.2) * 100,
-            s=28,
+            group["wallet_percent"],
+            s=8 if dense else 28,
             color=BAND_COLORS[band],
             alpha=0.8,
             edgecolor="white",
-            linewidth=0.4,
+            linewidth=0 if dense else 0.4,
             rasterized=True,
         )
     needed = review.settings.checklist.spend_share_needed
@@ -511,11 +522,15 @@ def wallet_vs_revenue(review: Review) -> Figure:
     ax.set_ylabel("Share of wallet (above 120% drawn at 120%)")
     _band_legend(
         ax,
-        c["band"],
+        drawn["band"],
         review.settings.band_labels,
         loc="upper left",
         bbox_to_anchor=(1.01, 1),
-        title="Band (with an estimate)",
+        title=(
+            f"Over the grey density of all\n{len(c):,}: the headache list\nand fire candidates"
+            if dense
+            else "Band (with an estimate)"
+        ),
     )
     below = c[c["share_of_wallet"] < needed]
     finding_title(
