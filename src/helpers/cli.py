@@ -1,10 +1,12 @@
 """The command line: render reviews from a company's export, safely, with meaningful exit codes.
 
 ``customer-review run --config companies/acme.toml --period 2026-Q3`` reads the company's
-config (``helpers.config``), checks the parameters and the export first (nothing is written
-when either is wrong), then executes the review notebook with papermill and writes
+config (``helpers.config``), checks the parameters first, then executes the review notebook
+with papermill, which reads and checks the export once, and writes
 ``reports/<company>/<period>/review.html``, ``review.ipynb`` and ``customer_scores.csv``
-atomically. Once a period has rendered, its outcome is recorded in
+atomically. Nothing is written when the parameters or the export are wrong: the kernel's
+refusal comes back as its message. Once a period has rendered, its outcome (which the notebook
+leaves in ``outcome_path``) is recorded in
 ``reports/<company>/history.sqlite`` for the three-strikes count of later periods, its headline
 numbers in ``summary.json`` beside it, and ``reports/index.html`` is rebuilt. Several
 ``--period`` values, a range (``2026-01..2026-12``) or ``last-quarter`` / ``last-month`` render
