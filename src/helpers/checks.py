@@ -341,8 +341,6 @@ def problems_from(errors: SchemaErrors, file: str, header: list[str]) -> list[Pr
                 )
             )
             continue
-        if case.check.startswith("dtype("):
-            continue  # the raw text is held as objects; type is decided by the value checks
         row = None if pd.isna(case.index) else spreadsheet_row(case.index)
         found.append(Problem(file, _describe(case.check, case.failure_case), row, case.column))
     found.sort(key=lambda p: (p.row or 0, p.column or ""))

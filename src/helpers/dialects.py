@@ -371,12 +371,20 @@ def other_separator(decimal: str) -> str:
     return "." if decimal == "," else ","
 
 
+def is_number_column(values: pd.Series) -> bool:
+    """Whether ``values`` is a column of numbers (blanks as NaN), as Parquet files and
+    workbooks type them, rather than of text or mixed cells."""
+    return pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
+        values.dtype
+    )
+
+
 def parse_amounts(values: pd.Series, decimal: str, thousands: str) -> pd.Series:
     """``values`` (text, or numbers already) as floats; NaN where blank or not an amount
     written with these separators (``1.2.3``, ``12 34``, ``twelve``)."""
     if values.empty:
         return pd.Series(dtype="float64", index=values.index)
-    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+    if is_number_column(values):
         return values.astype("float64")  # a column of numbers, from Parquet or a workbook
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
         is_text = values.notna()  # text and blanks only, as read from CSV: no need to look

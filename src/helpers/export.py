@@ -30,7 +30,14 @@ from helpers.checks import (
     settle_dialects,
     spreadsheet_row,
 )
-from helpers.dialects import DELIMITER_NAMES, TextLayout, date_pattern, read_heads, text_layouts
+from helpers.dialects import (
+    DELIMITER_NAMES,
+    TextLayout,
+    date_pattern,
+    is_number_column,
+    read_heads,
+    text_layouts,
+)
 
 # EU SME definition (Commission Recommendation 2003/361/EC), by headcount only: exports rarely
 # carry turnover or balance sheet totals. Lower bounds of each band.
@@ -346,7 +353,7 @@ def _mapped(
     # and whole columns of numbers stay numbers; only mixed cells are held as objects.
     for column in frame.columns:
         values = frame[column]
-        if not (_all_text(values) or _all_numbers(values)):
+        if not (_all_text(values) or is_number_column(values)):
             frame[column] = values.astype(object).where(values.notna(), None)
     return frame, problems
 
@@ -481,7 +488,7 @@ def _column_as_text(values: pd.Series, date_format: str) -> pd.Series:
         codes, days = pd.factorize(values)
         written = np.append(np.asarray(days.strftime(date_format), dtype=object), "")
         return pd.Series(written[codes], index=values.index, dtype="string")  # code -1 is ""
-    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+    if is_number_column(values):
         return values
     return values.astype(object).map(lambda value: _cell_text(value, date_format)).astype(object)
 
@@ -505,18 +512,11 @@ def _all_text(values: pd.Series) -> bool:
     return pd.api.types.is_string_dtype(values.dtype) and values.dtype != object
 
 
-def _all_numbers(values: pd.Series) -> bool:
-    """Whether ``values`` is a column of numbers (blanks as NaN), not of mixed cells."""
-    return pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
-        values.dtype
-    )
-
-
 def _numbers_as_text(values: pd.Series) -> pd.Series:
     """``_number_as_text`` of each value: a column of whole numbers at once."""
     if pd.api.types.is_integer_dtype(values.dtype):
         return values.astype("string")
-    if _all_numbers(values):
+    if is_number_column(values):
         whole = values.dropna()
         if (whole == whole.round()).all():
             return values.astype("Int64").astype("string")

@@ -66,7 +66,7 @@ class CurrencyDisplay:
     @cached_property
     def _pattern(self) -> str:
         """The locale's pattern for amounts, e.g. ``¤#,##0.00`` or ``#,##0.00 ¤``."""
-        return Locale.parse(self.locale).currency_formats["standard"].pattern.split(";")[0]
+        return self._locale.currency_formats["standard"].pattern.split(";")[0]
 
     @cached_property
     def shown_symbol(self) -> str:

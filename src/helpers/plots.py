@@ -137,9 +137,9 @@ def _nearest(customers: pd.DataFrame, labelled: pd.DataFrame, how_many: int) -> 
         return customers
     logs = np.log10(customers[["hours", "revenue"]].to_numpy(dtype=float))
     spans = np.ptp(logs, axis=0)
-    scaled = logs / np.where(spans > 0, spans, 1.0)
-    targets = np.log10(labelled[["hours", "revenue"]].to_numpy(dtype=float))
-    targets = targets / np.where(spans > 0, spans, 1.0)
+    spans[spans == 0] = 1.0
+    scaled = logs / spans
+    targets = np.log10(labelled[["hours", "revenue"]].to_numpy(dtype=float)) / spans
     distance = np.min(
         np.hypot(
             scaled[:, None, 0] - targets[None, :, 0], scaled[:, None, 1] - targets[None, :, 1]

@@ -179,6 +179,7 @@ def render_notebook(
         for parameter, name in (outputs or {}).items()
     }
     parameters = {**parameters, **{p: str(tmp) for p, (tmp, _) in extra.items()}}
+    refused = False
     try:
         try:
             with _inline_figures():
@@ -200,9 +201,7 @@ def render_notebook(
                 )
         except PapermillExecutionError as error:
             if error.ename in refusals:
-                for tmp in (tmp_executed, *(tmp for tmp, _ in extra.values())):
-                    tmp.unlink(missing_ok=True)
-                _remove_if_empty(created)
+                refused = True
                 raise RenderError(error.evalue, ename=error.ename, evalue=error.evalue) from error
             os.replace(tmp_executed, failed_path)
             cell = f"cell {error.exec_count}" if error.exec_count else "a cell"
@@ -232,6 +231,8 @@ def render_notebook(
         tmp_html.unlink(missing_ok=True)
         for tmp, _ in extra.values():
             tmp.unlink(missing_ok=True)
+        if refused:
+            _remove_if_empty(created)
     return html_path
 
 
