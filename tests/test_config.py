@@ -319,3 +319,63 @@ def test_a_parquet_export_with_numeric_ids_and_a_bad_number_names_the_row(tmp_pa
     # Invoice 10 is unpaid: its missing date stays missing, the other is read as written.
     paid = export.invoices["paid_on"]
     assert paid.isna().tolist() == [True, False] and paid[1] == pd.Timestamp("2026-08-20")
+
+
+def test_payment_terms_fill_a_parquet_export_s_typed_due_dates(tiny_export: Path, tmp_path: Path):
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    for table in ("customers", "invoices"):
+        frame = pd.read_csv(tiny_export / f"{table}.csv")
+        if table == "invoices":
+            frame = frame.drop(columns="due_on")
+            for column in ("issued_on", "paid_on"):
+                frame[column] = pd.to_datetime(frame[column])
+        frame.to_parquet(folder / f"{table}.parquet")
+    path = write_config(
+        tmp_path, f'company = "T"\n[export]\npath = "{folder}"\npayment_terms_days = 30\n'
+    )
+    invoices = load_export(folder, load_config(path).reading()).invoices
+    due = invoices.set_index("invoice_id")["due_on"]
+    # As for CSV: 1 July + 30 days = 31 July; 10 July + 30 = 9 August; 15 Sep + 30 = 15 Oct.
+    assert due["A1"] == pd.Timestamp("2026-07-31")
+    assert due["B2"] == pd.Timestamp("2026-08-09")
+    assert due["A3"] == pd.Timestamp("2026-10-15")
+
+
+def test_a_parquet_export_written_by_pandas_keeps_its_rows_and_quotes_dates(tmp_path: Path):
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    # Written as pandas writes a frame indexed by id with categorical ids and zoned times: the
+    # index is read back as the column it is, text decoded, times at their local day.
+    customers = pd.DataFrame({"customer_id": ["A", "B"], "name": ["Aster", "Birch"]})
+    customers.set_index("customer_id").to_parquet(folder / "customers.parquet")
+    zoned = pd.to_datetime(["2026-07-01 09:00", "2026-08-01 23:30"]).tz_localize("Europe/Berlin")
+    invoices = pd.DataFrame(
+        {
+            "invoice_id": ["I1", "I2"],
+            "customer_id": pd.Categorical(["A", "B"]),
+            "issued_on": zoned,
+            "due_on": zoned + pd.Timedelta(days=30),
+            # I2 (spreadsheet row 3) is paid on 20 July, before it was issued on 1 August.
+            "paid_on": pd.to_datetime(["2026-07-20", "2026-07-20"]).tz_localize("Europe/Berlin"),
+            "amount": [100.0, 250.0],
+        }
+    )
+    invoices.set_index("invoice_id").to_parquet(folder / "invoices.parquet")
+    with pytest.raises(ExportError) as raised:
+        load_export(folder)
+    assert [str(p) for p in raised.value.problems] == [
+        "invoices.parquet, row 3, column paid_on: paid on '2026-07-20', before the invoice "
+        "was issued on '2026-08-01'"
+    ]
+    invoices.loc[1, "paid_on"] = pd.NaT
+    invoices.set_index("invoice_id").to_parquet(folder / "invoices.parquet")
+    export = load_export(folder)
+    assert list(export.customers["customer_id"]) == ["A", "B"]
+    assert list(export.invoices["invoice_id"]) == ["I1", "I2"]
+    assert list(export.invoices["customer_id"]) == ["A", "B"]
+    # 23:30 in Berlin on 1 August is still 1 August there (21:30 UTC).
+    assert export.invoices["issued_on"].tolist() == [
+        pd.Timestamp("2026-07-01 09:00"),
+        pd.Timestamp("2026-08-01 23:30"),
+    ]

@@ -20,11 +20,14 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from helpers.columns import is_in
 from helpers.dialects import (
     DetectionError,
     date_pattern,
     detect_date_formats,
     detect_number_format,
+    is_date_column,
+    is_number_column,
     other_separator,
     parse_amounts,
 )
@@ -83,7 +86,10 @@ class Dialect:
         return parse_amounts(values, decimal, thousands)
 
     def dates(self, values: pd.Series) -> pd.Series:
-        """``values`` (text) as datetimes; NaT where blank or not a date in ``date_format``."""
+        """``values`` (text, or dates already) as datetimes; NaT where blank or not a date in
+        ``date_format``."""
+        if is_date_column(values):
+            return values  # a column of dates, from Parquet
         return pd.to_datetime(values, format=self.date_format or DATE_FORMAT, errors="coerce")
 
 
@@ -224,28 +230,45 @@ class ExportError(Exception):
         return "\n".join(lines)
 
 
-def _is_number(dialect: Dialect) -> Callable[[pd.Series], pd.Series]:
-    return lambda values: values.isna() | dialect.numbers(values).notna()
+def parsed_columns(table: Table, frame: pd.DataFrame, dialect: Dialect) -> dict[str, pd.Series]:
+    """Each date and number column of ``frame`` read once as ``dialect`` writes them: dates as
+    datetimes, numbers as floats, NaN or NaT where blank or not readable. The checks, the row
+    rules and the typed table all start from these."""
+    parsed = {}
+    for spec in table.fields:
+        if spec.name not in frame:
+            continue
+        if spec.kind == "date":
+            parsed[spec.name] = dialect.dates(frame[spec.name])
+        elif spec.kind in ("number", "integer"):
+            parsed[spec.name] = dialect.numbers(frame[spec.name])
+    return parsed
 
 
-def _is_integer(dialect: Dialect) -> Callable[[pd.Series], pd.Series]:
+def _aligned(parsed: pd.Series, values: pd.Series) -> pd.Series:
+    """``parsed`` for the rows of ``values`` (the whole column, unless a caller passes fewer)."""
+    return parsed if parsed.index.equals(values.index) else parsed.reindex(values.index)
+
+
+def _is_read(parsed: pd.Series) -> Callable[[pd.Series], pd.Series]:
+    """A check that a value is blank or was read (``parsed_columns``) as a date or number."""
+    return lambda values: values.isna() | _aligned(parsed, values).notna()
+
+
+def _is_integer(parsed: pd.Series) -> Callable[[pd.Series], pd.Series]:
     # Text that is not a number at all is reported by the number check, not twice.
     def check(values: pd.Series) -> pd.Series:
-        numbers = dialect.numbers(values)
+        numbers = _aligned(parsed, values)
         return numbers.isna() | (numbers % 1 == 0)
 
     return check
 
 
-def _is_date(dialect: Dialect) -> Callable[[pd.Series], pd.Series]:
-    return lambda values: values.isna() | dialect.dates(values).notna()
-
-
 def _within(
-    minimum: float | None, maximum: float | None, dialect: Dialect
+    minimum: float | None, maximum: float | None, parsed: pd.Series
 ) -> Callable[[pd.Series], pd.Series]:
     def check(values: pd.Series) -> pd.Series:
-        numbers = dialect.numbers(values)
+        numbers = _aligned(parsed, values)
         ok = numbers.isna()
         if minimum is not None:
             ok |= numbers >= minimum
@@ -257,15 +280,19 @@ def _within(
 
 
 def _checks_for(
-    spec: Field, customer_ids: pd.Index | None, customers_file: str, dialect: Dialect
+    spec: Field,
+    parsed: pd.Series | None,
+    customer_ids: pd.Index | None,
+    customers_file: str,
+    dialect: Dialect,
 ) -> list[pa.Check]:
     checks: list[pa.Check] = []
     if spec.kind in ("number", "integer"):
-        checks.append(pa.Check(_is_number(dialect), name="a number"))
+        checks.append(_check(_is_read(parsed), "a number"))
     if spec.kind == "integer":
-        checks.append(pa.Check(_is_integer(dialect), name="a whole number"))
+        checks.append(_check(_is_integer(parsed), "a whole number"))
     if spec.kind == "date":
-        checks.append(pa.Check(_is_date(dialect), name=f"a date written {dialect.date_pattern}"))
+        checks.append(_check(_is_read(parsed), f"a date written {dialect.date_pattern}"))
     if spec.kind == "size_band":
         checks.append(_one_of(SIZE_BANDS, "one of " + ", ".join(SIZE_BANDS)))
     if spec.kind == "answer":
@@ -274,15 +301,21 @@ def _checks_for(
         checks.append(_one_of(DECISIONS, "one of " + ", ".join(DECISIONS)))
     if spec.minimum is not None or spec.maximum is not None:
         bounds = _bounds_text(spec.minimum, spec.maximum)
-        checks.append(pa.Check(_within(spec.minimum, spec.maximum, dialect), name=bounds))
+        checks.append(_check(_within(spec.minimum, spec.maximum, parsed), bounds))
     if spec.references_customers and customer_ids is not None:
         checks.append(_one_of(customer_ids, f"a customer_id listed in {customers_file}"))
     return checks
 
 
+def _check(test: Callable[[pd.Series], pd.Series], description: str) -> pa.Check:
+    # Every test passes blanks itself (whether a blank is allowed is the column's own rule),
+    # so pandera need not copy the column without them first.
+    return pa.Check(test, name=description, ignore_na=False)
+
+
 def _one_of(allowed: Iterable[str] | pd.Index, description: str) -> pa.Check:
     allowed = pd.Index(allowed)
-    return pa.Check(lambda values: values.isna() | values.isin(allowed), name=description)
+    return _check(lambda values: values.isna() | is_in(values, allowed), description)
 
 
 def _bounds_text(minimum: float | None, maximum: float | None) -> str:
@@ -295,17 +328,19 @@ def _bounds_text(minimum: float | None, maximum: float | None) -> str:
 
 def schema_for(
     table: Table,
+    parsed: Mapping[str, pd.Series],
     customer_ids: pd.Index | None = None,
     customers_file: str = "customers.csv",
     dialect: Dialect = Dialect(),
 ) -> pa.DataFrameSchema:
-    """The pandera schema that checks ``table``'s raw text (blanks already read as missing)."""
+    """The pandera schema that checks ``table``'s raw text (blanks already read as missing),
+    its dates and numbers as ``parsed_columns`` read them."""
     columns = {
         # No dtype: raw text comes as Arrow strings from CSV, as objects from workbooks, and
         # its type is decided by the value checks.
         spec.name: pa.Column(
             None,
-            checks=_checks_for(spec, customer_ids, customers_file, dialect),
+            checks=_checks_for(spec, parsed.get(spec.name), customer_ids, customers_file, dialect),
             nullable=not spec.filled,
             unique=spec.unique,
             required=spec.required,
@@ -368,11 +403,15 @@ def settle_dialects(
             name: {
                 f"{file_names[name]}, column {spec.name}": frame[spec.name]
                 for spec in CONTRACT[name].fields
-                if spec.kind in kinds and spec.name in frame
+                # Columns typed already (Parquet's numbers and dates) say nothing of writing.
+                if spec.kind in kinds and spec.name in frame and not typed(frame[spec.name])
             }
             for name, frame in raw.items()
         }
-        for kind, kinds in (("date", ("date",)), ("number", ("number", "integer")))
+        for kind, kinds, typed in (
+            ("date", ("date",), is_date_column),
+            ("number", ("number", "integer"), is_number_column),
+        )
     }
     found = {}
     try:
@@ -417,29 +456,33 @@ def check_tables(
             problems.append(Problem(file_names[name], "the file is missing from the export"))
     customers = raw.get("customers")
     customer_ids = None
+    parsed: dict[str, dict[str, pd.Series]] = {}
     if customers is not None and "customer_id" in customers:
         customer_ids = pd.Index(customers["customer_id"].dropna().unique())
     for name, frame in raw.items():
         table, dialect = CONTRACT[name], dialects[name]
         if frame.empty and table.required:
             problems.append(Problem(file_names[name], "the file holds no rows"))
-        found = row_rules(name, frame, file_names[name], dialect, max_hours_per_entry)
+        parsed[name] = parsed_columns(table, frame, dialect)
+        found = row_rules(
+            name, frame, file_names[name], parsed[name], max_hours_per_entry=max_hours_per_entry
+        )
         try:
-            schema = schema_for(table, customer_ids, file_names["customers"], dialect)
+            schema = schema_for(table, parsed[name], customer_ids, file_names["customers"], dialect)
             schema.validate(frame, lazy=True)
         except SchemaErrors as errors:
             found += problems_from(errors, file_names[name], list(frame.columns))
         problems += sorted(found, key=lambda p: (p.row or 0, p.column or ""))
     if problems:
         raise ExportError(source, problems)
-    return {name: _typed(CONTRACT[name], frame, dialects[name]) for name, frame in raw.items()}
+    return {name: _typed(CONTRACT[name], frame, parsed[name]) for name, frame in raw.items()}
 
 
 def row_rules(
     name: str,
     frame: pd.DataFrame,
     file: str,
-    dialect: Dialect,
+    parsed: Mapping[str, pd.Series],
     max_hours_per_entry: float = MAX_HOURS_PER_ENTRY,
     today: date | None = None,
 ) -> list[Problem]:
@@ -464,9 +507,9 @@ def row_rules(
                 )
             )
     dates = {
-        spec.name: dialect.dates(frame[spec.name])
+        spec.name: parsed[spec.name]
         for spec in CONTRACT[name].fields
-        if spec.kind == "date" and spec.name in frame
+        if spec.kind == "date" and spec.name in parsed
     }
     latest = pd.Timestamp(today or date.today()) + pd.DateOffset(years=1)
     for column, values in dates.items():
@@ -474,7 +517,7 @@ def row_rules(
             found.append(
                 Problem(
                     file,
-                    f"{frame.loc[index, column]!r} is more than a year in the future",
+                    f"{_written(frame.loc[index, column])} is more than a year in the future",
                     spreadsheet_row(index),
                     column,
                 )
@@ -487,23 +530,32 @@ def row_rules(
             found.append(
                 Problem(
                     file,
-                    f"{what} on {frame.loc[index, column]!r}, before the invoice was issued "
-                    f"on {frame.loc[index, 'issued_on']!r}",
+                    f"{what} on {_written(frame.loc[index, column])}, before the invoice was "
+                    f"issued on {_written(frame.loc[index, 'issued_on'])}",
                     spreadsheet_row(index),
                     column,
                 )
             )
     if name == "time_entries":
-        found += _hours_rule(frame, file, dialect, max_hours_per_entry)
+        found += _hours_rule(frame, file, parsed, max_hours_per_entry)
     return found
 
 
-def _hours_rule(frame: pd.DataFrame, file: str, dialect: Dialect, limit: float) -> list[Problem]:
+def _written(value: object) -> str:
+    """A cell as a message quotes it: text as written, a typed date (Parquet) in ISO form."""
+    if isinstance(value, pd.Timestamp):
+        value = value.strftime(DATE_FORMAT)
+    return repr(value)
+
+
+def _hours_rule(
+    frame: pd.DataFrame, file: str, parsed: Mapping[str, pd.Series], limit: float
+) -> list[Problem]:
     """An entry of more hours than ``limit``: more than a day holds. Entries of one day are not
     added up, since several people may work for one customer on the same day."""
-    if "hours" not in frame:
+    if "hours" not in parsed:
         return []
-    hours = dialect.numbers(frame["hours"])
+    hours = parsed["hours"]
     return [
         Problem(
             file,
@@ -523,22 +575,22 @@ def spreadsheet_row(label: object) -> int:
     return int(label) + 2
 
 
-def _typed(table: Table, frame: pd.DataFrame, dialect: Dialect) -> pd.DataFrame:
+def _typed(table: Table, frame: pd.DataFrame, parsed: Mapping[str, pd.Series]) -> pd.DataFrame:
     """Convert checked text columns to their types.
 
     Optional columns the export lacks are added, empty, so that later stages need no special
     case for them; ``Export.missing_columns`` keeps the record of what was absent. Extra columns
     are kept as text.
     """
-    typed = frame.copy()
+    typed = frame.copy(deep=False)  # the text columns are shared, the others replaced
     for spec in table.fields:
         values = typed[spec.name] if spec.name in typed else pd.Series(None, typed.index, object)
         if spec.kind == "date":
-            typed[spec.name] = dialect.dates(values).astype("datetime64[s]")
+            typed[spec.name] = parsed.get(spec.name, values).astype("datetime64[s]")
         elif spec.kind == "number":
-            typed[spec.name] = dialect.numbers(values)
+            typed[spec.name] = parsed.get(spec.name, values).astype("float64")
         elif spec.kind == "integer":
-            typed[spec.name] = dialect.numbers(values).astype("Int64")
+            typed[spec.name] = parsed.get(spec.name, values).astype("float64").astype("Int64")
         else:
             typed[spec.name] = values.astype("string")
     return typed

@@ -379,6 +379,11 @@ def is_number_column(values: pd.Series) -> bool:
     )
 
 
+def is_date_column(values: pd.Series | None) -> bool:
+    """Whether ``values`` is a column of dates (blanks as NaT), as Parquet files type them."""
+    return values is not None and pd.api.types.is_datetime64_any_dtype(values.dtype)
+
+
 def parse_amounts(values: pd.Series, decimal: str, thousands: str) -> pd.Series:
     """``values`` (text, or numbers already) as floats; NaN where blank or not an amount
     written with these separators (``1.2.3``, ``12 34``, ``twelve``)."""

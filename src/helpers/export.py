@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from helpers.checks import (
     CONTRACT,
@@ -34,6 +36,7 @@ from helpers.dialects import (
     DELIMITER_NAMES,
     TextLayout,
     date_pattern,
+    is_date_column,
     is_number_column,
     read_heads,
     text_layouts,
@@ -338,6 +341,11 @@ def _mapped(
     kinds = {spec.name: spec.kind for spec in CONTRACT[name].fields}
     for column in frame.columns:
         kind = kinds.get(column)
+        # Parquet files keep dates as dates for date columns; elsewhere they are text.
+        if is_date_column(frame[column]):
+            if kind != "date":
+                frame[column] = _dates_as_text(frame[column], reading.date_format_for(name))
+            continue
         # Workbooks and Parquet files keep numbers as numbers, for amounts and hours; an id
         # typed as a number is the text it shows (1001, not 1001.0), and a number in a date
         # column of a workbook is Excel's serial day number.
@@ -350,10 +358,10 @@ def _mapped(
             words = {k.lower(): v for k, v in reading.value_words.get(kind, {}).items()}
             frame[column] = frame[column].str.lower().replace(words)
     # Text stays in pandas' Arrow-backed strings, a quarter of the memory of Python objects,
-    # and whole columns of numbers stay numbers; only mixed cells are held as objects.
+    # and whole columns of numbers or dates stay typed; only mixed cells are held as objects.
     for column in frame.columns:
         values = frame[column]
-        if not (_all_text(values) or is_number_column(values)):
+        if not (_all_text(values) or is_number_column(values) or is_date_column(values)):
             frame[column] = values.astype(object).where(values.notna(), None)
     return frame, problems
 
@@ -362,6 +370,11 @@ def _with_due_dates(invoices: pd.DataFrame, terms_days: int, dialect: Dialect) -
     """Invoices whose blank (or absent) due date is filled as issued plus the payment terms."""
     due = invoices["due_on"] if "due_on" in invoices else pd.Series(None, invoices.index, object)
     issued = dialect.dates(invoices.get("issued_on", pd.Series(None, invoices.index, object)))
+    if is_date_column(due) or (due.isna().all() and is_date_column(invoices.get("issued_on"))):
+        # Typed dates (Parquet) are filled as dates.
+        return invoices.assign(
+            due_on=due.astype(issued.dtype).fillna(issued + pd.Timedelta(days=terms_days))
+        )
     derived = (issued + pd.Timedelta(days=terms_days)).dt.strftime(
         dialect.date_format or DATE_FORMAT
     )
@@ -454,19 +467,32 @@ def _read_workbook(path: Path, reading: Reading):
 
 
 def _read_parquet(path: Path, reading: Reading) -> pd.DataFrame:
-    """One Parquet file as the text a CSV would hold; an unreadable one is an ``ExportError``."""
+    """One Parquet file as the text a CSV would hold, its numbers and dates kept typed; an
+    unreadable one is an ``ExportError``. Rows are labelled by their place in the file (an
+    index stored by pandas is read as a column), as the checks' row numbers need."""
     try:
-        frame = pd.read_parquet(path)
+        table = pq.read_table(path)
     except (OSError, ValueError) as error:
         problem = Problem(path.name, f"not readable as Parquet: {error}")
         raise ExportError(str(path.parent), [problem]) from error
-    table = next((name for name in CONTRACT if reading.file_for(name, ".parquet") == path.name), "")
-    return _as_text(frame, reading.date_format_for(table)), "Parquet"
+    # Dictionary-encoded text (pandas writes categoricals so) is decoded by Arrow in one step.
+    plain = pa.schema(
+        [
+            column.with_type(column.type.value_type)
+            if pa.types.is_dictionary(column.type)
+            else column
+            for column in table.schema
+        ]
+    )
+    frame = table.cast(plain).to_pandas(date_as_object=False)
+    name = next((name for name in CONTRACT if reading.file_for(name, ".parquet") == path.name), "")
+    return _as_text(frame, reading.date_format_for(name)), "Parquet"
 
 
 def _as_text(frame: pd.DataFrame, date_format: str) -> pd.DataFrame:
-    """A typed table (workbook sheet, Parquet file) as the text a CSV would hold, its dates in
-    ``date_format`` and numbers kept as numbers, so that one check serves every format."""
+    """A typed table (workbook sheet, Parquet file) as the text a CSV would hold, with columns
+    of numbers and of dates kept typed, so that one check serves every format; dates in mixed
+    cells are written in ``date_format``."""
     return pd.DataFrame(
         {column: _column_as_text(frame[column], date_format) for column in frame.columns},
         index=frame.index,
@@ -475,22 +501,23 @@ def _as_text(frame: pd.DataFrame, date_format: str) -> pd.DataFrame:
 
 def _column_as_text(values: pd.Series, date_format: str) -> pd.Series:
     """One typed column as ``_cell_text`` writes each cell, a whole column at a time where its
-    type allows (millions of rows in a Parquet file): text as Arrow-backed strings, dates
-    written once per distinct day, numbers as they are. Mixed columns go cell by cell."""
-    dtype = values.dtype
-    if isinstance(dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(
-        dtype.categories.dtype
-    ):
-        return values.astype("string").fillna("")
+    type allows (millions of rows in a Parquet file): text as Arrow-backed strings, columns of
+    numbers or dates as they are (dates with a time zone at their local time). Mixed columns
+    go cell by cell."""
     if _all_text(values):
         return values.fillna("")
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        codes, days = pd.factorize(values)
-        written = np.append(np.asarray(days.strftime(date_format), dtype=object), "")
-        return pd.Series(written[codes], index=values.index, dtype="string")  # code -1 is ""
+    if is_date_column(values):
+        return values.dt.tz_localize(None) if values.dt.tz is not None else values
     if is_number_column(values):
         return values
     return values.astype(object).map(lambda value: _cell_text(value, date_format)).astype(object)
+
+
+def _dates_as_text(values: pd.Series, date_format: str) -> pd.Series:
+    """A column of dates written in ``date_format``, once per distinct day; blanks as empty."""
+    codes, days = pd.factorize(values)
+    written = np.append(np.asarray(days.strftime(date_format), dtype=object), "")
+    return pd.Series(written[codes], index=values.index, dtype="string")  # code -1 is ""
 
 
 def _cell_text(value: object, date_format: str) -> object:
