@@ -103,6 +103,22 @@ class CurrencyDisplay:
         return self._number_patterns[decimals]
 
     @cached_property
+    def _whole_numbers(self) -> dict[int, str]:
+        """Whole amounts written so far: a review writes the same rounded amount many times."""
+        return {}
+
+    def _number(self, amount: float, decimals: int) -> str:
+        """``amount`` (not negative) written with ``decimals`` places, as babel's
+        ``format_decimal`` writes it but without parsing the locale and pattern each time."""
+        if decimals:
+            return self._number_pattern(decimals).apply(amount, self._locale)
+        # Babel rounds half to even, as round() does: 2.5 and 2 are both written "2".
+        whole = round(amount)
+        if whole not in self._whole_numbers:
+            self._whole_numbers[whole] = self._number_pattern(0).apply(whole, self._locale)
+        return self._whole_numbers[whole]
+
+    @cached_property
     def _locale(self) -> Locale:
         return Locale.parse(self.locale)
 
@@ -110,8 +126,7 @@ class CurrencyDisplay:
         """``amount`` written with ``decimals`` places; a dash when it is missing."""
         if amount is None or (isinstance(amount, float) and math.isnan(amount)):
             return MISSING
-        # What babel's format_decimal does, without parsing the locale and pattern each time.
-        number = self._number_pattern(decimals).apply(abs(amount), self._locale)
+        number = self._number(abs(amount), decimals)
         symbol = self.shown_symbol
         text = (
             f"{symbol}{self._gap}{number}" if self.symbol_before else f"{number}{self._gap}{symbol}"

@@ -10,9 +10,11 @@ import html
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
+from helpers.checks import CHECKLIST_FROM_DATA
 from helpers.history import previous_period_label
 from helpers.money import CurrencyDisplay, currency_display
 from helpers.scoring import BANDS, CHECKLIST_ITEMS
@@ -217,13 +219,37 @@ def checklist_sentences(review: Review) -> list[str]:
     return sentences
 
 
-def _reason(
-    row: dict, review: Review, median: float, currency: CurrencyDisplay, names: dict[str, str]
-) -> str:
-    """One customer's checklist result in words: the score, then what counts against it."""
-    unanswered = [names[i].lower() for i in CHECKLIST_ITEMS if pd.isna(row[i])]
-    said_no = {i for i in CHECKLIST_ITEMS if pd.notna(row[i]) and not row[i]}
-    from_data = {i for i in said_no if row[f"{i}_source"] == "data"}
+# What an item answered "no" by an account owner says against the customer.
+ASSESSED_NO = {
+    "repeat_business": "no repeat business",
+    "spend": "spends most of its budget elsewhere",
+    "service": "takes too much of the team's time",
+    "upsell": "no room to grow",
+    "influencer": "does not recommend us",
+    "right_reasons": "buys for the wrong reasons",
+    "values_aligned": "does not share our values",
+}
+# What ``_reason`` reads of a customer's row; the payment columns are absent without payments.
+_REASON_COLUMNS = (
+    "checklist_score",
+    "non_payer",
+    "open_balance",
+    "oldest_unpaid_days",
+    "payment_advice",
+    "avg_days_late",
+    "revenue_per_hour",
+    "in_bottom_5pct",
+    "on_headache_list",
+    "quarters_bought",
+    "share_of_wallet",
+)
+
+
+def _reason(row: dict, review: Review, median: float, currency: CurrencyDisplay) -> str:
+    """One customer's checklist result in words: the score, then what counts against it:
+    payment, the items the data answered no (``row["<item> by data"]``), the items an account
+    owner answered no and those unanswered (``row["by_owner"]``, ``row["unanswered"]``, in
+    words already)."""
     parts = []
     if row.get("non_payer", False):
         parts.append(
@@ -232,7 +258,7 @@ def _reason(
         )
     elif str(row.get("payment_advice", "")).startswith("late"):
         parts.append(f"pays {row['avg_days_late']:.0f} days late on average")
-    if "service" in from_data:
+    if row["service by data"]:
         rate = per_hour(row["revenue_per_hour"], currency)
         if row["in_bottom_5pct"]:
             parts.append(f"revenue per hour in the bottom 5% ({rate})")
@@ -242,26 +268,35 @@ def _reason(
             )
         else:
             parts.append(f"revenue per hour {rate}, below the median {per_hour(median, currency)}")
-    if "repeat_business" in from_data:
+    if row["repeat_business by data"]:
         window = review.settings.checklist.repeat_quarters_window
         parts.append(f"bought in {row['quarters_bought']} of the last {window} quarters")
-    if "spend" in from_data:
+    if row["spend by data"]:
         parts.append(f"{share(row['share_of_wallet'])} share of wallet")
-    if "upsell" in from_data:
+    if row["upsell by data"]:
         parts.append("little room to grow")
-    assessed_words = {
-        "repeat_business": "no repeat business",
-        "spend": "spends most of its budget elsewhere",
-        "service": "takes too much of the team's time",
-        "upsell": "no room to grow",
-        "influencer": "does not recommend us",
-        "right_reasons": "buys for the wrong reasons",
-        "values_aligned": "does not share our values",
-    }
-    parts += [assessed_words[i] for i in CHECKLIST_ITEMS if i in said_no - from_data]
-    if unanswered:
-        parts.append("unanswered: " + ", ".join(unanswered))
+    if row["by_owner"]:
+        parts.append(row["by_owner"])
+    if row["unanswered"]:
+        parts.append("unanswered: " + row["unanswered"])
     return f"{row['checklist_score']} of 7: " + (", ".join(parts) or "no item answered no")
+
+
+def _listed(flags: pd.DataFrame, words: dict[str, str]) -> pd.Series:
+    """Per row, the ``words`` of the columns of ``flags`` that are true, joined by commas in
+    the columns' order; empty where none is."""
+    text = pd.Series("", index=flags.index, dtype=object)
+    for column, flagged in flags.items():
+        text += np.where(flagged.to_numpy(bool), f"{words[column]}, ", "")
+    return text.str.removesuffix(", ")
+
+
+def _python_values(frame: pd.DataFrame) -> list[list]:
+    """Each column of ``frame`` as a list of Python values, missing ones as ``pd.NA`` or NaN."""
+    return [
+        values.tolist() if values.dtype.kind in "fb" else values.astype(object).tolist()
+        for _, values in frame.items()
+    ]
 
 
 def reasons(review: Review) -> pd.Series:
@@ -270,11 +305,22 @@ def reasons(review: Review) -> pd.Series:
     c = review.customers
     median = review.median_revenue_per_hour
     currency, names = review.settings.currency_display, review.settings.item_labels
+    items = list(CHECKLIST_ITEMS)
+    said_no = c[items].eq(False).fillna(False).astype(bool)
+    by_data = pd.DataFrame(
+        {i: said_no[i] & c[f"{i}_source"].eq("data").fillna(False) for i in items}
+    )
+    table = c[[column for column in _REASON_COLUMNS if column in c]].assign(
+        by_owner=_listed(said_no & ~by_data, ASSESSED_NO),
+        unanswered=_listed(c[items].isna(), {i: names[i].lower() for i in items}),
+    )
+    by_data = by_data[list(CHECKLIST_FROM_DATA)]  # the items that data can answer
+    columns = [*table.columns, *(f"{i} by data" for i in by_data.columns)]
+    values = [*_python_values(table), *_python_values(by_data)]
+    # Rows as dicts of Python values, built column by column (``to_dict`` boxes cell by cell).
+    rows = (dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True))
     return pd.Series(
-        [
-            _reason(row, review, median, currency, names)
-            for row in c.astype(object).to_dict("records")
-        ],
+        [_reason(row, review, median, currency) for row in rows],
         index=c.index,
         dtype="string",
     )
