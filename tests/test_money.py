@@ -51,3 +51,11 @@ def test_amounts_are_written_the_locales_way(display, amount, decimals, text):
 def test_an_unusable_display_names_the_setting(arguments, message):
     with pytest.raises(CurrencyError, match=re.escape(message)):
         CurrencyDisplay(*arguments)
+
+
+def test_a_whole_amount_written_again_is_written_the_same():
+    display = CurrencyDisplay("EUR")
+    # Half to even, whichever came first: 2.5 and 2.4 both round to 2, 3.5 to 4, and
+    # 2.6 to 3; the same whole amount, negative, keeps its sign.
+    written = [display(amount) for amount in (2.5, 2.4, 3.5, 2.6, -2.5, 2.0)]
+    assert written == ["€2", "€2", "€4", "€3", "-€2", "€2"]
