@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers.checks import ExportError
 from helpers.export import UNKNOWN_SIZE, load_export, locate, size_band_from_employees
 
 
@@ -26,6 +27,28 @@ def test_tiny_export_is_read_and_typed(tiny_export: Path):
     assert all(len(f.sha256) == 64 for f in export.files)
     # The second assessment's "No" is read as "no": answers are case-insensitive.
     assert export.assessments["right_reasons"].tolist() == ["yes", pd.NA, "no"]
+
+
+def test_a_quoted_line_break_and_a_bad_row_after_it_are_read_as_written(tiny_export: Path):
+    customers = (tiny_export / "customers.csv").read_text(encoding="utf-8").splitlines()
+    header, first, *rest = customers
+    # A's name holds a line break inside quotes: one row over two lines of the file.
+    name = first.split(",")[1]
+    first = first.replace(f",{name},", f',"{name}\nHead office",', 1)
+    (tiny_export / "customers.csv").write_text("\n".join([header, first, *rest]) + "\n")
+    export = load_export(tiny_export)
+    assert export.customers["name"].iloc[0] == f"{name}\nHead office"
+    assert list(export.customers["customer_id"]) == ["A", "B", "C", "D", "E"]
+    # A bad headcount for B, the second customer, is on spreadsheet row 3 (a row is a record).
+    text = (tiny_export / "customers.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    b = next(i for i, line in enumerate(lines) if line.startswith("B,"))
+    fields = lines[b].split(",")
+    fields[header.split(",").index("employees")] = "many"
+    lines[b] = ",".join(fields)
+    (tiny_export / "customers.csv").write_text("\n".join(lines) + "\n")
+    with pytest.raises(ExportError, match=r"customers.csv, row 3, column employees: 'many'"):
+        load_export(tiny_export)
 
 
 def test_size_band_comes_from_the_export_else_from_headcount(tiny_export: Path):
