@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.columns import is_in
+from helpers.columns import by_distinct, distinct, is_in
 
 
 def test_is_in_matches_arrow_text_and_never_a_blank():
@@ -21,3 +21,27 @@ def test_is_in_keeps_the_rows_labels_and_serves_other_dtypes():
     assert is_in(values, ["y"]).to_dict() == {7: False, 3: True}
     mixed = pd.Series(["x", None, 5], dtype=object)
     assert is_in(mixed, ["x"]).tolist() == [True, False, False]
+
+
+def test_distinct_lists_each_text_once_in_order_without_blanks():
+    values = pd.Series(["b", "a", None, "b", "c", "a"], dtype="str")
+    assert distinct(values).tolist() == ["b", "a", "c"]
+    assert distinct(pd.Series([2.0, None, 2.0, 1.5])).tolist() == [2.0, 1.5]
+
+
+def test_by_distinct_converts_each_text_once_and_spreads_it_over_the_rows():
+    values = pd.Series(["2026-07-01", None, "2026-07-01", "soon", "2026-08-15"], dtype="str")
+    seen = []
+
+    def convert(days: pd.Series) -> pd.Series:
+        seen.append(days.tolist())
+        return pd.to_datetime(days, format="%Y-%m-%d", errors="coerce")
+
+    dates = by_distinct(values, convert)
+    # Three distinct texts are converted; the blank and "soon" are missing dates.
+    assert seen == [["2026-07-01", "soon", "2026-08-15"]]
+    assert dates.tolist()[0] == dates.tolist()[2] == pd.Timestamp("2026-07-01")
+    assert dates.isna().tolist() == [False, True, False, True, False]
+    assert dates.iloc[4] == pd.Timestamp("2026-08-15")
+    hours = by_distinct(pd.Series(["1.5", "", "1.5"], dtype="str").replace("", None), pd.to_numeric)
+    assert hours.tolist()[0] == hours.tolist()[2] == 1.5 and pd.isna(hours.iloc[1])

@@ -20,7 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from helpers.columns import is_in
+from helpers.columns import by_distinct, distinct, is_in
 from helpers.dialects import (
     DetectionError,
     date_pattern,
@@ -83,14 +83,17 @@ class Dialect:
         number written this way."""
         decimal = self.decimal or "."
         thousands = other_separator(decimal) if self.thousands is None else self.thousands
-        return parse_amounts(values, decimal, thousands)
+        return by_distinct(values, lambda amounts: parse_amounts(amounts, decimal, thousands))
 
     def dates(self, values: pd.Series) -> pd.Series:
         """``values`` (text, or dates already) as datetimes; NaT where blank or not a date in
         ``date_format``."""
         if is_date_column(values):
             return values  # a column of dates, from Parquet
-        return pd.to_datetime(values, format=self.date_format or DATE_FORMAT, errors="coerce")
+        date_format = self.date_format or DATE_FORMAT
+        return by_distinct(
+            values, lambda days: pd.to_datetime(days, format=date_format, errors="coerce")
+        )
 
 
 @dataclass(frozen=True)
@@ -422,7 +425,8 @@ def settle_dialects(
         if dialect.decimal is None:
             numbers = [values for table in columns["number"].values() for values in table.values()]
             # Each amount written differently counts once: far fewer than the rows.
-            written = pd.concat(numbers or [pd.Series(dtype=object)]).unique()
+            written = pd.concat([distinct(values) for values in numbers] or [pd.Series()])
+            written = written.unique()
             texts = [value for value in written if isinstance(value, str)]
             found["decimal"], thousands = detect_number_format(texts)
             if dialect.thousands is None:

@@ -237,6 +237,15 @@ def detect_date_format(columns: Mapping[str, pd.Series]) -> str:
     return detect_date_formats({"": columns})[""]
 
 
+def _date_texts(values: pd.Series) -> pd.Series:
+    """How often each date of ``values`` is written, by its first ten characters trimmed:
+    counted before they are trimmed, since a column of millions of dates holds a few hundred
+    distinct ones."""
+    counts = values.dropna().value_counts()
+    written = pd.Series(counts.index.astype(str), index=counts.index).str.strip().str.slice(0, 10)
+    return counts.groupby(written.to_numpy()).sum()
+
+
 def detect_date_formats(
     tables: Mapping[str, Mapping[str, pd.Series]], known: Iterable[str] = ()
 ) -> dict[str, str]:
@@ -255,10 +264,7 @@ def detect_date_formats(
     # Each date written differently, with how often: an export of millions of rows holds a
     # few thousand days, and each is tried once per format.
     texts = {
-        table: {
-            where: values.dropna().astype(str).str.strip().str.slice(0, 10).value_counts()
-            for where, values in columns.items()
-        }
+        table: {where: _date_texts(values) for where, values in columns.items()}
         for table, columns in tables.items()
     }
     fits = {
