@@ -207,8 +207,9 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
         )
     raw: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
-    for name, frame in tables.items():
-        raw[name], found = _mapped(name, frame, names[name], reading, workbook)
+    # Each table as read is let go once mapped, so that two copies of the text never coexist.
+    for name in list(tables):
+        raw[name], found = _mapped(name, tables.pop(name), names[name], reading, workbook)
         problems += found
     orphans = None
     if reading.drop_time_for_unknown_customers:
@@ -331,13 +332,13 @@ def _mapped(
     for column in frame.columns:
         values = frame[column]
         # Text read from CSV is all strings: trimmed at once; a workbook's mixed cells one by one.
+        # Blanks become missing column by column, not in a copy of the whole table.
         if _all_text(values):
-            frame[column] = values.str.strip()
+            frame[column] = values.str.strip().replace("", None)
         elif values.dtype == object:
             frame[column] = values.map(
                 lambda value: value.strip() if isinstance(value, str) else value
-            )
-    frame = frame.replace("", None)
+            ).replace("", None)
     kinds = {spec.name: spec.kind for spec in CONTRACT[name].fields}
     for column in frame.columns:
         kind = kinds.get(column)
