@@ -185,3 +185,24 @@ def test_moving_on_weighs_revenue_given_up_against_hours_freed():
     # 20 x 273/365 = 14.96 hours expected, 2 still spent: 12.96 freed, worth 1296 at 100/h.
     assert d["hours_freed"] == pytest.approx(20 * 273 / 365 - 2)
     assert d["freed_hours_worth"] == pytest.approx((20 * 273 / 365 - 2) * 100)
+
+
+def test_moving_on_before_any_customer_is_let_go_is_empty():
+    # Text ids, as the export reads them; the only exit is decided after the as-of date.
+    decisions = pd.DataFrame(
+        {
+            "customer_id": pd.Series(["D"], dtype="str"),
+            "decided_on": pd.to_datetime(["2026-01-24"]).astype("datetime64[s]"),
+            "decision": ["let_go"],
+        }
+    )
+    invoices = pd.DataFrame(
+        {
+            "customer_id": pd.Series(["D"], dtype="str"),
+            "issued_on": pd.to_datetime(["2025-09-01"]).astype("datetime64[s]"),
+            "amount": [1200.0],
+        }
+    )
+    result = moving_on(decisions, invoices, None, "2025-10-31", median_rph=100.0)
+    assert result.empty
+    assert "revenue_given_up" in result.columns and "hours_freed" in result.columns

@@ -220,8 +220,8 @@ def _before_and_since(
     in the year before its decision, and from the decision to ``as_of``; by customer, 0 where
     none. One pass over ``rows`` for all the exits."""
     mine = rows[is_in(rows["customer_id"], exits.index)]
-    decided = mine["customer_id"].map(exits["decided_on"])
-    year_before = mine["customer_id"].map(exits["year_before"])
+    decided = exits["decided_on"].reindex(mine["customer_id"]).to_numpy()
+    year_before = exits["year_before"].reindex(mine["customer_id"]).to_numpy()
     dated = mine[on]
     before = (dated >= year_before) & (dated < decided)
     since = (dated >= decided) & (dated <= as_of)
