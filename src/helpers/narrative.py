@@ -313,12 +313,11 @@ def reasons(review: Review) -> pd.Series:
     table = c[[column for column in _REASON_COLUMNS if column in c]].assign(
         by_owner=_listed(said_no & ~by_data, ASSESSED_NO),
         unanswered=_listed(c[items].isna(), {i: names[i].lower() for i in items}),
+        **{f"{i} by data": by_data[i] for i in CHECKLIST_FROM_DATA},
     )
-    by_data = by_data[list(CHECKLIST_FROM_DATA)]  # the items that data can answer
-    columns = [*table.columns, *(f"{i} by data" for i in by_data.columns)]
-    values = [*_python_values(table), *_python_values(by_data)]
     # Rows as dicts of Python values, built column by column (``to_dict`` boxes cell by cell).
-    rows = (dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True))
+    values = _python_values(table)
+    rows = (dict(zip(table.columns, row, strict=True)) for row in zip(*values, strict=True))
     return pd.Series(
         [_reason(row, review, median, currency) for row in rows],
         index=c.index,
