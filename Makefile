@@ -14,10 +14,10 @@ NOTEBOOKS := $(shell find notebooks bench -name '*.ipynb' -not -path '*/.ipynb_c
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test bench lab lint lock clean
+.PHONY: help install report test test-fast bench lab lint lock clean
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 install: $(INSTALLED) ## Create .venv and install the project with its pinned dependencies
 
@@ -40,8 +40,11 @@ $(INSTALLED): pyproject.toml requirements.lock | $(BIN)/python
 report: install ## Render the review of the sample export (prints the HTML path)
 	@$(BIN)/customer-review run --config companies/fernhill.toml --period 2026-Q3
 
-test: install ## Run the tests
-	$(BIN)/python -m pytest
+test: install ## Run the tests, and list the 15 slowest
+	$(BIN)/python -m pytest --durations=15
+
+test-fast: install ## Run the tests that start no kernel and no browser (the everyday loop)
+	$(BIN)/python -m pytest tests -m "not slow" --durations=15
 
 bench: install ## Measure speed and memory at four export sizes (BENCH_ARGS="--sizes S M")
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)

@@ -1,11 +1,11 @@
 """The review's speed and memory at four sizes of export, beside the floors they cannot beat.
 
 ``make bench`` (or ``.venv/bin/python bench/bench.py --help``) generates the sample company's
-export at each size with ``helpers.sample`` (kept in ``bench/data``, made once), then measures
+export at each size with ``helpers.io.sample`` (kept in ``bench/data``, made once), then measures
 in fresh processes, one after another:
 
 - **floor**: a trivial notebook (``bench/trivial.ipynb``) rendered through the same papermill
-  and nbconvert path as the review (``helpers.render.render_notebook``): kernel start, papermill,
+  and nbconvert path as the review (``helpers.report.render.render_notebook``): kernel start, papermill,
   the HTML template. No review can be faster.
 - **stack**: the same trivial notebook with its kernel importing what the review imports
   (pandas, matplotlib, seaborn, the helpers): what every review pays before it reads a row.

@@ -1,5 +1,5 @@
 """The floors: ``bench/trivial.ipynb`` rendered to ``OUT/review.html`` exactly as a review is
-(``helpers.render.render_notebook``: kernel start, papermill, the offline HTML template).
+(``helpers.report.render.render_notebook``: kernel start, papermill, the offline HTML template).
 
 ``floor.py OUT`` renders it bare; ``floor.py OUT stack`` has its kernel import what the review's
 kernel imports first (pandas, matplotlib, seaborn, the helpers), a cost no review avoids.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from helpers.render import render_notebook
+from helpers.report.render import render_notebook
 
 if __name__ == "__main__":
     stack = sys.argv[2:] == ["stack"]

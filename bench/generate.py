@@ -1,6 +1,6 @@
 """Write the sample company's export at a size: ``generate.py CUSTOMERS csv|parquet FOLDER``.
 
-The same generator as ``data/sample`` (``helpers.sample``), so every size has the sample's mix of
+The same generator as ``data/sample`` (``helpers.io.sample``), so every size has the sample's mix of
 late payers, headaches and non-payers. Row counts go to ``rows.json`` beside the folder.
 """
 
@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from helpers.sample import generate_export, write_export
+from helpers.io.sample import generate_export, write_export
 
 
 def main(customers: int, form: str, folder: Path) -> None:

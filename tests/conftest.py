@@ -1,213 +1,42 @@
-"""Shared fixtures: a tiny export whose right answers are worked out by hand in the tests.
-
-The tiny company is reviewed for 2026-Q3 (1 July to 30 September 2026, as of 30 September).
-
-customers: A large (300 employees, potential 10,000), B small (20, potential 9,000),
-C micro (5, potential 200), D no size given (potential 5,000), E medium by size_band only.
-
-invoices (id, customer, issued, due, paid, amount, product line):
-  A0a A 2025-12-10 2026-01-09 2026-01-09  1500 audit
-  A0b A 2026-02-10 2026-03-12 2026-03-12  1500 audit
-  A1  A 2026-07-01 2026-07-31 2026-09-14  1000 audit     45 days late
-  A2  A 2026-08-01 2026-08-31 2026-08-21  3000 training  paid 10 days early
-  A3  A 2026-09-15 2026-10-15 (unpaid)    2000 audit     not yet due
-  B1  B 2026-05-01 2026-05-31 (unpaid)     500 audit     122 days past due on 30 Sep
-  B2  B 2026-07-10 2026-07-24 (unpaid)     400 audit     68 days past due
-  C1  C 2026-08-15 2026-09-14 2026-10-05   250 audit     paid after the as-of date: 16 late
-  C2  C 2026-09-01 2026-09-01 2026-09-01   -50 audit     credit note
-  D0  D 2025-06-01 2025-07-01 2025-07-01   800 audit
-  D1  D 2025-11-01 2025-12-01 2025-12-01  1200 audit
-
-time entries: A 10 h on 2026-07-05 and 10 h on 2026-08-05; B 8 h a day 10-14 Aug 2026 (40 h);
-C 3 h on 2026-06-20 (before the period); E 5 h on 2026-09-01 (no invoice).
-
-assessments: A 2026-06-01 influencer/right_reasons/values yes; A 2026-10-15 values no (after
-the as-of date, so ignored); B 2026-03-01 all three no and repeat_business overridden to yes.
-"""
+"""Fixtures shared by the tests; the tiny export they build is described in ``tests.support``."""
 
 from __future__ import annotations
 
-import textwrap
+import subprocess
+import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-TINY_EXPORT = {
-    "customers.csv": """\
-        customer_id,name,employees,size_band,potential_annual_spend,industry
-        A,Alpha Ltd,300,,10000,Retail
-        B,Beta & Sons,20,,9000,Retail
-        C,Gamma OÜ,5,,200,Services
-        D,Delta GmbH,,,5000,
-        E,Epsilon AS,,Medium,,Services
-        """,
-    "invoices.csv": """\
-        invoice_id,customer_id,issued_on,due_on,paid_on,amount,product_line
-        A0a,A,2025-12-10,2026-01-09,2026-01-09,1500,audit
-        A0b,A,2026-02-10,2026-03-12,2026-03-12,1500,audit
-        A1,A,2026-07-01,2026-07-31,2026-09-14,1000,audit
-        A2,A,2026-08-01,2026-08-31,2026-08-21,3000,training
-        A3,A,2026-09-15,2026-10-15,,2000,audit
-        B1,B,2026-05-01,2026-05-31,,500,audit
-        B2,B,2026-07-10,2026-07-24,,400,audit
-        C1,C,2026-08-15,2026-09-14,2026-10-05,250,audit
-        C2,C,2026-09-01,2026-09-01,2026-09-01,-50,audit
-        D0,D,2025-06-01,2025-07-01,2025-07-01,800,audit
-        D1,D,2025-11-01,2025-12-01,2025-12-01,1200,audit
-        """,
-    "time_entries.csv": """\
-        customer_id,date,hours,activity
-        A,2026-07-05,10,support
-        A,2026-08-05,10,account management
-        B,2026-08-10,8,support
-        B,2026-08-11,8,support
-        B,2026-08-12,8,support
-        B,2026-08-13,8,support
-        B,2026-08-14,8,support
-        C,2026-06-20,3,sales
-        E,2026-09-01,5,support
-        """,
-    "assessments.csv": """\
-        customer_id,assessed_on,influencer,right_reasons,values_aligned,repeat_business,spend,service,upsell,notes
-        A,2026-06-01,yes,yes,yes,,,,,
-        A,2026-10-15,,,no,,,,,after the review
-        B,2026-03-01,no,No,no,yes,,,,buys through a reseller
-        """,
-}
-
-
-def write_export(folder: Path, files: dict[str, str]) -> Path:
-    """Write ``files`` (name -> CSV text, indentation removed) into ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
-    return folder
+from helpers.app.notebooks import review_from_parameters
+from tests.support import ROOT, TINY_EXPORT, write_export
 
 
 @pytest.fixture
 def tiny_export(tmp_path: Path) -> Path:
-    """The tiny export described in this module's docstring, as a folder of CSV files."""
+    """The tiny export described in ``tests.support``, as a folder of CSV files."""
     return write_export(tmp_path / "tiny", TINY_EXPORT)
 
 
-# The same export as a German accounting system writes it: other file names and headers,
-# semicolons, DD.MM.YYYY dates, 1.234,50 amounts, ja/nein answers. GERMAN_CONFIG reads it.
-GERMAN_FILES = {
-    "customers": "Kunden.csv",
-    "invoices": "Rechnungen.csv",
-    "time_entries": "Zeiterfassung.csv",
-    "assessments": "Bewertungen.csv",
-    "decisions": "Entscheidungen.csv",
-}
-GERMAN_HEADERS = {
-    "customers": {
-        "customer_id": "Kundennummer",
-        "name": "Firmenname",
-        "employees": "Mitarbeiter",
-        "size_band": "Größe",
-        "potential_annual_spend": "Potenzial",
-        "industry": "Branche",
-        "account_owner": "Betreuer",
-        "customer_since": "Kunde seit",
-    },
-    "invoices": {
-        "invoice_id": "Rechnungsnr",
-        "customer_id": "Kundennr",
-        "issued_on": "Rechnungsdatum",
-        "due_on": "Fällig am",
-        "paid_on": "Bezahlt am",
-        "amount": "Betrag",
-        "product_line": "Produkt",
-    },
-    "time_entries": {
-        "customer_id": "Kundennr",
-        "date": "Datum",
-        "hours": "Stunden",
-        "activity": "Tätigkeit",
-    },
-    "assessments": {"customer_id": "Kundennr", "assessed_on": "Datum"},
-    "decisions": {"customer_id": "Kundennr", "decided_on": "Datum", "decision": "Entscheidung"},
-}
-GERMAN_CONFIG = """\
-company = "Bäcker & Söhne GmbH"
-[export]
-path = "{path}"
-delimiter = ";"
-date_format = "%d.%m.%Y"
-decimal = ","
-thousands = "."
-[export.files]
-customers = "Kunden.csv"
-invoices = "Rechnungen.csv"
-time_entries = "Zeiterfassung.csv"
-assessments = "Bewertungen.csv"
-decisions = "Entscheidungen.csv"
-[columns.customers]
-Kundennummer = "customer_id"
-Firmenname = "name"
-Mitarbeiter = "employees"
-"Größe" = "size_band"
-Potenzial = "potential_annual_spend"
-Branche = "industry"
-Betreuer = "account_owner"
-"Kunde seit" = "customer_since"
-[columns.invoices]
-Rechnungsnr = "invoice_id"
-Kundennr = "customer_id"
-Rechnungsdatum = "issued_on"
-"Fällig am" = "due_on"
-"Bezahlt am" = "paid_on"
-Betrag = "amount"
-Produkt = "product_line"
-[columns.time_entries]
-Kundennr = "customer_id"
-Datum = "date"
-Stunden = "hours"
-"Tätigkeit" = "activity"
-[columns.assessments]
-Kundennr = "customer_id"
-Datum = "assessed_on"
-[columns.decisions]
-Kundennr = "customer_id"
-Datum = "decided_on"
-Entscheidung = "decision"
-[values.answer]
-ja = "yes"
-nein = "no"
-"""
-_DATE_KINDS = {"customer_since", "issued_on", "due_on", "paid_on", "date", "assessed_on"}
-_DATE_KINDS |= {"decided_on"}
-_AMOUNTS = {"amount", "potential_annual_spend", "hours"}
+@pytest.fixture(scope="session")
+def sample_review():
+    """The sample company's 2026-Q3 review, built once for the tests that only read it."""
+    return review_from_parameters(str(ROOT / "data" / "sample"), "2026-Q3")
 
 
-def german_amount(text: str) -> str:
-    """``1234.5`` as a German system writes it: ``1.234,50`` (hours ``7,5``)."""
-    if not text:
-        return text
-    return f"{float(text):,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
-def write_german_export(source: Path, folder: Path) -> Path:
-    """Write the export in ``source`` (our contract, CSV) into ``folder`` as a German system
-    would; ``GERMAN_CONFIG`` reads it back."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for table, file_name in GERMAN_FILES.items():
-        path = Path(source) / f"{table}.csv"
-        if not path.exists():
-            continue
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        for column in frame.columns:
-            if column in _DATE_KINDS:
-                frame[column] = frame[column].map(
-                    lambda v: f"{v[8:10]}.{v[5:7]}.{v[:4]}" if v else v
-                )
-            elif column in _AMOUNTS:
-                frame[column] = frame[column].map(german_amount)
-            elif column in ("influencer", "right_reasons", "values_aligned", "repeat_business"):
-                frame[column] = frame[column].replace({"yes": "ja", "no": "nein"})
-            elif column in ("spend", "service", "upsell"):
-                frame[column] = frame[column].replace({"yes": "JA", "no": "Nein"})
-        frame = frame.rename(columns=GERMAN_HEADERS[table])
-        frame.to_csv(folder / file_name, sep=";", index=False, encoding="utf-8-sig")
-    return folder
+@pytest.fixture(scope="session")
+def sample_page(tmp_path_factory) -> Path:
+    """The sample review for 2026-Q3, rendered once per test session as a user renders it:
+    ``customer-review run`` in a process of its own, the notebook in a Jupyter kernel. The
+    tests of the page and the browser's read it; none may change it."""
+    reports = tmp_path_factory.mktemp("sample") / "reports"
+    done = subprocess.run(
+        [sys.executable, "-m", "helpers.app.cli", "run", "--export", "data/sample"]
+        + ["--period", "2026-Q3", "--reports", str(reports)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return Path(done.stdout.strip())

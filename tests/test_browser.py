@@ -24,11 +24,11 @@ import pytest
 from click.testing import CliRunner
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Request, Route, sync_playwright
 
-from helpers.cli import main
-from tests.conftest import TINY_EXPORT, write_export
+from helpers.app.cli import main
+from tests.support import TINY_EXPORT, write_export
 
-ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2026-Q3"
+pytestmark = pytest.mark.slow
 
 # No sandbox because CI runs as root; the rest stops Chromium's own calls home (updates, sync,
 # field trials), which would otherwise mix with the page's requests.
@@ -216,20 +216,21 @@ def rendered(*args: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def visits(browser, screenshots, hostile_export, tmp_path_factory) -> dict[str, Visit]:
-    """Render the sample's review, and the hostile export's review and one dossier (about 10 s
-    apiece), then open every page, the index of both companies included, once.
+def visits(browser, screenshots, hostile_export, sample_page, tmp_path_factory) -> dict[str, Visit]:
+    """Open the sample's review (rendered once per session, in a kernel), and the hostile
+    export's review and one dossier, rendered here in this process beside a copy of the
+    sample's reports, then every page, the index of both companies included, once.
 
     The sample's dossier is left out to save a render: it is the hostile dossier's page with
-    other numbers, and tests/test_dossier.py checks its HTML.
+    other numbers, and tests/report/test_dossier_*.py check its parts.
     """
-    reports = tmp_path_factory.mktemp("reports")
-    sample = ["--export", str(ROOT / "data/sample"), "--period", PERIOD]
+    reports = tmp_path_factory.mktemp("browser") / "reports"
+    shutil.copytree(sample_page.parents[2], reports)
     hostile = ["--export", str(hostile_export), "--company", HOSTILE_COMPANY, "--period", PERIOD]
-    hostile += ["-p", "headache_share", "0.4"]
+    hostile += ["-p", "headache_share", "0.4", "--engine", "inprocess"]
     where = ["--reports", str(reports)]
     pages = {
-        "sample review": rendered("run", *sample, *where),
+        "sample review": reports / sample_page.relative_to(sample_page.parents[2]),
         "hostile review": rendered("run", *hostile, *where),
         "hostile dossier": rendered("dossier", *hostile, *where, "--customer", "B"),
         "index": reports / "index.html",

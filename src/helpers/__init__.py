@@ -1,1 +1,13 @@
-"""Customer review workbook helpers."""
+"""Customer review workbook helpers, in four layers; each imports only the layers below it.
+
+- ``helpers.io``: what comes in. The export contract and its checks, the dialects exports are
+  written in, reading an export, a company's config and settings, review periods, and the
+  history store.
+- ``helpers.review``: the review model. Measures, the checklist and bands, strikes, exits, data
+  quality and the portfolio's figures, one customer's dossier. No I/O, no words.
+- ``helpers.report``: what goes out. Words, tables and charts, ``customer_scores.csv``, the
+  offline page (papermill and nbconvert) and the index of every report.
+- ``helpers.app``: what the notebooks call, the run pipeline and the command line.
+
+``helpers.errors`` is beneath them all: the one family of errors they raise.
+"""

@@ -1,0 +1,110 @@
+"""What the notebooks call: their parameters checked, the export and the history read, and the
+review (or one customer's dossier) built from them.
+
+A notebook's first cell hands its parameters to ``review_from_parameters`` or
+``dossier_from_parameters``; a bad one stops the notebook there with a ``Refusal`` naming it.
+``checked_parameters`` runs the same checks without reading the export, so the command line can
+refuse a bad run before any kernel starts.
+"""
+
+from __future__ import annotations
+
+from helpers.io.config import reading_for
+from helpers.io.export import Export, load_export, located_export
+from helpers.io.history import Recorded, read_outcomes
+from helpers.io.periods import ReviewPeriod, parse_period
+from helpers.io.pseudonyms import pseudonymised
+from helpers.io.settings import ReviewSettings
+from helpers.review.dossier import Dossier, build_dossier, find_customer
+from helpers.review.model import Review, build_review
+from helpers.review.strikes import history_window
+
+
+def export_from_parameters(export_path: str, config_path: str = "") -> Export:
+    """The export at ``export_path``, read as the company config at ``config_path`` says
+    (headers, words, dates and numbers; names pseudonymised when it asks), or as our own
+    contract when ``config_path`` is empty. Raises ``ConfigError``, ``ExportError`` or
+    ``ExportNotFoundError``."""
+    if not config_path:
+        return load_export(export_path)
+    reading, key = reading_for(config_path)
+    export = load_export(export_path, reading)
+    return pseudonymised(export, key) if key is not None else export
+
+
+def history_for(history_path: str, period: ReviewPeriod) -> Recorded:
+    """What the company's history file at ``history_path`` recorded for the periods before
+    ``period`` that its strikes count (none for an empty path). Read, never written."""
+    return read_outcomes(history_path, *history_window(period))
+
+
+def checked_parameters(
+    export_path: str,
+    period: str | int,
+    *,
+    as_of: str = "",
+    config_path: str = "",
+    **settings: object,
+) -> ReviewPeriod:
+    """The review period the parameters ask for, once every parameter is known to be usable:
+    the period and ``as_of``, the settings, the company config at ``config_path`` and the
+    export's place. Reads nothing of the export itself, so it answers at once however large
+    the export is. Raises as ``review_from_parameters`` does, except ``ExportError``."""
+    review_period = parse_period(period, as_of)
+    ReviewSettings.from_parameters(**settings)
+    if config_path:
+        reading_for(config_path)
+    located_export(export_path)
+    return review_period
+
+
+def review_from_parameters(
+    export_path: str,
+    period: str | int,
+    *,
+    as_of: str = "",
+    history_path: str = "",
+    config_path: str = "",
+    **settings: object,
+) -> Review:
+    """The review a notebook's parameters ask for: parameters checked first, then the export.
+
+    ``settings`` are ``ReviewSettings`` fields (headache_share, hourly_cost, ...); the ones not
+    given keep their defaults. ``config_path``: the company config that says how to read the
+    export (``export_from_parameters``). ``history_path``: the company's history, read for the
+    strikes. Raises a ``Refusal``: ``PeriodError`` or ``ParameterError`` naming the parameter,
+    ``ConfigError`` naming the key, ``ExportError`` naming file, row and column, or
+    ``ExportNotFoundError`` when the export is not there.
+    """
+    review_period = parse_period(period, as_of)
+    review_settings = ReviewSettings.from_parameters(**settings)
+    export = export_from_parameters(export_path, config_path)
+    return build_review(
+        export, review_period, review_settings, history_for(history_path, review_period)
+    )
+
+
+def dossier_from_parameters(
+    export_path: str,
+    period: str | int,
+    customer_id: object,
+    *,
+    as_of: str = "",
+    history_path: str = "",
+    config_path: str = "",
+    **settings: object,
+) -> Dossier:
+    """The dossier a notebook's parameters ask for: the parameters checked first, then the
+    export, then the customer id (before the review is built), then the review.
+
+    ``settings`` and the rest are as for ``review_from_parameters``; an unknown customer id is
+    a ``ParameterError`` naming its near matches. The history file is read, never written.
+    """
+    review_period = parse_period(period, as_of)
+    review_settings = ReviewSettings.from_parameters(**settings)
+    export = export_from_parameters(export_path, config_path)
+    customer_id = find_customer(export.customers, customer_id)
+    review = build_review(
+        export, review_period, review_settings, history_for(history_path, review_period)
+    )
+    return build_dossier(export, review, customer_id)

@@ -1,0 +1,260 @@
+"""The run pipeline: render the review of each period asked for, safely, and keep what a
+scheduled run must keep.
+
+For each period: the notebook's parameters are made (its defaults, the company config's
+values, then ``-p`` overrides) and checked before anything is rendered; the review notebook is
+executed (it reads the export, builds the review, writes ``customer_scores.csv`` and the
+outcome) and turned into one offline page, atomically; then the period's outcome is recorded in
+the company's history, its headline numbers in ``summary.json``, and ``reports/index.html`` is
+rebuilt. Nothing is written for a period refused as bad input, and a failed render leaves the
+earlier report as it was. One period failing does not stop the others.
+
+The notebook runs in a Jupyter kernel (``engine="kernel"``, the default) or, for the tests,
+in this process (``engine="inprocess"``, ``helpers.report.engines``).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from helpers.app.notebooks import checked_parameters
+from helpers.errors import Refusal, RenderError
+from helpers.io.config import CompanyConfig, slug
+from helpers.io.export import locate
+from helpers.io.history import record_outcomes
+from helpers.report.index import write_index, write_summary
+from helpers.report.render import notebook_parameters, render_notebook
+from helpers.report.results import read_outcome
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+REVIEW_NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_review.ipynb"
+DOSSIER_NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_dossier.ipynb"
+# Notebook parameters that are not settings of the review itself; checked_parameters
+# checks all the others before anything is rendered.
+NOT_REVIEW_SETTINGS = {
+    "export_path",
+    "period",
+    "company",
+    "scores_path",
+    "outcome_path",
+    "history_path",
+}
+NOT_DOSSIER_SETTINGS = {"export_path", "period", "company", "customer_id"}
+SCORES_FILE = "customer_scores.csv"
+HISTORY_FILE = "history.sqlite"  # one per company, beside its periods' folders
+OUTCOME_FILE = ".outcome.json"  # written by the notebook, read once the page is written
+BAD_INPUT = Refusal.exit_code
+RENDER_FAILED = 1
+T = TypeVar("T")
+
+
+class Failure(Exception):
+    """One period (or the whole command) could not be done; ``code`` is the exit code."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def notebook_defaults(notebook: Path) -> dict[str, object]:
+    """The notebook's parameters and their default values, read from its parameters cell."""
+    return {
+        name: ast.literal_eval(spec["default"])  # the parameters cell holds literals only
+        for name, spec in notebook_parameters(notebook).items()
+    }
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a command's export and settings come from: a company config, or an export path
+    that follows our contract, with the options given on the command line."""
+
+    config: CompanyConfig | None
+    export: str | None
+    company: str | None
+    reports_dir: Path
+    given: tuple[tuple[str, str], ...] = ()
+
+    def parameters(self, notebook: Path, period: str) -> tuple[dict[str, object], Path]:
+        """The parameters to run ``notebook`` with for ``period``, and the company's folder.
+
+        The notebook's defaults, overridden by the config's values (those the notebook
+        takes), then by the ``-p NAME VALUE`` pairs (each converted to its default's type),
+        and the company's history file as ``history_path`` unless one was given. Raises
+        ``Failure`` on a parameter the notebook does not take or a value of the wrong type.
+        """
+        values = notebook_defaults(notebook)
+        if self.config is not None:
+            from_config = self.config.notebook_parameters(period)
+            values.update({k: v for k, v in from_config.items() if k in values})
+        else:
+            values["export_path"] = str(locate(str(self.export)).resolve())
+            values["period"] = period
+        for name, text in self.given:
+            if name not in values:
+                raise Failure(
+                    f"unknown parameter {name!r}: the notebook takes {', '.join(sorted(values))}",
+                    BAD_INPUT,
+                )
+            default = values[name]
+            try:
+                values[name] = _typed(default, text)
+            except ValueError:
+                raise Failure(
+                    f"parameter {name} must be a {type(default).__name__}, got {text!r}", BAD_INPUT
+                ) from None
+        if self.company:
+            values["company"] = self.company
+        company_dir = self.reports_dir / slug(str(values["company"]))
+        if "history_path" not in dict(self.given):
+            values["history_path"] = str(company_dir / HISTORY_FILE)
+        return values, company_dir
+
+
+def _typed(default: object, text: str) -> object:
+    """``text`` as a value of ``default``'s type: a dict from JSON (``{"keep": "Retain"}``)."""
+    if isinstance(default, str):
+        return text
+    if isinstance(default, dict):
+        value = json.loads(text)  # json.JSONDecodeError is a ValueError
+        if not isinstance(value, dict):
+            raise ValueError(text)
+        return value
+    return type(default)(text)
+
+
+def checked(build: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """``build(*args, **kwargs)``, raising ``Failure(BAD_INPUT)`` with the message when it
+    refuses its input (a ``Refusal``: the config, the parameters or the export are wrong)."""
+    try:
+        return build(*args, **kwargs)
+    except Refusal as refusal:
+        raise Failure(str(refusal), BAD_INPUT) from None
+
+
+def rendered(what: str, *args: object, **kwargs: object) -> Path:
+    """``render_notebook(*args, **kwargs)``, raising ``Failure(BAD_INPUT)`` with the message
+    when the notebook refused its input, ``Failure(RENDER_FAILED)`` when it failed."""
+    try:
+        return render_notebook(*args, **kwargs)
+    except RenderError as error:
+        if error.refusal is not None:
+            raise Failure(error.evalue, BAD_INPUT) from None
+        raise Failure(f"The {what} could not be rendered: {error}", RENDER_FAILED) from None
+
+
+class Progress:
+    """What a run tells the person (or the cron mail) while it works; this one says nothing.
+    The command line's own prints a line per step and the path of each page."""
+
+    interactive = False  # whether to show the notebook's cells as they run
+
+    def step(self, number: int, label: str, what: str) -> None:
+        """Period ``number`` (``label``) has begun ``what``."""
+
+    def done(self, number: int, label: str, html: Path, seconds: float) -> None:
+        """Period ``number`` rendered its page at ``html`` in ``seconds``."""
+
+    def failed(self, label: str, failure: Failure) -> None:
+        """Period ``label`` failed."""
+
+
+@dataclass
+class RunResult:
+    """What a run of several periods did: the page of each period rendered, in order, and the
+    failure of each that was not."""
+
+    pages: dict[str, Path] = field(default_factory=dict)
+    failures: dict[str, Failure] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every period rendered; else 1 if any render failed, else 2 (bad input)."""
+        codes = {failure.code for failure in self.failures.values()}
+        return RENDER_FAILED if RENDER_FAILED in codes else BAD_INPUT if codes else 0
+
+    def summary(self) -> str:
+        """``11 of 12 periods rendered; failed: 2026-04 (bad input)``."""
+        kinds = {BAD_INPUT: "bad input", RENDER_FAILED: "render failed"}
+        listed = ", ".join(f"{p} ({kinds[f.code]})" for p, f in self.failures.items())
+        total = len(self.pages) + len(self.failures)
+        return f"{len(self.pages)} of {total} periods rendered; failed: {listed}"
+
+
+def run_periods(
+    source: Source,
+    labels: list[str],
+    *,
+    notebook: Path = REVIEW_NOTEBOOK,
+    progress: Progress | None = None,
+    engine: str = "kernel",
+) -> RunResult:
+    """Render the review of each period of ``labels`` in order, and rebuild the index once
+    when any rendered. Raises ``Failure`` before rendering anything when a ``-p`` parameter is
+    unknown or mistyped, since every period would fail alike."""
+    progress = progress or Progress()
+    source.parameters(notebook, labels[0])
+    result = RunResult()
+    for number, label in enumerate(labels, start=1):
+        started = time.monotonic()
+        progress.step(number, label, "checking the parameters")
+        try:
+            html = run_period(source, notebook, label, progress, number, engine=engine)
+        except Failure as failure:
+            result.failures[label] = failure
+            progress.failed(label, failure)
+            continue
+        result.pages[label] = html
+        progress.done(number, label, html, time.monotonic() - started)
+    if result.pages:  # a run that rendered nothing leaves everything as it was
+        write_index(source.reports_dir)
+    return result
+
+
+def run_period(
+    source: Source,
+    notebook: Path,
+    label: str,
+    progress: Progress,
+    number: int = 1,
+    *,
+    engine: str = "kernel",
+) -> Path:
+    """Render one period's review and record its outcome; returns the page's path. Raises
+    ``Failure`` with the exit code when the period is refused or its render fails."""
+    values, company_dir = source.parameters(notebook, label)
+    period = checked(
+        checked_parameters,
+        values["export_path"],
+        values["period"],
+        **{k: v for k, v in values.items() if k not in NOT_REVIEW_SETTINGS},
+    )
+    out_dir = company_dir / period.label
+    values["period"] = period.label
+    company = str(values["company"])
+    progress.step(number, label, "reading the export and rendering the review")
+    html = rendered(
+        "review",
+        notebook,
+        out_dir,
+        values,
+        title=f"{company}: customer review {period.label}",
+        outputs={"scores_path": SCORES_FILE, "outcome_path": OUTCOME_FILE},
+        progress=progress.interactive,
+        engine=engine,
+    )
+    # Only a run that rendered counts as a period reviewed: a failed one leaves no strike.
+    outcome_file = out_dir / OUTCOME_FILE
+    try:
+        outcome = read_outcome(outcome_file)
+        checked(record_outcomes, values["history_path"], outcome.period, outcome.rows)
+        write_summary(out_dir, outcome.headline)
+    finally:
+        outcome_file.unlink(missing_ok=True)
+    return html

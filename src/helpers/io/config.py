@@ -1,0 +1,372 @@
+"""A company's config: where its export is, how to read it, and the thresholds of its review.
+
+One TOML file per company (``companies/acme.toml``) turns an export whose headers, words, dates
+and numbers are not ours into a review without touching code. ``load_config`` reads and checks
+it with pydantic: an unknown key or a value of the wrong type is a ``ConfigError`` that names
+the file and the key (``review.headache_share``). ``CompanyConfig.notebook_parameters`` gives
+the parameters the notebooks take, so the command line, plain papermill and a scheduler run
+the same notebook with the same values.
+
+The file, with every key (only ``company`` and ``export.path`` are required)::
+
+    company = "Acme Ltd"
+    currency = "EUR"                  # ISO code of the export's amounts
+
+    [export]
+    path = "exports/acme/{period}"    # folder of CSV or Parquet files, or an .xlsx workbook;
+                                      # relative to this file; {period} becomes e.g. 2026-Q3
+    # Each of the next five, when left out, is found from the export; set it where the
+    # export cannot tell (every date fits both DD/MM and MM/DD) or the guess is wrong.
+    encoding = "utf-8"                # of the CSV files: utf-8, utf-16, cp1252, gb18030, ...
+    delimiter = ","                   # "," ";" "\\t" "|"
+    date_format = "%Y-%m-%d"          # strftime pattern: "%d.%m.%Y" for 31.12.2026; per
+                                      # file: { invoices = "%d.%m.%Y", time_entries = "%Y-%m-%d" }
+    decimal = "."                     # "." or ","
+    thousands = ","                   # "", ",", ".", " " or "'"; left out: the other of , and .
+    payment_terms_days = 30           # due date of invoices that have none: issued + this
+    max_hours_per_entry = 24          # the most one time entry may hold (168: a week's)
+    drop_time_for_unknown_customers = false  # true: such time entries are left out (and
+                                      # listed under data quality) rather than refused
+
+    [export.files]                    # where a table is not <table>.csv (or sheet <table>)
+    customers = "Kunden.csv"
+
+    [columns.customers]               # their header = our column, per table
+    "Kundennummer" = "customer_id"
+
+    [values.answer]                   # their word = ours: answer (yes/no), size_band, decision
+    ja = "yes"
+
+    [size_bands]                      # lowest headcount of each band (EU SME definition)
+    micro = 0
+    small = 10
+    medium = 50
+    large = 250
+
+    [review]                          # the review's thresholds, as the notebook's parameters
+    hourly_cost = 60.0
+    ...
+
+    [report]
+    number_locale = "en"              # how amounts are written: en "€1,234", sv_SE "1 234 kr"
+    currency_symbol = ""              # e.g. "kr"; empty: the locale's symbol for the currency
+    currency_position = ""            # "before" or "after" the number; empty: the locale's
+    pseudonymise = false              # customer names replaced by stable aliases
+    pseudonym_key_file = ""           # the aliases' secret key; default: the user's data folder
+
+    [labels]                          # names shown for bands and checklist items, by their code
+    fire_candidate = "Exit candidate" # bands: keep, review, fire_candidate, needs_assessment
+    values_aligned = "Shared values"  # items: repeat_business, influencer, spend, service,
+                                      # upsell, right_reasons, values_aligned
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import re
+import tomllib
+import unicodedata
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from helpers.errors import ConfigError, ParameterError
+from helpers.io.contract import (
+    ANSWERS,
+    CONTRACT,
+    DECISIONS,
+    MAX_HOURS_PER_ENTRY,
+    SIZE_BAND_FLOORS,
+    SIZE_BANDS,
+)
+from helpers.io.formats import Dialect
+from helpers.io.pseudonyms import pseudonym_key
+from helpers.io.reading import Reading
+from helpers.io.settings import ReviewSettings
+
+# The kinds of value an export may word differently, and the words we use for them.
+VALUE_KINDS = {"answer": ANSWERS, "size_band": SIZE_BANDS, "decision": DECISIONS}
+
+
+def slug(text: str) -> str:
+    """A folder name for a company: lower case ASCII words joined by dashes."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "company"
+
+
+class _Section(BaseModel):
+    # strict: "90" is not a number of days, and 0.1 is not a whole number.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class ExportSection(_Section):
+    path: str
+    # Left out: found from the export (helpers.io.encodings, helpers.io.formats).
+    encoding: str | None = None
+    delimiter: Literal[",", ";", "\t", "|"] | None = None
+    # One format for every file, or per table where files come from different systems.
+    date_format: str | dict[str, str] | None = None
+    decimal: Literal[".", ","] | None = None
+    thousands: Literal["", ",", ".", " ", "\u00a0", "'"] | None = None
+    payment_terms_days: Annotated[int, Field(ge=0, le=365)] | None = None
+    max_hours_per_entry: Annotated[float, Field(gt=0, le=168)] = MAX_HOURS_PER_ENTRY
+    drop_time_for_unknown_customers: bool = False
+    files: dict[str, str] = {}
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, encoding: str | None) -> str | None:
+        if encoding is None:
+            return None
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ValueError(f"{encoding!r} is not an encoding Python knows") from None
+        # Excel's UTF-8 starts with a byte-order mark; reading utf-8 as utf-8-sig drops it.
+        return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+
+    @field_validator("date_format")
+    @classmethod
+    def _date_format(cls, pattern: str | dict[str, str] | None) -> str | dict[str, str] | None:
+        if isinstance(pattern, dict):
+            _check_tables(pattern)
+            return {table: cls._date_format(each) for table, each in pattern.items()}
+        if pattern is None:
+            return None
+        if not all(code in pattern for code in ("%d", "%m")) or not re.search("%[Yy]", pattern):
+            raise ValueError(
+                f"{pattern!r} is not a date format: write it with %d, %m and %Y, "
+                "such as %d.%m.%Y for 31.12.2026"
+            )
+        return pattern
+
+    @field_validator("files")
+    @classmethod
+    def _tables(cls, files: dict[str, str]) -> dict[str, str]:
+        _check_tables(files)
+        return files
+
+
+class ReviewSection(_Section):
+    """The thresholds of the review; the defaults are the notebook's and the domain's."""
+
+    hourly_cost: float = 60.0
+    headache_share: float = 0.10
+    non_payer_days: int = 90
+    late_payer_days: float = 15.0
+    affordable_loss_share: float = 0.02
+    max_loss_share: float = 0.10
+    exit_ids: list[str] = []
+    keep_from: int = 6
+    review_from: int = 3
+    repeat_quarters_needed: int = 3
+    repeat_quarters_window: int = 4
+    spend_share_needed: float = 0.5
+    upsell_min_headroom: float = 10_000.0
+    upsell_min_unbought_lines: int = 2
+
+
+class ReportSection(_Section):
+    number_locale: str = "en"
+    currency_symbol: str = ""
+    currency_position: Literal["", "before", "after"] = ""
+    pseudonymise: bool = False
+    pseudonym_key_file: str = ""
+
+    def display_parameters(self) -> dict[str, str]:
+        """The notebooks' parameters for writing amounts (``helpers.report.money``)."""
+        return self.model_dump(include={"number_locale", "currency_symbol", "currency_position"})
+
+
+class CompanyConfig(_Section):
+    company: str
+    currency: str = "EUR"
+    export: ExportSection
+    columns: dict[str, dict[str, str]] = {}
+    values: dict[str, dict[str, str]] = {}
+    size_bands: dict[str, Annotated[int, Field(ge=0)]] = dict(SIZE_BAND_FLOORS)
+    review: ReviewSection = ReviewSection()
+    report: ReportSection = ReportSection()
+    labels: dict[str, str] = {}
+    # Set by load_config: relative paths in the file are read from its folder.
+    source: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("columns")
+    @classmethod
+    def _columns(cls, columns: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        _check_tables(columns)
+        for table, mapping in columns.items():
+            ours = [spec.name for spec in CONTRACT[table].fields]
+            for theirs, column in mapping.items():
+                if column not in ours:
+                    raise ValueError(
+                        f"[columns.{table}] maps {theirs!r} to {column!r}, which is not a "
+                        f"column of {table}; the columns are {', '.join(ours)}"
+                    )
+        return columns
+
+    @field_validator("values")
+    @classmethod
+    def _values(cls, values: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for kind, words in values.items():
+            if kind not in VALUE_KINDS:
+                raise ValueError(
+                    f"[values.{kind}]: the kinds of value are {', '.join(VALUE_KINDS)}"
+                )
+            for theirs, ours in words.items():
+                if ours not in VALUE_KINDS[kind]:
+                    raise ValueError(
+                        f"[values.{kind}] maps {theirs!r} to {ours!r}; "
+                        f"write one of {', '.join(VALUE_KINDS[kind])}"
+                    )
+        return values
+
+    @field_validator("size_bands")
+    @classmethod
+    def _size_bands(cls, floors: dict[str, int]) -> dict[str, int]:
+        if list(floors) != list(SIZE_BANDS) or list(floors.values()) != sorted(
+            set(floors.values())
+        ):
+            raise ValueError(
+                "give the lowest headcount of micro, small, medium and large, in that order "
+                "and rising, such as micro = 0, small = 10, medium = 50, large = 250"
+            )
+        return floors
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, currency: str) -> str:
+        if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+            raise ValueError(f"{currency!r} is not a three-letter ISO code such as EUR")
+        return currency.upper()
+
+    @property
+    def company_slug(self) -> str:
+        return slug(self.company)
+
+    def export_path(self, period: str) -> Path:
+        """Where the export for ``period`` is: ``{period}`` in the path is replaced by it."""
+        path = Path(self.export.path.replace("{period}", period)).expanduser()
+        return path if path.is_absolute() else (self.source.parent / path).resolve()
+
+    def reading(self) -> Reading:
+        """How to read this company's export (``helpers.io.reading.Reading``)."""
+        section = self.export
+        return Reading(
+            dialect=Dialect(
+                encoding=section.encoding,
+                delimiter=section.delimiter,
+                date_format=section.date_format if isinstance(section.date_format, str) else None,
+                decimal=section.decimal,
+                thousands=section.thousands,
+            ),
+            files=section.files,
+            columns=self.columns,
+            value_words=self.values,
+            size_band_floors=self.size_bands,
+            payment_terms_days=section.payment_terms_days,
+            date_formats=section.date_format if isinstance(section.date_format, dict) else {},
+            max_hours_per_entry=section.max_hours_per_entry,
+            drop_time_for_unknown_customers=section.drop_time_for_unknown_customers,
+        )
+
+    def notebook_parameters(self, period: str) -> dict[str, object]:
+        """The notebooks' parameters for ``period``: the export's path, this file, the company,
+        the currency and every threshold of ``[review]``."""
+        thresholds = self.review.model_dump()
+        thresholds["exit_ids"] = ",".join(self.review.exit_ids)
+        return {
+            "export_path": str(self.export_path(period)),
+            "config_path": str(self.source.resolve()),
+            "period": period,
+            "company": self.company,
+            "currency": self.currency,
+            **self.report.display_parameters(),
+            "labels": dict(self.labels),
+            **thresholds,
+        }
+
+    def key_file(self) -> Path:
+        """Where the secret key behind the pseudonyms is kept: never in a report."""
+        if self.report.pseudonym_key_file:
+            path = Path(self.report.pseudonym_key_file).expanduser()
+            return path if path.is_absolute() else self.source.parent / path
+        return platformdirs.user_data_path("customer-review") / f"{self.company_slug}.key"
+
+
+def _check_tables(by_table: dict[str, Any]) -> None:
+    for table in by_table:
+        if table not in CONTRACT:
+            raise ValueError(f"{table!r} is not a table; the tables are {', '.join(CONTRACT)}")
+
+
+def load_config(path: str | Path) -> CompanyConfig:
+    """Read and check the company config at ``path``.
+
+    Raises ``ConfigError`` naming the file and each key that is unknown, missing or of the
+    wrong type, and for thresholds the review would refuse (``ReviewSettings``)."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config not found: {path}", file=str(path)) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: not readable as TOML: {error}", file=str(path)) from None
+    try:
+        config = CompanyConfig.model_validate({**data, "source": path})
+    except ValidationError as error:
+        first = ".".join(str(part) for part in error.errors()[0]["loc"])
+        raise ConfigError(_problems(path, data, error), file=str(path), key=first) from None
+    try:
+        ReviewSettings.from_parameters(**config.review.model_dump(), currency=config.currency)
+    except ParameterError as error:
+        raise ConfigError(
+            f"{path}: [review] {error}", file=str(path), key=f"review.{error.parameter}"
+        ) from None
+    try:
+        ReviewSettings(
+            currency=config.currency, labels=config.labels, **config.report.display_parameters()
+        )
+    except ParameterError as error:
+        key = "labels" if error.parameter == "labels" else f"report.{error.parameter}"
+        section = "[labels]" if error.parameter == "labels" else "[report]"
+        raise ConfigError(f"{path}: {section} {error}", file=str(path), key=key) from None
+    return config
+
+
+def _problems(path: Path, data: dict[str, Any], error: ValidationError) -> str:
+    lines = [f"{path}: {error.error_count()} problem(s) in the config."]
+    for problem in error.errors():
+        key = ".".join(str(part) for part in problem["loc"])
+        if problem["type"] == "extra_forbidden":
+            *section, name = (str(part) for part in problem["loc"])
+            near = difflib.get_close_matches(name, _allowed_keys(section), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            lines.append(f"  - {key}: unknown key{hint}")
+        elif problem["type"] == "missing":
+            lines.append(f"  - {key}: required, but missing")
+        elif problem["type"] == "value_error":  # our validators' messages quote the value
+            lines.append(f"  - {key}: {problem['msg'].removeprefix('Value error, ')}")
+        else:
+            lines.append(f"  - {key}: {problem['msg']} (got {problem.get('input')!r})")
+    return "\n".join(lines)
+
+
+def _allowed_keys(section: list[str]) -> list[str]:
+    model: type[BaseModel] = CompanyConfig
+    for name in section:
+        annotation = model.model_fields[name].annotation
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return [name for name in model.model_fields if name != "source"]
+
+
+def reading_for(config_path: str | Path) -> tuple[Reading, bytes | None]:
+    """The reading of a config file and, when it asks for pseudonyms, their key."""
+    config = load_config(config_path)
+    key = pseudonym_key(config.key_file()) if config.report.pseudonymise else None
+    return config.reading(), key

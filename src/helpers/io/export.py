@@ -1,0 +1,248 @@
+"""Reading a company's export: a folder of CSV or Parquet files, or one Excel workbook.
+
+``load_export`` is the only way in: it reads every table as text (``helpers.io.files``), maps
+it to our terms (``helpers.io.mapping``), checks it against the contract
+(``helpers.io.checks``, raising ``ExportError`` with file, row and column on any problem),
+converts the columns to their types and derives each customer's size band.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.errors import ExportError, ExportNotFoundError, Problem
+from helpers.io.checks import check_tables, settle_dialects, spreadsheet_row
+from helpers.io.contract import CONTRACT, DATE_FORMAT, SIZE_BAND_FLOORS, UNKNOWN_SIZE
+from helpers.io.files import (
+    WORKBOOK_SUFFIXES,
+    InputFile,
+    csv_layouts,
+    read_csv,
+    read_folder,
+    read_parquet,
+    read_workbook,
+)
+from helpers.io.formats import Dialect, date_pattern, is_date_column
+from helpers.io.mapping import mapped
+from helpers.io.reading import Reading
+
+
+@dataclass(frozen=True)
+class DroppedRows:
+    """Rows the review left out because the config allows it, for the data quality section:
+    what they were, their file and spreadsheet rows, and what leaving them out means."""
+
+    what: str
+    file: str
+    rows: tuple[int, ...]
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Export:
+    """A checked, typed export.
+
+    ``customers`` has one row per customer and a ``size_band`` filled for every customer
+    (``unknown`` when neither the band nor the headcount was given). ``time_entries``,
+    ``assessments`` and ``decisions`` are ``None`` when the export does not hold them.
+    ``missing_columns`` lists optional columns absent from the export, per table, so sections
+    can say what they lack.
+    """
+
+    source: Path
+    customers: pd.DataFrame
+    invoices: pd.DataFrame
+    time_entries: pd.DataFrame | None
+    assessments: pd.DataFrame | None
+    files: list[InputFile]
+    decisions: pd.DataFrame | None = None
+    missing_columns: dict[str, list[str]] = field(default_factory=dict)
+    dropped: list[DroppedRows] = field(default_factory=list)
+
+    def has(self, table: str, column: str | None = None) -> bool:
+        """Whether the export holds ``table`` (and ``column`` in it)."""
+        frame = getattr(self, table)
+        return frame is not None and (column is None or column not in self.missing_columns[table])
+
+
+def locate(path: str | Path) -> Path:
+    """Resolve a relative path against the working directory or, failing that, its parents.
+
+    Notebooks run with their own folder as working directory in JupyterLab and nbval, but
+    from the project root under ``make`` and papermill; a default like ``data/sample`` should
+    mean the same folder in all of them. An absolute or not-found path is returned unchanged.
+    """
+    path = Path(path).expanduser()
+    if path.is_absolute() or path.exists():
+        return path
+    for parent in Path.cwd().parents:
+        if (parent / path).exists():
+            return parent / path
+    return path
+
+
+def located_export(path: str | Path) -> Path:
+    """The export at ``path`` (``locate``); ``ExportNotFoundError`` (a ``FileNotFoundError``)
+    saying where it was looked for when it is not there."""
+    source = locate(path)
+    if not source.exists():
+        raise ExportNotFoundError(
+            f"export not found: {path} (looked in {Path.cwd()} and above)", file=str(path)
+        )
+    return source
+
+
+def size_band_from_employees(
+    employees: pd.Series, floors: Mapping[str, int] = SIZE_BAND_FLOORS
+) -> pd.Series:
+    """Size band for each headcount, by the lower bound of each band in ``floors`` (default
+    the EU SME definition: micro <10, small 10-49, medium 50-249, large 250+).
+
+    Missing headcounts give missing bands.
+    """
+    bins = [*floors.values(), float("inf")]
+    bands = pd.cut(employees.astype("float64"), bins=bins, right=False, labels=list(floors))
+    return bands.astype("string")
+
+
+def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
+    """Read, check and type the export at ``path``: a folder of CSV files, a folder of Parquet
+    files, or an .xlsx workbook, read as ``reading`` says (by default: our own contract).
+
+    Raises ``ExportError`` naming file, row and column for every problem found, and
+    ``FileNotFoundError`` when ``path`` does not exist.
+    """
+    source = located_export(path)
+    workbook = source.is_file() and source.suffix.lower() in WORKBOOK_SUFFIXES
+    parquet = source.is_dir() and any(source.glob("*.parquet"))
+    if parquet:
+        read = partial(read_parquet, reading=reading)
+        tables, names, files = read_folder(source, reading, ".parquet", read)
+    elif source.is_dir():
+        read = partial(read_csv, layouts=csv_layouts(source, reading))
+        tables, names, files = read_folder(source, reading, ".csv", read)
+    elif workbook:
+        tables, names, files = read_workbook(source, reading)
+    else:
+        raise ExportError(
+            str(source),
+            [
+                Problem(
+                    source.name,
+                    "an export is a folder of CSV files, a folder of Parquet files "
+                    "or an .xlsx workbook",
+                )
+            ],
+        )
+    raw: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    # Each table as read is let go once mapped, so that two copies of the text never coexist.
+    for name in list(tables):
+        raw[name], found = mapped(name, tables.pop(name), names[name], reading, workbook)
+        problems += found
+    orphans = None
+    if reading.drop_time_for_unknown_customers:
+        raw, orphans = _without_orphan_time(raw)
+    dialects = settle_dialects(
+        reading.dialect, raw, names, str(source), date_formats=reading.date_formats
+    )
+    if reading.payment_terms_days is not None and "invoices" in raw:
+        raw["invoices"] = _with_due_dates(
+            raw["invoices"], reading.payment_terms_days, dialects["invoices"]
+        )
+    typed = check_tables(raw, names, str(source), dialects, problems, reading.max_hours_per_entry)
+    dropped = []
+    if orphans is not None and len(orphans):
+        dropped.append(_dropped_time(orphans, names, dialects["time_entries"]))
+    if source.is_dir() and not parquet:
+        files = [_with_dates(file, names, raw, dialects) for file in files]
+    customers = typed["customers"]
+    # A given size band wins over the headcount: the export's owner knows the company.
+    band = customers.get("size_band", pd.Series(pd.NA, customers.index, dtype="string"))
+    if "employees" in customers:
+        band = band.fillna(
+            size_band_from_employees(customers["employees"], reading.size_band_floors)
+        )
+    customers["size_band"] = band.fillna(UNKNOWN_SIZE).astype("string")
+    missing = {
+        name: [spec.name for spec in table.fields if spec.name not in raw.get(name, {})]
+        for name, table in CONTRACT.items()
+    }
+    return Export(
+        source=source,
+        customers=customers,
+        invoices=typed["invoices"],
+        time_entries=typed.get("time_entries"),
+        assessments=typed.get("assessments"),
+        decisions=typed.get("decisions"),
+        files=files,
+        missing_columns=missing,
+        dropped=dropped,
+    )
+
+
+def _without_orphan_time(
+    raw: dict[str, pd.DataFrame],
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame | None]:
+    """``raw`` without the time entries whose customer is not in the customers table, and
+    those entries (``None`` when either table or column is absent). The entries kept keep
+    their row labels, so a problem in them is still named by its row in the file."""
+    customers, time = raw.get("customers"), raw.get("time_entries")
+    if customers is None or time is None:
+        return raw, None
+    if "customer_id" not in customers or "customer_id" not in time:
+        return raw, None
+    orphan = time["customer_id"].notna() & ~time["customer_id"].isin(customers["customer_id"])
+    return {**raw, "time_entries": time[~orphan]}, time[orphan]
+
+
+def _dropped_time(orphans: pd.DataFrame, names: dict[str, str], dialect: Dialect) -> DroppedRows:
+    hours = dialect.numbers(orphans["hours"]).sum() if "hours" in orphans else 0.0
+    ids = orphans["customer_id"].unique()
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    return DroppedRows(
+        what="Time entries for unknown customers, left out",
+        file=names["time_entries"],
+        rows=tuple(spreadsheet_row(index) for index in orphans.index),
+        meaning=f"{hours:,.1f} hours logged for customer ids not in {names['customers']} "
+        f"({shown}); left out as the config allows (drop_time_for_unknown_customers)",
+    )
+
+
+def _with_dates(
+    file: InputFile,
+    names: dict[str, str],
+    raw: dict[str, pd.DataFrame],
+    dialects: dict[str, Dialect],
+) -> InputFile:
+    """``file`` with the format its dates were read in added to how it was read, when it has
+    dates."""
+    table = next((name for name, shown in names.items() if shown == file.name), None)
+    dated = table in raw and any(
+        spec.kind == "date" and spec.name in raw[table] for spec in CONTRACT[table].fields
+    )
+    if not dated:
+        return file
+    pattern = date_pattern(dialects[table].date_format or DATE_FORMAT)
+    return replace(file, read_as=f"{file.read_as}, dates {pattern}")
+
+
+def _with_due_dates(invoices: pd.DataFrame, terms_days: int, dialect: Dialect) -> pd.DataFrame:
+    """Invoices whose blank (or absent) due date is filled as issued plus the payment terms."""
+    due = invoices["due_on"] if "due_on" in invoices else pd.Series(None, invoices.index, object)
+    issued = dialect.dates(invoices.get("issued_on", pd.Series(None, invoices.index, object)))
+    if is_date_column(due) or (due.isna().all() and is_date_column(invoices.get("issued_on"))):
+        # Typed dates (Parquet) are filled as dates.
+        return invoices.assign(
+            due_on=due.astype(issued.dtype).fillna(issued + pd.Timedelta(days=terms_days))
+        )
+    derived = (issued + pd.Timedelta(days=terms_days)).dt.strftime(
+        dialect.date_format or DATE_FORMAT
+    )
+    filled = due.where(due.notna(), derived.astype(object).where(derived.notna(), None))
+    return invoices.assign(due_on=filled)

@@ -1,0 +1,173 @@
+"""The company's history: each reviewed period's outcome per customer, kept across periods.
+
+Every rendered period is recorded in a SQLite file, one per company (for example
+``reports/<company>/history.sqlite``; the caller gives the path), so that a later period can
+count a customer's strikes and say what changed since the period before. This module only
+stores and reads the rows; what they mean (a strike, the window, the stages) is the review's
+(``helpers.review.strikes``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from helpers.errors import HistoryError
+
+SCHEMA_VERSION = 1  # kept in PRAGMA user_version
+# Another process recording its period holds the write lock for a moment: wait, do not fail.
+BUSY_TIMEOUT_SECONDS = 30.0
+
+# The columns of one outcome row, in the table's order.
+OUTCOME_COLUMNS = [
+    "period_label",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "customer_id",
+    "name",
+    "band",
+    "on_headache_list",
+    "strike",
+]
+
+_SCHEMA = (
+    """
+    CREATE TABLE period_outcome (
+        period_label     TEXT    NOT NULL,  -- 2026-Q3, 2026-09 or 2026
+        period_kind      TEXT    NOT NULL CHECK (period_kind IN ('quarter', 'month', 'year')),
+        period_start     TEXT    NOT NULL,  -- ISO date, first day of the period
+        period_end       TEXT    NOT NULL,  -- ISO date, last day of the period
+        customer_id      TEXT    NOT NULL,
+        name             TEXT,
+        band             TEXT    NOT NULL,
+        on_headache_list INTEGER NOT NULL CHECK (on_headache_list IN (0, 1)),
+        strike           INTEGER NOT NULL CHECK (strike IN (0, 1)),
+        PRIMARY KEY (period_label, customer_id)
+    )
+    """,
+    "CREATE INDEX period_outcome_by_kind ON period_outcome (period_kind, period_start)",
+)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The outcomes recorded for some earlier periods (``OUTCOME_COLUMNS``; ``on_headache_list``
+    and ``strike`` as booleans), and where they were read: ``path`` is the history file given
+    (empty: none), ``exists`` whether anything was ever recorded there."""
+
+    outcomes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OUTCOME_COLUMNS))
+    path: str = ""
+    exists: bool = False
+
+
+def read_outcomes(db_path: str | Path, kind: str, start_from: str, before: str) -> Recorded:
+    """The outcomes recorded in the history file at ``db_path`` for the periods of ``kind``
+    (``quarter``, ``month`` or ``year``) that start on or after ``start_from`` and before
+    ``before`` (ISO dates), oldest first. No rows when there is no such file, or an empty
+    path; raises ``HistoryError`` for a file a newer version wrote."""
+    outcomes = _query(
+        db_path,
+        f"SELECT {', '.join(OUTCOME_COLUMNS)} FROM period_outcome "
+        "WHERE period_kind = ? AND period_start >= ? AND period_start < ? "
+        "ORDER BY period_start, customer_id",
+        (kind, start_from, before),
+        OUTCOME_COLUMNS,
+    )
+    for flag in ("on_headache_list", "strike"):
+        outcomes[flag] = outcomes[flag].astype(bool)
+    return Recorded(outcomes, str(db_path), bool(str(db_path)) and Path(db_path).is_file())
+
+
+def record_outcomes(db_path: str | Path, period_label: str, rows: list[Sequence[Any]]) -> int:
+    """Record one period's outcome rows (``OUTCOME_COLUMNS``, as
+    ``helpers.review.strikes.outcome_rows`` makes them) in the history file at ``db_path``.
+
+    Writes one row per reviewed customer (see the ``period_outcome`` table above), replacing any
+    rows recorded earlier for the same period, in one transaction: re-rendering a period never
+    double-counts, and a failure part-way leaves the file as it was. Creates the file, its
+    folder and the schema when missing. Returns the number of rows written.
+    """
+    if any(row[0] != period_label for row in rows):
+        raise ValueError(f"every outcome row must be of period {period_label}")
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    with _connect(db_path) as connection:
+        _use_wal(connection)
+        with connection:
+            # Take the write lock up front: a read lock upgraded later fails at once when another
+            # process has written in between, instead of waiting for the busy timeout.
+            connection.execute("BEGIN IMMEDIATE")
+            _ensure_schema(connection)
+            connection.execute("DELETE FROM period_outcome WHERE period_label = ?", (period_label,))
+            connection.executemany(
+                "INSERT INTO period_outcome VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [tuple(row) for row in rows],
+            )
+    return len(rows)
+
+
+@contextmanager
+def _connect(db_path: str | Path) -> Iterator[sqlite3.Connection]:
+    """An open connection that is closed afterwards (``with connection`` alone does not close).
+
+    ``isolation_level=None``: transactions are begun explicitly (``BEGIN IMMEDIATE``), and
+    ``with connection`` commits them or rolls them back.
+    """
+    with closing(
+        sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    ) as connection:
+        yield connection
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Put the file in WAL mode, so readers carry on while a writer records (the mode stays).
+
+    SQLite does not wait out the busy timeout when two processes switch a new file to WAL at the
+    same moment ("database is locked" at once), so that one statement is tried again until then.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _ensure_schema(connection: sqlite3.Connection) -> None:
+    """Create the table in a new file; refuse a file written by a newer schema."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise HistoryError(
+            f"history schema version {version} is newer than this workbook's ({SCHEMA_VERSION})"
+        )
+    if version < SCHEMA_VERSION:
+        for statement in _SCHEMA:
+            connection.execute(statement)
+        # PRAGMA takes no parameters; the value is this module's integer constant.
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+
+
+def _query(
+    db_path: str | Path, sql: str, params: tuple[object, ...], columns: list[str]
+) -> pd.DataFrame:
+    """Rows of ``sql`` (which selects ``columns``); no rows when nothing was recorded yet, or
+    when there is no history file at all (an empty path)."""
+    if not str(db_path) or not Path(db_path).is_file():
+        return pd.DataFrame(columns=columns)
+    with _connect(db_path) as connection:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:  # an empty file: nothing recorded yet
+            return pd.DataFrame(columns=columns)
+        if version > SCHEMA_VERSION:
+            _ensure_schema(connection)  # raises HistoryError
+        return pd.read_sql_query(sql, connection, params=params)

@@ -1,0 +1,50 @@
+"""How one company's export is read: where each table is, and how its systems write it.
+
+A ``Reading`` is what a company's config says (``helpers.io.config``) about its export; the
+default reads an export written in our own contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from helpers.io.contract import DATE_FORMAT, MAX_HOURS_PER_ENTRY, SIZE_BAND_FLOORS
+from helpers.io.formats import Dialect
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How one company's export is read when its systems do not write our contract.
+
+    ``dialect``: the CSV layout and how dates and numbers are written. ``files``: table name to
+    the file (or sheet) that holds it, when not ``<table>.csv``. ``columns``: per table, their
+    header to our column. ``value_words``: per kind of value (``answer``, ``size_band``,
+    ``decision``), their word (any case) to ours, e.g. ``{"answer": {"ja": "yes"}}``.
+    ``size_band_floors``: the lowest headcount of each band. ``payment_terms_days``: when
+    given, an invoice without a due date is due this many days after it was issued.
+    ``date_formats``: per table, its date format where it differs from ``dialect``'s (an
+    export gathered from two systems). ``max_hours_per_entry``: the most hours one time entry
+    may hold (a day's, unless the company logs longer spans in one entry).
+    ``drop_time_for_unknown_customers``: time entries whose customer is not in the customers
+    table are left out (and listed under data quality) rather than refused; time for prospects
+    or internal work often is logged so.
+    """
+
+    dialect: Dialect = Dialect()
+    files: Mapping[str, str] = field(default_factory=dict)
+    columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    value_words: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    size_band_floors: Mapping[str, int] = field(default_factory=lambda: dict(SIZE_BAND_FLOORS))
+    payment_terms_days: int | None = None
+    date_formats: Mapping[str, str] = field(default_factory=dict)
+    max_hours_per_entry: float = MAX_HOURS_PER_ENTRY
+    drop_time_for_unknown_customers: bool = False
+
+    def file_for(self, table: str, suffix: str) -> str:
+        """The file name (or sheet name, with ``suffix`` empty) that holds ``table``."""
+        return self.files.get(table, f"{table}{suffix}")
+
+    def date_format_for(self, table: str) -> str:
+        """The format ``table``'s dates are written in when it is given; ISO otherwise."""
+        return self.date_formats.get(table) or self.dialect.date_format or DATE_FORMAT

@@ -1,0 +1,168 @@
+"""The index of every review rendered: ``reports/index.html``, one page for all companies.
+
+Each rendered period leaves its headline numbers in ``<company>/<period>/summary.json``; the
+index is rebuilt from those files after every run, so it can never disagree with the reports
+beside it and a lost index is one command away. Both are written under a temporary name and
+renamed into place, and the index is rebuilt under a lock, so that two runs finishing at once
+each leave a whole page listing both.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from filelock import FileLock
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from helpers.report.money import CurrencyDisplay
+from helpers.report.words import money, share
+from helpers.review import portfolio
+from helpers.review.model import Review
+
+SUMMARY_FILE = "summary.json"
+INDEX_FILE = "index.html"
+LOCK_FILE = ".index.lock"
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The numbers of one rendered period that the index shows."""
+
+    company: str
+    period: str
+    period_start: str  # ISO date: periods sort by it
+    currency: str
+    customers: int
+    revenue: float
+    fire_candidates: int
+    headache_customers: int
+    headache_share_of_hours: float | None  # None when no time was logged
+    headache_share_of_revenue: float | None
+    rendered_at: str  # ISO timestamp, UTC
+    # How the review wrote amounts (``helpers.report.money``); absent from older summaries.
+    number_locale: str = "en"
+    currency_symbol: str = ""
+    currency_position: str = ""
+
+    def __post_init__(self) -> None:
+        self.currency_display  # noqa: B018 - a summary with an unusable display is unreadable
+
+    @property
+    def currency_display(self) -> CurrencyDisplay:
+        return CurrencyDisplay(
+            self.currency, self.number_locale, self.currency_symbol, self.currency_position
+        )
+
+    @classmethod
+    def of(cls, company: str, review: Review) -> Headline:
+        c = review.customers
+        listed = portfolio.headache_shares(review)
+        hours, revenue = listed.hours_share, listed.revenue_share
+        return cls(
+            company=company,
+            period=review.period.label,
+            period_start=review.period.start.isoformat(),
+            currency=review.settings.currency,
+            customers=len(c),
+            revenue=float(c["revenue"].sum()),
+            fire_candidates=int(portfolio.bands(review).loc["fire_candidate", "customers"]),
+            headache_customers=listed.customers,
+            headache_share_of_hours=None if math.isnan(hours) else hours,
+            headache_share_of_revenue=None if math.isnan(revenue) else revenue,
+            rendered_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            number_locale=review.settings.number_locale,
+            currency_symbol=review.settings.currency_symbol,
+            currency_position=review.settings.currency_position,
+        )
+
+
+def write_summary(period_dir: Path, headline: Headline) -> Path:
+    """Write ``headline`` as ``period_dir/summary.json``, atomically."""
+    path = Path(period_dir) / SUMMARY_FILE
+    _write_atomically(path, json.dumps(asdict(headline), indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def read_summaries(reports_dir: Path) -> list[tuple[str, Headline]]:
+    """Every period's headline under ``reports_dir`` whose review page exists, as
+    (``company folder``, headline), companies in name order and periods oldest first. A
+    summary that cannot be read is skipped: the index shows what can be shown."""
+    found = []
+    for path in sorted(Path(reports_dir).glob(f"*/*/{SUMMARY_FILE}")):
+        if not (path.parent / "review.html").exists():
+            continue
+        try:
+            headline = Headline(**json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, TypeError):
+            continue
+        found.append((path.parent.parent.name, headline))
+    found.sort(key=lambda item: (item[1].company.casefold(), item[0], item[1].period_start))
+    return found
+
+
+def write_index(reports_dir: Path) -> Path:
+    """Rebuild ``reports_dir/index.html`` from the summaries, under a lock, atomically."""
+    reports_dir = Path(reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    with FileLock(reports_dir / LOCK_FILE, timeout=120):
+        page = index_html(read_summaries(reports_dir))
+        path = reports_dir / INDEX_FILE
+        _write_atomically(path, page)
+    return path
+
+
+def index_html(summaries: list[tuple[str, Headline]]) -> str:
+    """The index page: one table per company, a row per period with its headline numbers
+    and links to its files. Every text from an export or a config is escaped."""
+    companies: dict[tuple[str, str], list[dict[str, object]]] = {}
+    for folder, headline in summaries:
+        rows = companies.setdefault((headline.company, folder), [])
+        rows.append(_row(folder, headline))
+    for rows in companies.values():
+        rows.reverse()  # newest first: the period people open the page for
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return environment.get_template("reports_index.html.j2").render(
+        companies=[
+            {"name": name, "folder": folder, "rows": rows}
+            for (name, folder), rows in companies.items()
+        ]
+    )
+
+
+def _row(folder: str, headline: Headline) -> dict[str, object]:
+    base = f"{folder}/{headline.period}"
+    hours = headline.headache_share_of_hours
+    revenue = headline.headache_share_of_revenue
+    return {
+        "period": headline.period,
+        "customers": f"{headline.customers:,}",
+        "revenue": money(headline.revenue, headline.currency_display),
+        "fire_candidates": f"{headline.fire_candidates:,}",
+        "headache_customers": f"{headline.headache_customers:,}",
+        "headache_hours": "–" if hours is None or math.isnan(hours) else share(hours),
+        "headache_revenue": "–" if revenue is None or math.isnan(revenue) else share(revenue),
+        "review": f"{base}/review.html",
+        "scores": f"{base}/customer_scores.csv",
+        "rendered_at": headline.rendered_at.replace("T", " ").replace("+00:00", " UTC"),
+    }
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -1,0 +1,234 @@
+"""Rendering: run a parameterised notebook with papermill and turn it into one offline HTML page.
+
+The page carries no code, no prompts and nothing fetched from outside it (figures are inline
+PNG), so it can be mailed to people who open it without network access. Writing is atomic: a
+failed run never replaces the last good report.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import secrets
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+# jsonschema (under nbformat) imports rfc3987_syntax when it is installed (JupyterLab's
+# jupyter-events brings it), and that module builds a grammar at import: about 2 s of every run.
+# Notebook validation never checks IRI formats, so this process does without it; jsonschema
+# treats it as not installed. Other processes (JupyterLab itself) are not affected.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+import nbformat  # noqa: E402
+import papermill  # noqa: E402
+from markupsafe import Markup  # noqa: E402
+from nbconvert import HTMLExporter  # noqa: E402
+from papermill.exceptions import PapermillExecutionError  # noqa: E402
+from traitlets.config import Config  # noqa: E402
+
+from helpers.errors import RenderError, refusal_named  # noqa: E402
+from helpers.report.engines import ENGINES  # noqa: E402
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "offline"
+KERNEL_NAME = "python3"
+
+# Cells whose tag says they are plumbing, not part of the story. papermill tags the cell it
+# injects `injected-parameters`; the parameters cell holds only defaults.
+REMOVED_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}
+REMOVED_OUTPUT_TAGS = {"remove-output"}
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+
+def strip_css_comments(css: str) -> Markup:
+    """Return `css` (markup holding <style> blocks) without /* ... */ comments.
+
+    The stock stylesheets credit their sources with https:// links inside comments; they load
+    nothing, but a page that mentions no outside address is easier to check.
+    """
+    return Markup(_CSS_COMMENT.sub("", str(css)))
+
+
+def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
+    """The parameters ``notebook``'s parameters cell declares, as papermill reads them: name
+    to ``{"default": <source text>, "inferred_type_name": ..., "help": ...}``."""
+    return papermill.inspect_notebook(str(notebook))
+
+
+def papermill_parameters(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """Return `parameters` as papermill can inject them: `Path` values become `str`."""
+    return {
+        name: str(value) if isinstance(value, os.PathLike) else value
+        for name, value in parameters.items()
+    }
+
+
+@contextmanager
+def _inline_figures() -> Iterator[None]:
+    """Unset MPLBACKEND while the kernel starts, restoring it afterwards.
+
+    ipykernel picks its inline backend only when MPLBACKEND is unset; with MPLBACKEND=Agg, as CI
+    machines often set, every figure would silently vanish from the report. The kernel copies
+    the environment when it starts, so the change lasts only for this call (not thread-safe).
+    """
+    backend = os.environ.pop("MPLBACKEND", None)
+    try:
+        yield
+    finally:
+        if backend is not None:
+            os.environ["MPLBACKEND"] = backend
+
+
+@functools.cache
+def html_exporter() -> HTMLExporter:
+    """Return the HTMLExporter for the offline template: no code, no prompts, images inline.
+    Made once per process: it compiles its templates when first used, a quarter of a second
+    that a run of several periods would otherwise pay for each."""
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = REMOVED_CELL_TAGS
+    config.TagRemovePreprocessor.remove_all_outputs_tags = REMOVED_OUTPUT_TAGS
+    exporter = HTMLExporter(
+        config=config,
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    exporter.register_filter("strip_css_comments", strip_css_comments)
+    return exporter
+
+
+def notebook_to_html(notebook: nbformat.NotebookNode, *, name: str, source_dir: Path) -> str:
+    """Return the offline HTML page for an executed notebook.
+
+    `name` is the page title unless the notebook's metadata has a `title`; `source_dir` is where
+    relative image paths in markdown cells are looked up.
+    """
+    resources = {"metadata": {"name": name, "path": str(source_dir)}}
+    html, _ = html_exporter().from_notebook_node(notebook, resources=resources)
+    return html
+
+
+def render_notebook(
+    notebook: Path,
+    out_dir: Path,
+    parameters: dict,
+    *,
+    stem: str = "review",
+    cwd: Path | None = None,
+    title: str | None = None,
+    outputs: Mapping[str, str] | None = None,
+    progress: bool = False,
+    engine: str = "kernel",
+) -> Path:
+    """Execute `notebook` with `parameters` and write `out_dir/<stem>.ipynb` and `<stem>.html`.
+
+    Relative paths inside the notebook resolve against `cwd` (default: the caller's working
+    directory). Both files are replaced only once execution and conversion have succeeded, and a
+    stale `<stem>.failed.ipynb` is then removed. If a cell raises, the earlier report stays as
+    it was, the executed notebook with the traceback is kept as `<stem>.failed.ipynb` and
+    RenderError is raised. `title` becomes the page's title (default: `stem`).
+
+    `outputs` maps a notebook parameter to a file name: the notebook receives a temporary path
+    in that parameter, writes its file there, and the file is moved to `out_dir/<name>` only
+    once the whole run has succeeded, just before the page. ``progress`` shows papermill's bar
+    of cells executed on stderr. ``engine`` is where the cells run: ``kernel`` (a Jupyter
+    kernel) or ``inprocess`` (this process, ``helpers.report.engines``). Returns the path of
+    the HTML page.
+
+    A cell that raises a ``Refusal`` (``helpers.errors``) refuses the notebook's input rather
+    than fails: the RenderError then carries its name and message (``RenderError.refusal``), no
+    failed notebook is kept and the folders this call created are removed again, so that bad
+    input leaves no trace.
+    """
+    notebook = Path(notebook)
+    out_dir = Path(out_dir)
+    created = [folder for folder in (out_dir, *out_dir.parents) if not folder.exists()]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_path = out_dir / f"{stem}.html"
+    executed_path = out_dir / f"{stem}.ipynb"
+    failed_path = out_dir / f"{stem}.failed.ipynb"
+
+    # Temporary names in out_dir itself, so os.replace stays on one filesystem (atomic). Hidden
+    # and suffixed .ipynb/.html: papermill picks its writer from the extension.
+    token = secrets.token_hex(4)
+    tmp_executed = out_dir / f".{stem}.{token}.tmp.ipynb"
+    tmp_html = out_dir / f".{stem}.{token}.tmp.html"
+    extra = {
+        parameter: (out_dir / f".{name}.{token}.tmp", out_dir / name)
+        for parameter, name in (outputs or {}).items()
+    }
+    parameters = {**parameters, **{p: str(tmp) for p, (tmp, _) in extra.items()}}
+    refused = False
+    try:
+        try:
+            with _inline_figures():
+                papermill.execute_notebook(
+                    str(notebook),
+                    str(tmp_executed),
+                    parameters=papermill_parameters(parameters),
+                    engine_name=ENGINES[engine],
+                    kernel_name=KERNEL_NAME,
+                    progress_bar=progress,
+                    # Saving the whole notebook, figures and all, before and after each cell
+                    # costs seconds per report; it is still saved every 30 s of a long cell,
+                    # and at the end, failed or not.
+                    request_save_on_cell_execute=False,
+                    # ipykernel warns at every start that its loopback TCP channel is not
+                    # encrypted; in a cron mail that line reads like a failure. Errors still
+                    # reach the notebook through the kernel protocol.
+                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                    cwd=str(cwd) if cwd is not None else None,
+                )
+        except PapermillExecutionError as error:
+            if refusal_named(error.ename) is not None:
+                refused = True
+                raise RenderError(error.evalue, ename=error.ename, evalue=error.evalue) from error
+            os.replace(tmp_executed, failed_path)
+            cell = f"cell {error.exec_count}" if error.exec_count else "a cell"
+            raise RenderError(
+                f"{notebook.name} failed in {cell}: {error.ename}: {error.evalue}\n"
+                f"The executed notebook with the traceback is at {failed_path}",
+                failed_notebook=failed_path,
+                ename=error.ename,
+                evalue=error.evalue,
+            ) from error
+
+        executed = nbformat.read(tmp_executed, as_version=4)
+        html = notebook_to_html(executed, name=title or stem, source_dir=notebook.parent)
+        with open(tmp_html, "x", encoding="utf-8") as page:
+            page.write(html)
+
+        for parameter, (tmp, _) in extra.items():
+            if not tmp.exists():
+                raise RenderError(f"{notebook.name} did not write the file given in {parameter}")
+        for tmp, final in extra.values():
+            os.replace(tmp, final)
+        os.replace(tmp_executed, executed_path)
+        os.replace(tmp_html, html_path)
+        failed_path.unlink(missing_ok=True)
+    finally:
+        tmp_executed.unlink(missing_ok=True)
+        tmp_html.unlink(missing_ok=True)
+        for tmp, _ in extra.values():
+            tmp.unlink(missing_ok=True)
+        if refused:
+            _remove_if_empty(created)
+    return html_path
+
+
+def _remove_if_empty(folders: list[Path]) -> None:
+    """Remove ``folders`` (deepest first) as long as each is empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return

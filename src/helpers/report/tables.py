@@ -1,0 +1,545 @@
+"""The report's tables: pandas Stylers, escaped, with numbers formatted for people.
+
+Every table goes through ``table``, which escapes every cell (a customer named ``<script>`` is
+shown as text), aligns words left and numbers right, and caps long tables with a line saying
+how many rows were left out (the full data is in ``customer_scores.csv``).
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from helpers.io.contract import CHECKLIST_ITEMS
+from helpers.report.reasons import reasons, tactic_reason
+from helpers.report.words import (
+    HEADACHE_LIST_LABEL,
+    PAYMENT_ADVICE,
+    STAGE_LABELS,
+    TACTICS,
+    VERDICTS,
+    band_labels,
+    display,
+    item_labels,
+    money,
+    per_hour,
+    share,
+)
+from helpers.review import portfolio
+from helpers.review.model import Review
+from helpers.review.strikes import HEADACHE_LIST
+
+TABLE_ROWS_SHOWN = 25
+
+
+def table(
+    frame: pd.DataFrame,
+    formats: dict[str, object] | None = None,
+    *,
+    rows: int = TABLE_ROWS_SHOWN,
+    what: str = "rows",
+    numbers: tuple[str, ...] = (),
+):
+    """A styled, escaped table without the index; at most ``rows`` rows, with a line saying how
+    many more there are (the full data is in the CSV beside the report).
+
+    Text columns are aligned left, numbers right; ``numbers`` names text columns that hold
+    figures already formatted, to be aligned as numbers."""
+    shown = frame.head(rows)
+    styler = shown.style.hide(axis="index").format(formats or {}, escape="html", na_rep="–")
+    # Words read from the left, numbers line up on the right.
+    text = [c for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c])]
+    text = [c for c in text if c not in (formats or {}) and c not in numbers]
+    styler = styler.set_properties(subset=text, **{"text-align": "left"})
+    styler = styler.set_table_styles(
+        [
+            {"selector": f"th.col{shown.columns.get_loc(c)}", "props": "text-align: left"}
+            for c in text
+        ]
+    )
+    left_out = len(frame) - len(shown)
+    if left_out:
+        styler = styler.set_caption(
+            html.escape(f"{len(shown)} of {len(frame):,} {what} shown; {left_out:,} more.")
+        )
+    return styler
+
+
+def band_table(review: Review):
+    """Customers, revenue and hours per band, with each band's share of the totals
+    (``portfolio.bands``).
+
+    Without time entries the hour columns are left out rather than shown as zeros.
+    """
+    currency = display(review.settings)
+    by_band = portfolio.bands(review)
+    frame = pd.DataFrame(
+        {
+            "Band": [band_labels(review.settings)[b] for b in by_band.index],
+            "Customers": by_band["customers"].to_numpy(),
+            "Revenue": by_band["revenue"].to_numpy(),
+            "Share of revenue": by_band["share_of_revenue"].to_numpy(),
+            "Hours": by_band["hours"].to_numpy(),
+            "Share of hours": by_band["share_of_hours"].to_numpy(),
+        }
+    )
+    if not review.has_time:
+        frame = frame.drop(columns=["Hours", "Share of hours"])
+    formats = {
+        "Revenue": lambda v: money(v, currency),
+        "Hours": "{:,.0f}",
+        "Share of revenue": share,
+        "Share of hours": share,
+    }
+    return table(frame, {k: v for k, v in formats.items() if k in frame})
+
+
+def payment_by_size(review: Review):
+    """Per size band: invoices due, share paid late, median and weighted days late, open debt
+    (``portfolio.payment_by_size``)."""
+    currency = display(review.settings)
+    by_size = portfolio.payment_by_size(review)
+    frame = pd.DataFrame(
+        {
+            "Company size": by_size.index,
+            "Customers": by_size["customers"].to_numpy(),
+            "Invoices due": by_size["invoices_due"].to_numpy(),
+            "Share late": by_size["share_late"].to_numpy(),
+            "Median days late": by_size["median_days_late"].to_numpy(),
+            "Average days beyond terms": by_size["avg_days_beyond_terms"].to_numpy(),
+            "Open balance": by_size["open_balance"].to_numpy(),
+            "Late payers": by_size["late_payers"].to_numpy(),
+            "Non-payers": by_size["non_payers"].to_numpy(),
+        }
+    )
+    formats = {
+        "Share late": share,
+        "Median days late": "{:.0f}",
+        "Average days beyond terms": "{:.0f}",
+        "Open balance": lambda v: money(v, currency),
+    }
+    return table(frame, formats)
+
+
+def payment_actions(review: Review):
+    """Customers whose payment needs action, worst first, with the advice for their size."""
+    currency = display(review.settings)
+    c = review.customers
+    needs = c[
+        c["payment_advice"].isin(
+            ["non_payer", "late_large", "late_small", "late_medium", "late_unknown_size"]
+        )
+    ]
+    order = {
+        "non_payer": 0,
+        "late_small": 1,
+        "late_medium": 2,
+        "late_unknown_size": 3,
+        "late_large": 4,
+    }
+    needs = needs.assign(order=needs["payment_advice"].map(order)).sort_values(
+        ["order", "open_balance"], ascending=[True, False]
+    )
+    frame = pd.DataFrame(
+        {
+            "Customer": needs["name"],
+            "Size": needs["size_band"],
+            "Average days beyond terms": needs["avg_days_late"],
+            "Open balance": needs["open_balance"],
+            "Oldest unpaid (days past due)": needs["oldest_unpaid_days"],
+            "Advice": needs["payment_advice"].map(PAYMENT_ADVICE),
+        }
+    )
+    formats = {
+        "Average days beyond terms": "{:.0f}",
+        "Open balance": lambda v: money(v, currency),
+        "Oldest unpaid (days past due)": lambda v: "–" if pd.isna(v) or v <= 0 else f"{v:.0f}",
+    }
+    return table(frame, formats, what="customers")
+
+
+def headache_table(review: Review):
+    """The headache list, worst revenue per hour first, with rank and percentile."""
+    currency = display(review.settings)
+    c = review.customers
+    listed = c[c["on_headache_list"]].sort_values(["rph_rank", "revenue"])
+    frame = pd.DataFrame(
+        {
+            "Rank": listed["rph_rank"],
+            "Customer": listed["name"],
+            "Size": listed["size_band"],
+            "Revenue": listed["revenue"],
+            "Hours": listed["hours"],
+            "Revenue per hour": listed["revenue_per_hour"],
+            "Percentile": listed["rph_percentile"],
+            "Bottom 5%": listed["in_bottom_5pct"].map({True: "yes", False: ""}),
+            "Band": listed["band"].map(band_labels(review.settings)),
+        }
+    )
+    formats = {
+        "Revenue": lambda v: money(v, currency),
+        "Hours": "{:,.1f}",
+        "Revenue per hour": lambda v: per_hour(v, currency),
+        "Percentile": share,
+    }
+    return table(frame, formats, what="customers")
+
+
+def fire_candidates_table(review: Review):
+    """Fire candidates, lowest score first, with the reason in words."""
+    currency = display(review.settings)
+    c = review.customers
+    fire = c[c["band"] == "fire_candidate"].sort_values(["checklist_score", "revenue"])
+    frame = pd.DataFrame(
+        {
+            "Customer": fire["name"],
+            "Size": fire["size_band"],
+            "Revenue": fire["revenue"],
+            "Revenue per hour": fire["revenue_per_hour"],
+            "Reason": reasons(review, fire.index),
+        }
+    )
+    formats = {
+        "Revenue": lambda v: money(v, currency),
+        "Revenue per hour": lambda v: per_hour(v, currency),
+    }
+    return table(frame, formats, what="customers")
+
+
+ANSWER_CELLS = {
+    True: ("yes", "background-color: #D4EFE4; color: #00573F"),
+    False: ("no", "background-color: #F8D9C6; color: #8A3100; font-weight: bold"),
+    "unanswered": ("?", "background-color: #EEEEEE; color: #666666; font-style: italic"),
+}
+MATRIX_ROWS_SHOWN = 40
+
+
+def checklist_matrix(review: Review):
+    """The seven answers of the fire candidates and the review band, lowest score first.
+
+    Each cell says yes, no or ? (unanswered) in words and in colour, so the matrix reads the
+    same in black and white. At most ``MATRIX_ROWS_SHOWN`` rows; the rest are counted.
+    """
+    c = review.customers
+    shown = c[c["band"].isin(["fire_candidate", "review"])]
+    shown = shown.assign(order=shown["band"].map({"fire_candidate": 0, "review": 1}))
+    shown = shown.sort_values(["order", "checklist_score", "revenue"])
+    items = shown[list(CHECKLIST_ITEMS)]
+    answers = items.astype(object).where(items.notna(), "unanswered")
+    frame = pd.DataFrame(
+        {
+            "Customer": shown["name"],
+            "Band": shown["band"].map(band_labels(review.settings)),
+            "Score": shown["checklist_score"],
+            **{item_labels(review.settings)[i]: answers[i] for i in CHECKLIST_ITEMS},
+        }
+    )
+    labels = [item_labels(review.settings)[i] for i in CHECKLIST_ITEMS]
+    styler = table(
+        frame,
+        dict.fromkeys(labels, lambda v: ANSWER_CELLS[v][0]),
+        rows=MATRIX_ROWS_SHOWN,
+        what="customers",
+    )
+    return styler.map(lambda v: ANSWER_CELLS[v][1], subset=labels).set_properties(
+        subset=labels, **{"text-align": "center"}
+    )
+
+
+def needs_assessment_table(review: Review):
+    """Customers whose band depends on unanswered items: who to ask, about what, most revenue
+    first (where a wrong band would cost most)."""
+    currency = display(review.settings)
+    c = review.customers
+    pending = c[c["band"] == "needs_assessment"].sort_values("revenue", ascending=False)
+    unanswered = pending[list(CHECKLIST_ITEMS)].isna().to_numpy()
+    labels = [item_labels(review.settings)[item].lower() for item in CHECKLIST_ITEMS]
+    frame = pd.DataFrame(
+        {
+            "Customer": pending["name"],
+            "Account owner": pending["account_owner"],
+            "Revenue": pending["revenue"],
+            "Score so far": pending["checklist_score"].astype(str)
+            + " of "
+            + pending["checklist_answered"].astype(str)
+            + " answered",
+            "Unanswered": [
+                ", ".join(label for label, open_ in zip(labels, row, strict=True) if open_)
+                for row in unanswered
+            ],
+        }
+    )
+    return table(frame, {"Revenue": lambda v: money(v, currency)}, what="customers")
+
+
+def aging_table(review: Review):
+    """Open balance by company size and days past due, with totals (``portfolio.aging_by_size``)."""
+    currency = display(review.settings)
+    aging = portfolio.aging_by_size(review)
+    aging.loc["all sizes"] = aging.sum()
+    aging["total"] = aging.sum(axis=1)
+    frame = aging.rename_axis("Company size").reset_index()
+    frame.columns = [
+        "Company size",
+        "Not yet due",
+        "1-30 days",
+        "31-60 days",
+        "61-90 days",
+        "Over 90 days",
+        "Total",
+    ]
+    money_columns = frame.columns[1:]
+    return table(frame, dict.fromkeys(money_columns, lambda v: money(v, currency)))
+
+
+# What each fact of ``quality.data_quality`` is called, and what it means for the review.
+QUALITY_FACTS = {
+    "rows_rejected": (
+        "Rows rejected",
+        "an export with any row breaking the contract is refused whole, before anything is "
+        "computed",
+    ),
+    "customers_not_reviewed": (
+        "Customers left out of this period",
+        "no invoice, no time and nothing owed in the period",
+    ),
+    "unknown_size": (
+        "Customers of unknown size",
+        "neither employees nor size_band given: payment advice cannot use company size",
+    ),
+    "no_wallet": (
+        "Customers without a wallet estimate",
+        "share of wallet unknown: the spend item is unanswered unless assessed",
+    ),
+    "revenue_without_time": (
+        "Customers with revenue but no time logged",
+        "not ranked by revenue per hour; the service item is unanswered",
+    ),
+    "credit_notes": ("Credit notes issued in the period", "reduce revenue; not judged as payments"),
+    "paid_after_as_of": (
+        "Invoices paid after the as-of date",
+        "counted as unpaid on the as-of date",
+    ),
+    "assessed_after_as_of": (
+        "Assessments dated after the as-of date",
+        "ignored: not known on the as-of date",
+    ),
+}
+RECONCILIATION_LABELS = {
+    "band_counts": "Band counts add up to the customers reviewed",
+    "revenue_by_band": "Revenue by band adds up to total revenue",
+    "whale_curve_end": "Whale curve ends at total contribution",
+    "aging_buckets": "Aged receivables add up to the open balance",
+    "open_invoices": "Open invoices add up to the open balance",
+}
+
+
+def data_quality_words(review: Review) -> pd.DataFrame:
+    """``review.data_quality`` in words: check, count and what it means for the review."""
+    dropped = {rows.file: rows for rows in review.dropped}
+    words = []
+    for fact in review.data_quality.itertuples(index=False):
+        if fact.check == "rows_read":
+            meaning = (
+                f"{fact.left_out:,} left out as listed below; the others passed the export's checks"
+                if fact.left_out
+                else "all passed the export's checks"
+            )
+            words.append((f"Rows read from {fact.file}", fact.count, meaning))
+        elif fact.check == "rows_left_out":
+            left_out = dropped[fact.file]
+            words.append((left_out.what, fact.count, f"{left_out.file}: {left_out.meaning}"))
+        else:
+            check, meaning = QUALITY_FACTS[fact.check]
+            words.append((check, fact.count, meaning))
+    return pd.DataFrame(words, columns=["check", "count", "meaning"])
+
+
+def data_quality_table(review: Review):
+    """What the export held and what the review could not use (``quality.data_quality``)."""
+    frame = data_quality_words(review).rename(columns=str.capitalize)
+    return table(frame, {"Count": "{:,}"}, rows=len(frame))
+
+
+def reconciliation_table(review: Review):
+    """Totals found two ways, and whether they agree (``portfolio.reconciliation``)."""
+    currency = display(review.settings)
+    checks = portfolio.reconciliation(review)
+
+    def shown(value: float, unit: str) -> str:
+        return money(value, currency, decimals=2) if unit == "money" else f"{value:,.0f}"
+
+    frame = pd.DataFrame(
+        {
+            "Check": checks["check"].map(RECONCILIATION_LABELS),
+            "Expected": [
+                shown(v, u) for v, u in zip(checks["expected"], checks["unit"], strict=True)
+            ],
+            "Found": [shown(v, u) for v, u in zip(checks["found"], checks["unit"], strict=True)],
+            "Holds": checks["holds"].map({True: "yes", False: "NO"}),
+        }
+    )
+    return table(frame, rows=len(frame), numbers=("Expected", "Found"))
+
+
+def input_files_table(review: Review):
+    """The files the review read, how their text was read (encoding and delimiter, found or
+    given), their rows and sha256, to tell which export it was."""
+    frame = pd.DataFrame(
+        [(f.name, f.read_as, f.rows, f.sha256) for f in review.files],
+        columns=["File", "Read as", "Rows", "SHA-256"],
+    )
+    return table(frame, {"Rows": "{:,}"}, rows=len(frame) or 1)
+
+
+def parameters_table(review: Review, **parameters: object):
+    """The parameters of this run (as given) and the review's thresholds."""
+    given = [(name, value) for name, value in parameters.items()]
+    rows = given + [row for row in review.settings.as_rows() if row[0] not in parameters]
+    frame = pd.DataFrame(
+        [(name, str(value)) for name, value in rows], columns=["Parameter", "Value"]
+    )
+    return table(frame, rows=len(frame))
+
+
+def impact_table(review: Review):
+    """One row per exit scenario: what would be lost, freed and earned back, and the verdict."""
+    currency = display(review.settings)
+    scenarios = review.exit_scenarios()
+    top = review.settings.exit.concentration_top
+
+    def with_share(amount: float, part: float, unit=lambda v: money(v, currency)) -> str:
+        return f"{unit(amount)} ({share(part)})"
+
+    frame = pd.DataFrame(
+        {
+            "Letting go": scenarios.index,
+            "Customers": scenarios["customers"].to_numpy(),
+            "Revenue lost": [
+                with_share(a, s)
+                for a, s in zip(scenarios["revenue_lost"], scenarios["revenue_share"], strict=True)
+            ],
+            "Hours freed": [
+                with_share(h, s, lambda v: f"{v:,.0f} h")
+                for h, s in zip(scenarios["hours_freed"], scenarios["hours_share"], strict=True)
+            ],
+            "Contribution change": [money(v, currency) for v in scenarios["contribution_change"]],
+            "Freed hours could earn": [money(v, currency) for v in scenarios["earn_back"]],
+            "Net loss": [
+                with_share(a, s)
+                for a, s in zip(scenarios["net_loss"], scenarios["net_loss_share"], strict=True)
+            ],
+            f"Top {top} share, before → after": [
+                f"{share(b)} → {share(a)}"
+                for b, a in zip(
+                    scenarios["top_share_before"], scenarios["top_share_after"], strict=True
+                )
+            ],
+            "Verdict": scenarios["verdict"].map(VERDICTS).to_numpy(),
+        }
+    )
+    numbers = tuple(c for c in frame.columns if c not in ("Letting go", "Verdict"))
+    return table(frame, rows=len(frame), numbers=numbers)
+
+
+def tactics_table(review: Review):
+    """The ways out for each fire candidate and headache-list customer, priced, with the one
+    suggested and why; fire candidates first. The dates shared by all are in
+    ``narrative.tactics_sentence``; quarterly rises show their span where they are suggested."""
+    currency = display(review.settings)
+    tactics = review.exit_tactics()
+    tactics = tactics.assign(order=(tactics["band"] != "fire_candidate").astype(int))
+    tactics = tactics.sort_values(["order", "revenue_per_hour"])
+    rows = tactics.to_dict("records")
+
+    def rises(row: dict) -> str:
+        if pd.isna(row["quarterly_steps"]) or row["quarterly_steps"] == 0:
+            return "–"
+        if row["tactic"] != "quarterly_increase":
+            return f"{row['quarterly_steps']}"
+        schedule = row["quarterly_schedule"].split(", ")
+        return f"{row['quarterly_steps']}: {schedule[0]} to {schedule[-1]}"
+
+    frame = pd.DataFrame(
+        {
+            "Customer": tactics["name"],
+            "Band": tactics["band"].map(band_labels(review.settings)),
+            "Revenue per hour": tactics["revenue_per_hour"],
+            "Rise to the median rate": tactics["headache_tax"],
+            "Quarterly 10% rises": [rises(row) for row in rows],
+            "Suggested": tactics["tactic"].map(TACTICS),
+            "Why": [tactic_reason(row, review.settings.exit) for row in rows],
+        },
+        index=tactics.index,
+    )
+    formats = {
+        "Revenue per hour": lambda v: per_hour(v, currency),
+        "Rise to the median rate": share,
+    }
+    return table(frame, formats, what="customers", numbers=("Quarterly 10% rises",))
+
+
+def strikes_table(review: Review):
+    """Customers with a strike in the last three periods, most strikes first."""
+    c = review.customers
+    struck = c[c["strikes_last_3"] > 0].sort_values(
+        ["strikes_last_3", "revenue"], ascending=[False, False]
+    )
+    frame = pd.DataFrame(
+        {
+            "Customer": struck["name"],
+            "Band now": struck["band"].map(band_labels(review.settings)),
+            "On the headache list now": struck["on_headache_list"].map({True: "yes", False: ""}),
+            "Strikes in the last 3 periods": struck["strikes_last_3"],
+            "Periods with a strike": struck["strike_periods"],
+            "Stage": struck["stage"].map(STAGE_LABELS),
+        }
+    )
+    return table(frame, what="customers")
+
+
+def changes_table(review: Review, changes: pd.DataFrame):
+    """Who entered or left a band or the headache list since the previous period
+    (``review.changes()``): moves in and out of the fire candidates and the headache list
+    first, as they make or clear strikes."""
+    names = band_labels(review.settings)
+    striking = changes["what"].isin(["fire_candidate", HEADACHE_LIST])
+    changes = changes.assign(order=(~striking).astype(int)).sort_values("order", kind="stable")
+    what = changes["what"].map({**names, HEADACHE_LIST: HEADACHE_LIST_LABEL})
+    frame = pd.DataFrame(
+        {
+            "Customer": changes["name"],
+            "Change": changes["change"] + " " + what.str.lower(),
+            "Band before": changes["previous_band"].map(names),
+            "Band now": changes["band"].map(names),
+        }
+    )
+    return table(frame, what="changes")
+
+
+def moving_on_table(review: Review):
+    """Each customer let go: when, and what was given up and freed since. ``None`` when nobody
+    was let go (``narrative.moving_on_sentence`` says why)."""
+    currency = display(review.settings)
+    if review.moving_on is None or review.moving_on.empty:
+        return None
+    let_go = review.moving_on.sort_values("decided_on")
+    frame = pd.DataFrame(
+        {
+            "Customer": let_go["name"],
+            "Decided on": let_go["decided_on"].dt.strftime("%Y-%m-%d"),
+            "Revenue a year before": let_go["revenue_per_year_before"],
+            "Revenue given up since": let_go["revenue_given_up"],
+            "Hours freed since": let_go["hours_freed"],
+            "Freed hours worth": let_go["freed_hours_worth"],
+        }
+    )
+    amount = lambda v: money(v, currency)  # noqa: E731
+    formats = {
+        "Revenue a year before": amount,
+        "Revenue given up since": amount,
+        "Hours freed since": "{:,.0f}",
+        "Freed hours worth": amount,
+    }
+    return table(frame, formats, what="customers")

@@ -1,0 +1,245 @@
+"""What to do about a customer: advice that follows from the measures and the domain's rules.
+
+Each piece of advice is a code (``payment_advice``'s keys, the ways out of ``exit_tactics`` and
+the reason for the one suggested) with the numbers behind it; the report puts them into words.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers.io.columns import is_in
+from helpers.io.contract import EXIT_DECISIONS
+from helpers.io.settings import ExitRules
+
+# Payment advice, by company size (DOMAIN.md, question 3): who needs action first.
+PAYMENT_ADVICE = (
+    "non_payer",
+    "late_small",
+    "late_medium",
+    "late_unknown_size",
+    "late_large",
+    "on_time",
+    "no_invoices_due",
+)
+# The ways out of the practice, softest last; sales compensation goes with any of them.
+TACTICS = ("notice", "price_increase", "quarterly_increase", "headache_tax")
+
+
+def payment_advice(
+    payment: pd.DataFrame, size_band: pd.Series, late_payer_days: float
+) -> pd.Series:
+    """The payment advice (one of ``PAYMENT_ADVICE``) for each customer, read by company size.
+
+    A non-payer comes first, whatever its size. A late payer pays on average more than
+    ``late_payer_days`` days beyond terms; large companies do so by policy, small and micro
+    ones usually because they are invoiced too late or too rarely.
+    """
+    late = payment["avg_days_late"] > late_payer_days
+    size = size_band.reindex(payment.index)
+    key = np.select(
+        [
+            payment["non_payer"],
+            late & (size == "large"),
+            late & size.isin(["small", "micro"]),
+            late & (size == "medium"),
+            late,
+            payment["avg_days_late"].notna(),
+        ],
+        ["non_payer", "late_large", "late_small", "late_medium", "late_unknown_size", "on_time"],
+        default="no_invoices_due",
+    )
+    return pd.Series(key, index=payment.index, dtype="string")
+
+
+VERDICTS = ("affordable", "needs_replacement_plan", "not_affordable")
+
+
+def top_share(revenue: pd.Series, top: int) -> float:
+    """Share of total revenue brought by the ``top`` largest customers."""
+    total = revenue.sum()
+    return float(revenue.nlargest(top).sum() / total) if total else float("nan")
+
+
+def exit_impact(
+    customers: pd.DataFrame, leaving: pd.Index, median_rph: float, rules: ExitRules
+) -> dict[str, object]:
+    """What letting the customers in ``leaving`` go would do, over the review period.
+
+    ``customers`` needs revenue, hours and contribution. The freed hours could earn back
+    revenue at the portfolio's median revenue per hour; what they cannot is the net loss. The
+    verdict (one of ``VERDICTS``): ``not_affordable`` when the revenue lost exceeds
+    ``max_loss_share`` of the total, ``affordable`` when the net loss is at most
+    ``affordable_loss_share``, else ``needs_replacement_plan``. Concentration is the top
+    customers' revenue share before and after.
+    """
+    leaving = customers.index.intersection(leaving)
+    gone, staying = customers.loc[leaving], customers.drop(index=leaving)
+    revenue, hours = customers["revenue"].sum(), customers["hours"].fillna(0).sum()
+    lost, freed = gone["revenue"].sum(), gone["hours"].fillna(0).sum()
+    earn_back = freed * median_rph if pd.notna(median_rph) else 0.0
+    net_loss = max(lost - earn_back, 0.0)
+    lost_share = lost / revenue if revenue else float("nan")
+    net_share = net_loss / revenue if revenue else float("nan")
+    if lost_share > rules.max_loss_share:
+        verdict = "not_affordable"
+    elif net_share <= rules.affordable_loss_share:
+        verdict = "affordable"
+    else:
+        verdict = "needs_replacement_plan"
+    return {
+        "customers": len(leaving),
+        "revenue_lost": lost,
+        "revenue_share": lost_share,
+        "hours_freed": freed,
+        "hours_share": freed / hours if hours else float("nan"),
+        "contribution_change": -gone["contribution"].sum(),
+        "earn_back": earn_back,
+        "net_loss": net_loss,
+        "net_loss_share": net_share,
+        "top_share_before": top_share(customers["revenue"], rules.concentration_top),
+        "top_share_after": top_share(staying["revenue"], rules.concentration_top),
+        "verdict": verdict,
+    }
+
+
+def headache_tax(revenue_per_hour: pd.Series, median_rph: float) -> pd.Series:
+    """The price increase (a fraction) that brings each customer's revenue per hour up to the
+    portfolio median: median / rate - 1, and 0 at or above it. Missing where the rate is 0
+    or unknown: no price rise turns no revenue, or untracked time, into the median."""
+    rate = revenue_per_hour.where(revenue_per_hour > 0)
+    return (median_rph / rate - 1).clip(lower=0)
+
+
+def quarterly_steps(increase: pd.Series, step: float) -> pd.Series:
+    """How many rises of ``step`` (0.10 for 10%), compounded, reach each ``increase``."""
+    steps = np.ceil(np.log1p(increase) / np.log1p(step) - 1e-9)
+    return steps.where(increase.notna()).astype("Int64")
+
+
+def exit_tactics(
+    candidates: pd.DataFrame, median_rph: float, as_of, rules: ExitRules
+) -> pd.DataFrame:
+    """The ways out, priced, for each customer in ``candidates``, the one suggested (``tactic``)
+    and why (``why``, a code), and whether sales compensation needs adjusting.
+
+    ``candidates`` needs revenue_per_hour, band, non_payer, on_headache_list, checklist_score
+    and values_aligned. Dates count from ``as_of``: notice ends ``notice_months`` later; a price
+    rise takes effect ``price_notice_days`` later; quarterly rises start then and follow every
+    three months until the median rate is reached.
+    """
+    as_of = pd.Timestamp(as_of)
+    result = pd.DataFrame(index=candidates.index)
+    result["notice_ends"] = as_of + pd.DateOffset(months=rules.notice_months)
+    tax = headache_tax(candidates["revenue_per_hour"], median_rph)
+    result["headache_tax"] = tax
+    result["price_increase_from"] = as_of + pd.Timedelta(days=rules.price_notice_days)
+    steps = quarterly_steps(tax, rules.quarterly_increase)
+    result["quarterly_steps"] = steps
+    first = as_of + pd.Timedelta(days=rules.price_notice_days)
+    # Every schedule of n rises is the same n dates: written once per n, not per customer.
+    schedules = {
+        int(n): ", ".join(f"{first + pd.DateOffset(months=3 * k):%Y-%m-%d}" for k in range(int(n)))
+        for n in pd.unique(steps.dropna())
+    }
+    result["quarterly_schedule"] = [schedules[int(n)] if pd.notna(n) else "" for n in steps]
+    rows = candidates.assign(tax=tax, steps=steps).to_dict("records")
+    suggested = [_suggest(row, rules) for row in rows]
+    result["tactic"] = [key for key, _ in suggested]
+    result["why"] = [why for _, why in suggested]
+    # Serving a customer who does not share our values wears the team down, whatever the way
+    # out: sales compensation is adjusted for it.
+    values = candidates.get("values_aligned", pd.Series(pd.NA, candidates.index)).astype("boolean")
+    result["adjust_compensation"] = values.eq(False).fillna(False).astype(bool)
+    return result
+
+
+def _suggest(row: dict, rules: ExitRules) -> tuple[str, str]:
+    """The softest way out that fits, and why (a code the report words), following the
+    domain's order of the five."""
+    tax = row["tax"]
+    if row.get("non_payer", False):
+        return "notice", "does_not_pay"
+    if row["band"] == "fire_candidate":
+        if tax == 0:
+            return "notice", "time_already_pays"
+        if pd.notna(tax) and tax <= rules.price_rise_up_to:
+            return "price_increase", "fair_price_within_reach"
+        return "notice", "no_fair_price"
+    if pd.isna(tax):
+        return "headache_tax", "time_without_revenue"
+    if tax <= rules.headache_tax_up_to:
+        return "headache_tax", "too_much_time"
+    if row["steps"] <= rules.quarterly_steps_up_to:
+        return "quarterly_increase", "rise_step_by_step"
+    return "price_increase", "too_much_to_rise_step_by_step"
+
+
+def _before_and_since(
+    rows: pd.DataFrame, on: str, value: str, exits: pd.DataFrame, as_of: pd.Timestamp
+) -> tuple[pd.Series, pd.Series]:
+    """The sums of ``value`` over the rows of each customer in ``exits`` dated (column ``on``)
+    in the year before its decision, and from the decision to ``as_of``; by customer, 0 where
+    none. One pass over ``rows`` for all the exits."""
+    mine = rows[is_in(rows["customer_id"], exits.index)]
+    decided = exits["decided_on"].reindex(mine["customer_id"]).to_numpy()
+    year_before = exits["year_before"].reindex(mine["customer_id"]).to_numpy()
+    dated = mine[on]
+    before = (dated >= year_before) & (dated < decided)
+    since = (dated >= decided) & (dated <= as_of)
+    sums = [
+        mine[value].where(window, 0.0).groupby(mine["customer_id"]).sum()
+        for window in (before, since)
+    ]
+    return tuple(total.reindex(exits.index, fill_value=0.0).astype("float64") for total in sums)
+
+
+def moving_on(
+    decisions: pd.DataFrame,
+    invoices: pd.DataFrame,
+    time_entries: pd.DataFrame | None,
+    as_of,
+    median_rph: float,
+) -> pd.DataFrame:
+    """For each customer let go (``EXIT_DECISIONS``, decided on or before ``as_of``): the
+    revenue given up and the hours freed since the decision, against what the year before it
+    would have brought in that time.
+
+    The year before the decision sets the pace: at that pace, the days since the decision
+    would have brought ``revenue_per_year_before`` x days / 365; what the customer still paid
+    since (during its notice, say) is subtracted, and likewise for hours. The freed hours are
+    valued at the portfolio's median revenue per hour. One row per customer, latest decision.
+    """
+    as_of = pd.Timestamp(as_of)
+    exits = decisions[
+        decisions["decision"].isin(EXIT_DECISIONS) & (decisions["decided_on"] <= as_of)
+    ]
+    exits = exits.sort_values("decided_on").drop_duplicates("customer_id", keep="last")
+    if time_entries is None:
+        time_entries = pd.DataFrame(
+            {"customer_id": [], "date": pd.Series(dtype="datetime64[s]"), "hours": []}
+        )
+    exits = exits.set_index("customer_id")
+    exits["decided_on"] = exits["decided_on"].astype("datetime64[s]")
+    exits["year_before"] = exits["decided_on"] - pd.DateOffset(years=1)
+    revenue_before, revenue_since = _before_and_since(invoices, "issued_on", "amount", exits, as_of)
+    hours_before, hours_since = _before_and_since(time_entries, "date", "hours", exits, as_of)
+    days_since = (as_of - exits["decided_on"]).dt.days + 1
+    pace = days_since / 365
+    freed = (hours_before * pace - hours_since).clip(lower=0.0)
+    return pd.DataFrame(
+        {
+            "decided_on": exits["decided_on"],
+            "decision": exits["decision"],
+            "days_since": days_since.astype("int64"),
+            "revenue_per_year_before": revenue_before,
+            "hours_per_year_before": hours_before,
+            "revenue_since": revenue_since,
+            "hours_since": hours_since,
+            "revenue_given_up": (revenue_before * pace - revenue_since).clip(lower=0.0),
+            "hours_freed": freed,
+            "freed_hours_worth": freed * median_rph if pd.notna(median_rph) else np.nan,
+        },
+        index=exits.index,
+    )

@@ -1,0 +1,87 @@
+"""What the notebooks call: parameters checked first, then the export and the history read, and
+the review notebook run as stored, from its own folder, as JupyterLab runs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from helpers.app.notebooks import (
+    checked_parameters,
+    dossier_from_parameters,
+    review_from_parameters,
+)
+from helpers.errors import (
+    ExportError,
+    ExportNotFoundError,
+    ParameterError,
+    PeriodError,
+    Refusal,
+)
+from helpers.io.history import record_outcomes
+from helpers.io.periods import parse_period
+from helpers.report.render import render_notebook
+from helpers.review.strikes import outcome_rows
+from tests.support import ROOT
+
+
+def test_parameters_are_checked_before_the_export_is_read(tiny_export: Path):
+    (tiny_export / "invoices.csv").write_text("not,an,invoice\n", encoding="utf-8")
+    # A bad parameter is named, though the export is broken too.
+    with pytest.raises(ParameterError, match="headache_share") as refused:
+        review_from_parameters(str(tiny_export), "2026-Q3", headache_share=2)
+    assert refused.value.parameter == "headache_share"
+    with pytest.raises(PeriodError) as refused:
+        review_from_parameters(str(tiny_export), "2026-Q5")
+    assert refused.value.parameter == "period"
+    # checked_parameters reads nothing of the export: the broken file passes it.
+    assert checked_parameters(str(tiny_export), "2026-Q3").label == "2026-Q3"
+    with pytest.raises(ExportError) as refused:
+        review_from_parameters(str(tiny_export), "2026-Q3")
+    # The file holds no rows, and lacks the required columns: each problem located.
+    assert refused.value.file == "invoices.csv"
+    located = {(p.file, p.row, p.column) for p in refused.value.problems}
+    assert ("invoices.csv", 1, "issued_on") in located
+
+
+def test_a_missing_export_is_a_refusal_and_a_missing_file(tmp_path: Path):
+    with pytest.raises(ExportNotFoundError, match="export not found") as refused:
+        checked_parameters(str(tmp_path / "nowhere"), "2026-Q3")
+    assert isinstance(refused.value, Refusal) and isinstance(refused.value, FileNotFoundError)
+
+
+def test_the_history_is_read_for_the_strikes(tiny_export: Path, tmp_path: Path):
+    # E was on the headache list in 2026-Q2 as recorded; in 2026-Q3 it is again (40%).
+    history = tmp_path / "history.sqlite"
+    q2 = pd.DataFrame(
+        {"name": ["Epsilon AS"], "band": ["review"], "on_headache_list": [True]},
+        index=pd.Index(["E"], name="customer_id"),
+    )
+    record_outcomes(history, "2026-Q2", outcome_rows(parse_period("2026-Q2"), q2))
+    review = review_from_parameters(
+        str(tiny_export), "2026-Q3", history_path=str(history), headache_share=0.4
+    )
+    assert review.customers.loc["E", "strike_periods"] == "2026-Q2, 2026-Q3"
+    assert review.history.path == str(history) and review.history.exists
+
+
+def test_dossier_from_parameters_checks_the_id_against_the_export(tiny_export: Path):
+    with pytest.raises(ParameterError, match=r"customer_id 'b' is not in the export; close: B"):
+        dossier_from_parameters(str(tiny_export), "2026-Q3", "b", headache_share=0.4)
+    found = dossier_from_parameters(str(tiny_export), "2026-Q3", "B", headache_share=0.4)
+    assert found.name == "Beta & Sons" and found.customer["band"] == "fire_candidate"
+
+
+@pytest.mark.slow
+def test_the_review_notebook_runs_as_stored_from_its_own_folder(tmp_path: Path):
+    # JupyterLab runs a notebook in its own folder: the default export_path, data/sample, is
+    # found above it. Run in this process; the kernel's run is tests/test_end_to_end.py's.
+    notebook = ROOT / "notebooks" / "customer_review.ipynb"
+    page = render_notebook(notebook, tmp_path, {}, cwd=notebook.parent, engine="inprocess")
+    executed = nbformat.read(page.with_suffix(".ipynb"), as_version=4)
+    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors == []
+    assert "Fernhill Software Ltd: customer review 2026-Q3" in page.read_text(encoding="utf-8")

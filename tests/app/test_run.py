@@ -1,0 +1,264 @@
+"""The run pipeline through the command line, period after period: strikes kept across
+periods, the index, exit codes, and nothing lost when a period fails.
+
+The notebook runs in this process (``--engine inprocess``) and is the review notebook cut to
+its first cell (``tests.support.review_cell_notebook``), which builds the review and writes
+all that the pipeline keeps: these tests are about the pipeline, not the page. The page, and
+a real kernel, are tested in tests/test_end_to_end.py; processes running at once in
+tests/test_schedule.py.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner, Result
+
+from helpers.app.cli import main
+from helpers.app.run import BAD_INPUT, RENDER_FAILED
+from helpers.io.sample import generate_export, write_export
+from tests.support import (
+    GERMAN_CONFIG,
+    ROOT,
+    break_april,
+    failing_notebook,
+    review_cell_notebook,
+    write_german_export,
+)
+
+SAMPLE = str(ROOT / "data" / "sample")
+
+
+@pytest.fixture(scope="module")
+def notebook(tmp_path_factory) -> Path:
+    return review_cell_notebook(tmp_path_factory.mktemp("notebook") / "customer_review.ipynb")
+
+
+def run(notebook: Path, *args: str) -> Result:
+    """``customer-review run ARGS`` in this process, the notebook run in this process too."""
+    return CliRunner().invoke(
+        main, ["run", *args, "--notebook", str(notebook), "--engine", "inprocess"]
+    )
+
+
+def scores(folder: Path) -> pd.DataFrame:
+    return pd.read_csv(
+        folder / "customer_scores.csv", encoding="utf-8-sig", dtype={"customer_id": str}
+    ).set_index("customer_id")
+
+
+def strikes_by_customer(folder: Path) -> pd.Series:
+    """1 where the customer was a fire candidate or on the headache list in that period."""
+    table = scores(folder)
+    return ((table["band"] == "fire_candidate") | table["on_headache_list"]).astype(int)
+
+
+def history(reports: Path, company: str) -> pd.DataFrame:
+    with closing(sqlite3.connect(reports / company / "history.sqlite")) as connection:
+        return pd.read_sql_query("SELECT * FROM period_outcome", connection)
+
+
+def test_strikes_are_kept_across_quarters(notebook: Path, tmp_path: Path):
+    reports = tmp_path / "reports"
+    company = reports / "fernhill-software-ltd"
+    sample = ["--export", SAMPLE, "--reports", str(reports)]
+    assert run(notebook, *sample, "--period", "2026-Q3").exit_code == 0
+    # Rendered alone, 2026-Q3's strikes are its own.
+    q3_alone = strikes_by_customer(company / "2026-Q3")
+    assert (scores(company / "2026-Q3")["strikes_last_3"] == q3_alone).all()
+
+    # Older quarters rendered later count only themselves and what came before them: a later
+    # quarter is no strike yet.
+    own = {}
+    for label in ("2026-Q2", "2026-Q1", "2025-Q4"):
+        assert run(notebook, *sample, "--period", label).exit_code == 0
+        own[label] = strikes_by_customer(company / label)
+    q2 = scores(company / "2026-Q2")
+    assert (q2["strikes_last_3"] == own["2026-Q2"]).all()
+
+    # 2026-Q3 again: the last three quarters are Q1, Q2 and Q3 (2025-Q4 is out of the window),
+    # and the stage follows the count. Twice: re-rendering a quarter changes nothing.
+    for _ in range(2):
+        assert run(notebook, *sample, "--period", "2026-Q3").exit_code == 0
+        q3 = scores(company / "2026-Q3")
+        expected = q3_alone.add(own["2026-Q2"], fill_value=0).add(own["2026-Q1"], fill_value=0)
+        expected = expected.reindex(q3.index).astype(int)
+        assert (q3["strikes_last_3"] == expected).all()
+        stages = {0: "none", 1: "watch", 2: "repair_plan", 3: "exit_decision"}
+        assert (q3["stage"] == expected.map(stages)).all()
+    assert (q3["stage"] == "exit_decision").any()  # the sample has customers on a third strike
+    recorded = history(reports, "fernhill-software-ltd").groupby("period_label").size()
+    assert recorded.to_dict() == {
+        "2025-Q4": len(own["2025-Q4"]),
+        "2026-Q1": len(own["2026-Q1"]),
+        "2026-Q2": len(q2),
+        "2026-Q3": len(q3),
+    }
+
+
+def test_a_failed_render_keeps_the_earlier_report_and_records_nothing(notebook, tmp_path):
+    reports = tmp_path / "reports"
+    company = reports / "fernhill-software-ltd"
+    sample = ["--export", SAMPLE, "--period", "2026-Q3", "--reports", str(reports)]
+    assert run(notebook, *sample).exit_code == 0
+    before = {path.name: path.read_bytes() for path in (company / "2026-Q3").iterdir()}
+    recorded = history(reports, "fernhill-software-ltd")
+    index = (reports / "index.html").read_bytes()
+
+    broken = failing_notebook(tmp_path / "broken.ipynb", notebook)
+    failed = run(broken, *sample)
+    assert failed.exit_code == RENDER_FAILED
+    assert "RuntimeError: chart broke" in failed.stderr
+    after = {path.name: path.read_bytes() for path in (company / "2026-Q3").iterdir()}
+    kept = after.pop("review.failed.ipynb")
+    assert b"chart broke" in kept  # the traceback, for whoever looks into it
+    assert after == before
+    pd.testing.assert_frame_equal(history(reports, "fernhill-software-ltd"), recorded)
+    assert (reports / "index.html").read_bytes() == index
+
+    # A period that failed from the start records nothing and leaves no folder behind but the
+    # failed notebook.
+    other = run(broken, *sample[:2], "--period", "2025-Q3", "--reports", str(reports))
+    assert other.exit_code == RENDER_FAILED
+    assert "2025-Q3" not in set(history(reports, "fernhill-software-ltd")["period_label"])
+
+
+def test_a_bad_export_refused_in_the_notebook_writes_nothing(notebook, tiny_export, tmp_path):
+    invoices = tiny_export / "invoices.csv"
+    invoices.write_text(
+        invoices.read_text(encoding="utf-8").replace("A2,A,2026-08-01", "A2,A,2026-08-41"),
+        encoding="utf-8",
+    )
+    reports = tmp_path / "reports"
+    result = run(
+        notebook, "--export", str(tiny_export), "--period", "2026-Q3", "--reports", str(reports)
+    )
+    assert result.exit_code == BAD_INPUT
+    assert "invoices.csv, row 5, column issued_on: '2026-08-41' is not a date" in result.stderr
+    assert "Traceback" not in result.output
+    assert not reports.exists()  # nothing written, not even the company's folder
+
+
+# A year of monthly reviews for two companies, as a scheduler would run them. Aalto Oy exports
+# in our own contract; Bäcker & Söhne GmbH's German system drops a new export into a folder per
+# month (exports/baecker/{period}), and April's is broken.
+MONTHS = [f"2025-{m}" for m in ("10", "11", "12")] + [f"2026-{m:02d}" for m in range(1, 10)]
+BROKEN = "2026-04"
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory, notebook) -> dict[str, object]:
+    root = tmp_path_factory.mktemp("schedule")
+    write_export(generate_export(40, seed=11), root / "exports" / "aalto")
+    plain = root / "plain-baecker"
+    write_export(generate_export(40, seed=12), plain)
+    for month in MONTHS:
+        write_german_export(plain, root / "exports" / "baecker" / month)
+    break_april(root / "exports" / "baecker" / BROKEN)
+    companies = root / "companies"
+    companies.mkdir()
+    aalto = companies / "aalto.toml"
+    aalto.write_text('company = "Aalto Oy"\n[export]\npath = "../exports/aalto"\n', "utf-8")
+    baecker = companies / "baecker.toml"
+    baecker.write_text(GERMAN_CONFIG.format(path="../exports/baecker/{period}"), "utf-8")
+    reports = root / "reports"
+    where = ("--reports", str(reports))
+    results = [
+        run(notebook, "--config", str(aalto), "--period", "2025-10..2026-09", *where),
+        run(notebook, "--config", str(baecker), "--period", "2025-10..2026-09", "--quiet", *where),
+    ]
+    return {"root": root, "reports": reports, "baecker": baecker, "results": results}
+
+
+def expected_strikes(reports: Path, company: str, month: str) -> pd.Series:
+    """Strikes in the last three months, counted from the three months' own score files."""
+    window = pd.period_range(end=pd.Period(month, "M"), periods=3, freq="M")
+    count = pd.Series(0, index=scores(reports / company / month).index)
+    for period in window:
+        folder = reports / company / str(period)
+        if (folder / "customer_scores.csv").exists():
+            struck = strikes_by_customer(folder)
+            count[count.index.isin(struck.index[struck == 1])] += 1
+    return count
+
+
+def test_exit_codes_and_messages_of_the_year(year):
+    aalto, baecker = year["results"]
+    assert aalto.exit_code == 0
+    assert aalto.stdout.splitlines()[-1].endswith("aalto-oy/2026-09/review.html")
+    assert baecker.exit_code == BAD_INPUT
+    assert baecker.stdout == ""  # --quiet: nothing on stdout, only the errors on stderr
+    assert f"{BROKEN}: The export" in baecker.stderr
+    assert (
+        "Rechnungen.csv, row 2, column issued_on: '31.04.2026' is not a date written "
+        in baecker.stderr
+    )
+    assert baecker.stderr.strip().splitlines()[-1] == (
+        f"11 of 12 periods rendered; failed: {BROKEN} (bad input)"
+    )
+
+
+def test_the_index_lists_every_period_rendered(year):
+    reports = year["reports"]
+    page = (reports / "index.html").read_text(encoding="utf-8")
+    for company in ("aalto-oy", "backer-sohne-gmbh"):
+        for month in MONTHS:
+            link = f'href="{company}/{month}/review.html"'
+            if company.startswith("backer") and month == BROKEN:
+                assert link not in page
+                assert not (reports / company / month).exists()
+            else:
+                assert link in page, (company, month)
+    assert "Bäcker &amp; Söhne GmbH" in page
+
+
+def test_the_history_holds_each_month_as_its_scores_say(year):
+    reports = year["reports"]
+    recorded = history(reports, "aalto-oy")
+    assert sorted(recorded["period_label"].unique()) == MONTHS
+    for month in MONTHS:
+        rows = recorded[recorded["period_label"] == month].set_index("customer_id").sort_index()
+        table = scores(reports / "aalto-oy" / month).sort_index()
+        assert rows.index.tolist() == table.index.tolist(), month
+        assert rows["band"].tolist() == table["band"].tolist(), month
+        assert rows["on_headache_list"].astype(bool).tolist() == table["on_headache_list"].tolist()
+    assert sorted(history(reports, "backer-sohne-gmbh")["period_label"].unique()) == [
+        m for m in MONTHS if m != BROKEN
+    ]
+
+
+def test_strikes_of_months_rendered_in_order_count_the_months_before(year):
+    reports = year["reports"]
+    for month in MONTHS[2:6]:  # December to March: their two months before were recorded
+        table = scores(reports / "backer-sohne-gmbh" / month)
+        expected = expected_strikes(reports, "backer-sohne-gmbh", month)
+        assert table["strikes_last_3"].tolist() == expected.tolist(), month
+
+
+def test_a_fixed_month_renders_later_and_a_failing_rerun_changes_nothing(year, notebook):
+    reports, baecker = year["reports"], year["baecker"]
+    april = year["root"] / "exports" / "baecker" / BROKEN
+    write_german_export(year["root"] / "plain-baecker", april)  # the export, sent again
+    where = ("--config", str(baecker), "--period", BROKEN, "--reports", str(reports))
+    fixed = run(notebook, *where)
+    assert fixed.exit_code == 0, fixed.output
+    assert fixed.stdout.strip().endswith(f"backer-sohne-gmbh/{BROKEN}/review.html")
+    # Rendered after May to September, April still counts February, March and itself.
+    table = scores(reports / "backer-sohne-gmbh" / BROKEN)
+    expected = expected_strikes(reports, "backer-sohne-gmbh", BROKEN)
+    assert table["strikes_last_3"].tolist() == expected.tolist()
+
+    folder = reports / "backer-sohne-gmbh" / BROKEN
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    recorded = history(reports, "backer-sohne-gmbh")
+    index = (reports / "index.html").read_bytes()
+    break_april(april)
+    again = run(notebook, *where)
+    assert again.exit_code == BAD_INPUT and again.stdout == ""
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+    pd.testing.assert_frame_equal(history(reports, "backer-sohne-gmbh"), recorded)
+    assert (reports / "index.html").read_bytes() == index

@@ -1,0 +1,47 @@
+"""Column operations done by Arrow: the same answers as pandas gives."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.io.columns import by_distinct, distinct, is_in
+
+
+def test_is_in_matches_arrow_text_and_never_a_blank():
+    values = pd.Series(["C1", None, "C3", "c1", "C2"], dtype="str")
+    # C1 and C2 are listed; "c1" differs in case and the blank is not a value.
+    assert is_in(values, ["C1", "C2"]).tolist() == [True, False, False, False, True]
+    assert is_in(values, pd.Index(["C3"])).tolist() == [False, False, True, False, False]
+    assert is_in(values, []).tolist() == [False] * 5
+    assert is_in(values.iloc[:0], ["C1"]).tolist() == []
+
+
+def test_is_in_keeps_the_rows_labels_and_serves_other_dtypes():
+    values = pd.Series(["x", "y"], index=[7, 3], dtype="str")
+    assert is_in(values, ["y"]).to_dict() == {7: False, 3: True}
+    mixed = pd.Series(["x", None, 5], dtype=object)
+    assert is_in(mixed, ["x"]).tolist() == [True, False, False]
+
+
+def test_distinct_lists_each_text_once_in_order_without_blanks():
+    values = pd.Series(["b", "a", None, "b", "c", "a"], dtype="str")
+    assert distinct(values).tolist() == ["b", "a", "c"]
+    assert distinct(pd.Series([2.0, None, 2.0, 1.5])).tolist() == [2.0, 1.5]
+
+
+def test_by_distinct_converts_each_text_once_and_spreads_it_over_the_rows():
+    values = pd.Series(["2026-07-01", None, "2026-07-01", "soon", "2026-08-15"], dtype="str")
+    seen = []
+
+    def convert(days: pd.Series) -> pd.Series:
+        seen.append(days.tolist())
+        return pd.to_datetime(days, format="%Y-%m-%d", errors="coerce")
+
+    dates = by_distinct(values, convert)
+    # Three distinct texts are converted; the blank and "soon" are missing dates.
+    assert seen == [["2026-07-01", "soon", "2026-08-15"]]
+    assert dates.tolist()[0] == dates.tolist()[2] == pd.Timestamp("2026-07-01")
+    assert dates.isna().tolist() == [False, True, False, True, False]
+    assert dates.iloc[4] == pd.Timestamp("2026-08-15")
+    hours = by_distinct(pd.Series(["1.5", "", "1.5"], dtype="str").replace("", None), pd.to_numeric)
+    assert hours.tolist()[0] == hours.tolist()[2] == 1.5 and pd.isna(hours.iloc[1])

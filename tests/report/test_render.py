@@ -1,0 +1,191 @@
+"""Rendering: offline HTML, hidden code, atomic writes, failures kept aside.
+
+The fixture notebook is rendered once in a Jupyter kernel, where its figure is drawn inline;
+the failure paths run it in this process (``engine="inprocess"``), which fails alike."""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from helpers.errors import RenderError
+from helpers.report.render import notebook_to_html, papermill_parameters, render_notebook
+
+FIGURE_SOURCE = "fig, ax = plt.subplots(figsize=(2, 1.5))"
+PRINT_SOURCE = 'print(f"x times 3 is {x * 3}")'
+
+
+def write_fixture_notebook(path: Path) -> Path:
+    """A four-step notebook: parameters, prose, a printed value, a figure, a cell that can fail."""
+    notebook = new_notebook(
+        cells=[
+            new_code_cell("x = 1  # value under test", metadata={"tags": ["parameters"]}),
+            new_markdown_cell("## What the chart shows\n\nA line from the origin."),
+            new_code_cell(PRINT_SOURCE),
+            new_code_cell(
+                "import matplotlib.pyplot as plt\n\n"
+                f"{FIGURE_SOURCE}\n"
+                "ax.plot([0, 1], [0, x])\n"
+                "plt.show()"
+            ),
+            new_code_cell('if x == 0:\n    raise ValueError("x must not be zero")'),
+        ],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
+    nbformat.write(notebook, path)
+    return path
+
+
+def outside_addresses(html: str) -> list[str]:
+    """Every http(s):// address in `html` except XML namespace declarations (not requests)."""
+    without_namespaces = re.sub(r'xmlns(:\w+)?="[^"]*"', "", html)
+    return re.findall(r"https?://[^\s\"'<>)]*", without_namespaces)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    """Render the fixture notebook once with x=7 into a folder holding a stale failed notebook."""
+    root = tmp_path_factory.mktemp("render")
+    notebook = write_fixture_notebook(root / "fixture.ipynb")
+    out_dir = root / "out"
+    out_dir.mkdir()
+    (out_dir / "review.failed.ipynb").write_text("{}", encoding="utf-8")
+    return render_notebook(notebook, out_dir, {"x": 7})
+
+
+@pytest.mark.slow
+def test_render_writes_html_and_executed_notebook(rendered):
+    out_dir = rendered.parent
+    assert rendered == out_dir / "review.html"
+    assert sorted(p.name for p in out_dir.iterdir()) == ["review.html", "review.ipynb"]
+    executed = nbformat.read(out_dir / "review.ipynb", as_version=4)
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
+
+
+@pytest.mark.slow
+def test_html_loads_nothing_from_outside(rendered):
+    html = rendered.read_text(encoding="utf-8")
+    assert "<script src" not in html
+    assert "<link" not in html
+    assert outside_addresses(html) == []
+
+
+@pytest.mark.slow
+def test_html_hides_code_and_prompts(rendered):
+    html = rendered.read_text(encoding="utf-8")
+    assert FIGURE_SOURCE not in html
+    assert "x * 3" not in html
+    assert "raise ValueError" not in html
+    assert "value under test" not in html  # the parameters cell
+    assert "In [" not in html
+    assert "In&nbsp;[" not in html
+    assert "Out[" not in html
+
+
+@pytest.mark.slow
+def test_html_shows_prose_figure_and_injected_value(rendered):
+    html = rendered.read_text(encoding="utf-8")
+    assert "What the chart shows" in html
+    assert re.search(r'<img[^>]+src="data:image/png;base64,', html)
+    assert "x times 3 is 21" in html  # 7 * 3: the injected x reached the notebook
+
+
+def test_failed_render_keeps_last_report_and_the_failed_notebook(tmp_path):
+    notebook = write_fixture_notebook(tmp_path / "fixture.ipynb")
+    out_dir = tmp_path / "out"
+    render_notebook(notebook, out_dir, {"x": 7}, engine="inprocess")  # the earlier report
+    html_before = (out_dir / "review.html").read_bytes()
+    notebook_before = (out_dir / "review.ipynb").read_bytes()
+
+    with pytest.raises(RenderError, match="ValueError: x must not be zero") as caught:
+        render_notebook(notebook, out_dir, {"x": 0}, engine="inprocess")
+
+    failed = out_dir / "review.failed.ipynb"
+    assert str(failed) in str(caught.value)
+    assert caught.value.failed_notebook == failed
+    assert (out_dir / "review.html").read_bytes() == html_before
+    assert (out_dir / "review.ipynb").read_bytes() == notebook_before
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "review.failed.ipynb",
+        "review.html",
+        "review.ipynb",
+    ]
+    errors = [
+        output
+        for cell in nbformat.read(failed, as_version=4).cells
+        for output in cell.get("outputs", [])
+        if output.output_type == "error"
+    ]
+    assert [e.ename for e in errors] == ["ValueError"]
+
+
+def test_tagged_cells_and_outputs_are_removed():
+    notebook = new_notebook(
+        cells=[
+            new_code_cell(
+                "secret = 1",
+                metadata={"tags": ["remove-cell"]},
+                outputs=[new_output("stream", name="stdout", text="removed whole cell\n")],
+            ),
+            new_code_cell(
+                "noisy()",
+                metadata={"tags": ["remove-output"]},
+                outputs=[new_output("stream", name="stdout", text="removed output\n")],
+            ),
+            new_code_cell(
+                "shown()",
+                outputs=[new_output("stream", name="stdout", text="kept output\n")],
+            ),
+        ]
+    )
+    html = notebook_to_html(notebook, name="review", source_dir=Path.cwd())
+    assert "removed whole cell" not in html
+    assert "removed output" not in html
+    assert "kept output" in html
+
+
+def test_path_parameters_become_strings():
+    assert papermill_parameters({"export_path": Path("data/sample"), "year": 2026}) == {
+        "export_path": "data/sample",
+        "year": 2026,
+    }
+
+
+def write_output_notebook(path: Path, fail: bool) -> Path:
+    """A notebook that writes a file to the path papermill gives it in `out_path`."""
+    cells = [
+        new_code_cell('out_path = ""', metadata={"tags": ["parameters"]}),
+        new_code_cell('open(out_path, "w").write("fresh")'),
+    ]
+    if fail:
+        cells.append(new_code_cell("raise RuntimeError('late failure')"))
+    notebook = new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_extra_outputs_are_moved_into_place_only_when_the_run_succeeds(tmp_path: Path):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "scores.csv").write_text("earlier", encoding="utf-8")
+    failing = write_output_notebook(tmp_path / "failing.ipynb", fail=True)
+    with pytest.raises(RenderError, match="late failure"):
+        render_notebook(
+            failing, out_dir, {}, outputs={"out_path": "scores.csv"}, engine="inprocess"
+        )
+    assert (out_dir / "scores.csv").read_text(encoding="utf-8") == "earlier"
+    assert not [p for p in out_dir.iterdir() if ".tmp" in p.name]
+
+    working = write_output_notebook(tmp_path / "working.ipynb", fail=False)
+    render_notebook(working, out_dir, {}, outputs={"out_path": "scores.csv"}, engine="inprocess")
+    assert (out_dir / "scores.csv").read_text(encoding="utf-8") == "fresh"
+    assert not [p for p in out_dir.iterdir() if ".tmp" in p.name]

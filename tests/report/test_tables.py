@@ -1,0 +1,179 @@
+"""The report's tables: escaped, formatted, capped."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.io.export import load_export
+from helpers.io.periods import parse_period
+from helpers.io.reading import Reading
+from helpers.io.settings import ChecklistRules, ReviewSettings
+from helpers.report import narrative as say
+from helpers.report import tables
+from helpers.report.words import paragraphs
+from helpers.review.model import build_review
+from tests.support import cells, tiny_review
+
+
+def test_tables_and_sentences_escape_text_from_the_export(tiny_export: Path):
+    customers = pd.read_csv(tiny_export / "customers.csv", dtype=str, keep_default_na=False)
+    customers.loc[customers["customer_id"] == "B", "name"] = "<script>alert(1)</script>"
+    customers.to_csv(tiny_export / "customers.csv", index=False)
+    review = tiny_review(tiny_export)
+    html = tables.fire_candidates_table(review).to_html()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>" not in html
+    assert "<script>" not in tables.payment_actions(review).to_html()
+    assert "&lt;b&gt;" in paragraphs(["<b>bold</b>"]).data
+    assert "&amp;" in say.title("Smith & Co", review).data
+
+
+def test_long_tables_say_how_many_rows_are_left_out():
+    frame = pd.DataFrame({"n": range(30)})
+    html = tables.table(frame, rows=25, what="customers").to_html()
+    assert "25 of 30 customers shown; 5 more." in html
+
+
+def test_checklist_matrix_says_yes_no_and_unanswered_in_words(tiny_export: Path):
+    review = tiny_review(tiny_export)
+    # Only B is a fire candidate and nobody is in review.
+    assert cells(tables.checklist_matrix(review)) == [
+        ["Beta & Sons", "Fire candidate", "2", "yes", "no", "no", "yes", "no", "no", "no"]
+    ]
+
+
+def test_needs_assessment_table_lists_what_to_ask(tiny_export: Path):
+    review = tiny_review(tiny_export)
+    # C (revenue 200) before E (0); the tiny export names no account owners.
+    assert cells(tables.needs_assessment_table(review)) == [
+        ["Gamma OÜ", "–", "€200", "1 of 3 answered", "influencer, service, right reasons, values"],
+        ["Epsilon AS", "–", "€0", "1 of 3 answered", "influencer, spend, right reasons, values"],
+    ]
+
+
+def test_aging_table_adds_up(tiny_export: Path):
+    review = tiny_review(tiny_export)
+    # C micro: C1 16 days; B small: B2 68 days, B1 122 days; E medium owes nothing; A large:
+    # A3 not yet due.
+    assert cells(tables.aging_table(review)) == [
+        ["micro", "€0", "€250", "€0", "€0", "€0", "€250"],
+        ["small", "€0", "€0", "€0", "€400", "€500", "€900"],
+        ["medium", "€0", "€0", "€0", "€0", "€0", "€0"],
+        ["large", "€2,000", "€0", "€0", "€0", "€0", "€2,000"],
+        ["all sizes", "€2,000", "€250", "€0", "€400", "€500", "€3,150"],
+    ]
+
+
+def test_reconciliation_table(tiny_export: Path):
+    rows = cells(tables.reconciliation_table(tiny_review(tiny_export)))
+    assert rows[0] == ["Band counts add up to the customers reviewed", "4", "4", "yes"]
+    assert rows[2] == ["Whale curve ends at total contribution", "€2,700.00", "€2,700.00", "yes"]
+
+
+def test_checklist_matrix_marks_unanswered_items(tiny_export: Path):
+    # With the band lines moved to 1 and 7 every tiny customer falls in review, C and E with
+    # unanswered items. Lowest score first, then lowest revenue: E (1, 0), C (1, 200), B, A.
+    rules = ChecklistRules(keep_from=7, review_from=1)
+    review = build_review(
+        load_export(tiny_export), parse_period("2026-Q3"), ReviewSettings(0.4, checklist=rules)
+    )
+    assert cells(tables.checklist_matrix(review)) == [
+        ["Epsilon AS", "Review", "1", "no", "?", "?", "no", "yes", "?", "?"],
+        ["Gamma OÜ", "Review", "1", "no", "?", "yes", "?", "no", "?", "?"],
+        ["Beta & Sons", "Review", "2", "yes", "no", "no", "yes", "no", "no", "no"],
+        ["Alpha Ltd", "Review", "6", "yes", "yes", "yes", "yes", "no", "yes", "yes"],
+    ]
+
+
+def test_impact_and_tactics_tables(tiny_export: Path):
+    review = tiny_review(tiny_export)
+    # Letting B go: 400 of 6600 revenue (6%), 40 of 65 hours (62%), contribution +2000, the
+    # hours earn back 40 x 10 = 400. Ten largest: all four customers, before and after.
+    assert cells(tables.impact_table(review))[0] == [
+        "The fire candidates",
+        "1",
+        "€400 (6%)",
+        "40 h (62%)",
+        "€2,000",
+        "€400",
+        "€0 (0%)",
+        "100% → 100%",
+        "affordable",
+    ]
+    rows = cells(tables.tactics_table(review))
+    # B (fire candidate, a non-payer, at the median rate) first, then E (no revenue).
+    assert [row[0] for row in rows] == ["Beta & Sons", "Epsilon AS"]
+    assert rows[0][3:6] == ["0%", "–", "Three months' notice"]
+    assert rows[1][5] == "Headache tax"
+
+
+def test_strikes_table_without_history_counts_this_period(tiny_export: Path):
+    # Without a history file only 2026-Q3 counts: B is a fire candidate, E on the headache
+    # list: one strike each, to watch. B first (more revenue).
+    assert cells(tables.strikes_table(tiny_review(tiny_export))) == [
+        ["Beta & Sons", "Fire candidate", "", "1", "2026-Q3", "Watch"],
+        ["Epsilon AS", "Needs assessment", "yes", "1", "2026-Q3", "Watch"],
+    ]
+
+
+def test_changes_table_puts_strike_changes_first(tiny_export: Path):
+    changes = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "name": ["Alpha", "Beta", "Gamma"],
+            "change": ["entered", "left", "entered"],
+            "what": ["keep", "fire_candidate", "headache_list"],
+            "previous_band": ["review", "fire_candidate", "review"],
+            "band": ["keep", "review", "review"],
+        }
+    )
+    assert cells(tables.changes_table(tiny_review(tiny_export), changes)) == [
+        ["Beta", "left fire candidate", "Fire candidate", "Review"],
+        ["Gamma", "entered headache list", "Review", "Review"],
+        ["Alpha", "entered keep", "Review", "Keep"],
+    ]
+
+
+def test_data_quality_in_words(tiny_export: Path):
+    rows = tables.data_quality_words(tiny_review(tiny_export)).set_index("check")
+    # The counts are worked out in tests/review/test_quality.py.
+    assert rows.loc["Rows read from invoices.csv"].tolist() == [
+        11,
+        "all passed the export's checks",
+    ]
+    assert rows.loc["Credit notes issued in the period"].tolist() == [
+        1,
+        "reduce revenue; not judged as payments",
+    ]
+    assert rows.loc["Customers left out of this period", "count"] == 1
+
+
+def test_time_left_out_for_unknown_customers_is_listed_under_data_quality(tiny_export: Path):
+    # Two entries for customer X, not in customers.csv: 4 + 2.5 = 6.5 hours.
+    time = tiny_export / "time_entries.csv"
+    time.write_text(
+        time.read_text() + "X,2026-07-01,4,call\nX,2026-07-02,2.5,call\n", encoding="utf-8"
+    )
+    export = load_export(tiny_export, Reading(drop_time_for_unknown_customers=True))
+    review = build_review(export, parse_period("2026-Q3"), ReviewSettings(0.4))
+    rows = tables.data_quality_words(review).set_index("check")
+    assert rows.loc["Rows read from time_entries.csv"].tolist() == [
+        11,
+        "2 left out as listed below; the others passed the export's checks",
+    ]
+    left_out = rows.loc["Time entries for unknown customers, left out"]
+    assert left_out["count"] == 2
+    assert left_out["meaning"].startswith(
+        "time_entries.csv: 6.5 hours logged for customer ids not in customers.csv (X)"
+    )
+
+
+def test_reconciliation_table_names_each_check(tiny_export: Path):
+    rows = cells(tables.reconciliation_table(tiny_review(tiny_export)))
+    assert rows[0] == ["Band counts add up to the customers reviewed", "4", "4", "yes"]
+    assert rows[-1] == [
+        "Open invoices add up to the open balance",
+        "€3,150.00",
+        "€3,150.00",
+        "yes",
+    ]

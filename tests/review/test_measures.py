@@ -1,0 +1,198 @@
+"""Per-customer measures on the tiny export (see tests/conftest.py), worked out by hand."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.io.export import load_export
+from helpers.io.periods import parse_period
+from helpers.review import measures
+
+Q3 = parse_period("2026-Q3")
+
+
+@pytest.fixture
+def export(tiny_export: Path):
+    return load_export(tiny_export)
+
+
+@pytest.fixture
+def ids(export) -> pd.Index:
+    return pd.Index(export.customers["customer_id"], name="customer_id")
+
+
+def test_activity_revenue_hours_and_revenue_per_hour(export):
+    result = measures.activity(export.customers, export.invoices, export.time_entries, Q3)
+    # Revenue issued in Q3: A 1000 + 3000 + 2000 = 6000; B 400 (B1 was issued in May);
+    # C 250 - 50 credit note = 200; D nothing; E nothing.
+    assert result["revenue"].tolist() == [6000, 400, 200, 0, 0]
+    assert result["invoices"].tolist() == [3, 1, 2, 0, 0]
+    # Hours in Q3: A 10 + 10; B 5 x 8; C's 3 h were in June; E 5 h.
+    assert result["hours"].tolist() == [20, 40, 0, 0, 5]
+    # 6000 / 20 = 300; 400 / 40 = 10; C has revenue but no time; E has time but no revenue.
+    rph = result["revenue_per_hour"]
+    assert rph["A"] == 300 and rph["B"] == 10 and rph["E"] == 0
+    assert np.isnan(rph["C"]) and np.isnan(rph["D"])
+    assert result["time_status"].tolist() == [
+        measures.TIME_AND_REVENUE,
+        measures.TIME_AND_REVENUE,
+        measures.NO_TIME_LOGGED,
+        pd.NA,
+        measures.NO_REVENUE,
+    ]
+
+
+def test_activity_without_time_entries_leaves_time_unknown(export):
+    result = measures.activity(export.customers, export.invoices, None, Q3)
+    assert result["revenue"].tolist() == [6000, 400, 200, 0, 0]
+    assert result["hours"].isna().all() and result["revenue_per_hour"].isna().all()
+
+
+def test_headache_ranking_flags_the_bottom_share_and_ties_together():
+    rph = pd.Series({"a": 300.0, "b": 10.0, "c": np.nan, "d": 0.0, "e": 10.0})
+    result = measures.headache_ranking(rph, share=0.25)
+    # Four ranked (c has no time): d 0 -> rank 1 (0.25); b and e tie at 10 -> rank 2 (0.5);
+    # a -> rank 4 (1.0). Bottom 25%: d only.
+    assert result["rph_rank"].tolist() == [4, 2, pd.NA, 1, 2]
+    assert result["rph_percentile"].tolist()[:2] == [1.0, 0.5]
+    assert result["on_headache_list"].tolist() == [False, False, False, True, False]
+    # At 50% the tie at 10 is taken in whole: b and e both.
+    wider = measures.headache_ranking(rph, share=0.5)["on_headache_list"]
+    assert wider.tolist() == [False, True, False, True, True]
+
+
+def test_headache_share_must_be_a_share():
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        measures.headache_ranking(pd.Series([1.0]), share=10)
+
+
+def test_days_late_per_invoice(export):
+    late = measures.days_late(export.invoices, Q3.as_of).set_axis(export.invoices["invoice_id"])
+    # A1 paid 14 Sep, due 31 Jul: 31 days of August + 14 = 45. A2 paid 10 days early: -10.
+    # A3 due 15 Oct: not yet due. B1 unpaid, due 31 May: 30 (Jun) + 31 + 31 + 30 = 122.
+    # B2 unpaid, due 24 Jul: 7 (to 31 Jul) + 31 + 30 = 68. C1 paid 5 Oct, after the as-of
+    # date, so unpaid on 30 Sep: due 14 Sep -> 16. C2 paid on its due date: 0.
+    assert late["A1"] == 45 and late["A2"] == -10 and np.isnan(late["A3"])
+    assert late["B1"] == 122 and late["B2"] == 68 and late["C1"] == 16 and late["C2"] == 0
+
+
+def test_payment_measures_per_customer(export, ids):
+    result = measures.payment(export.invoices, ids, Q3, non_payer_days=90)
+    # Due in Q3 (amount > 0): A1 (1000, 45 late) and A2 (3000, early -> 0):
+    # (1000 * 45 + 3000 * 0) / 4000 = 11.25 days; 1 of 2 late.
+    assert result.loc["A", "avg_days_late"] == pytest.approx(11.25)
+    assert result.loc["A", "share_invoices_late"] == 0.5
+    # B: only B2 (68 days) is due in Q3; B1 was due in May.
+    assert result.loc["B", "avg_days_late"] == 68 and result.loc["B", "share_invoices_late"] == 1
+    # C: C1 16 days; the credit note C2 is not a payment to judge.
+    assert result.loc["C", "avg_days_late"] == 16 and result.loc["C", "invoices_due"] == 1
+    assert result["avg_days_late"][["D", "E"]].isna().all()
+    # Open on 30 Sep: A3 2000; B1 500 + B2 400; C1 250 (paid only in October).
+    assert result["open_balance"].tolist() == [2000, 900, 250, 0, 0]
+    assert result["oldest_unpaid_invoice"].tolist() == ["A3", "B1", "C1", pd.NA, pd.NA]
+    # A3 is due in 15 days: -15 days past due.
+    assert result["oldest_unpaid_days"].tolist() == [-15, 122, 16, pd.NA, pd.NA]
+    assert result["non_payer"].tolist() == [False, True, False, False, False]
+    assert not measures.payment(export.invoices, ids, Q3, non_payer_days=130)["non_payer"].any()
+
+
+def test_aged_receivables_add_up_to_the_open_balance(export, ids):
+    open_ = measures.open_invoices(export.invoices, Q3.as_of)
+    aging = measures.aged_receivables(open_, ids)
+    assert list(aging.columns) == ["current", "1-30", "31-60", "61-90", "90+"]
+    assert aging.loc["A"].tolist() == [2000, 0, 0, 0, 0]  # A3 not yet due
+    assert aging.loc["B"].tolist() == [0, 0, 0, 400, 500]  # B2 68 days, B1 122 days
+    assert aging.loc["C"].tolist() == [0, 250, 0, 0, 0]  # C1 16 days
+    balance = measures.payment(export.invoices, ids, Q3)["open_balance"]
+    pd.testing.assert_series_equal(aging.sum(axis=1), balance, check_names=False)
+
+
+def test_aging_bucket_edges():
+    due = pd.to_datetime(["2026-09-30", "2026-09-29", "2026-08-31", "2026-08-01", "2026-07-02"])
+    invoices = pd.DataFrame(
+        {
+            "invoice_id": list("vwxyz"),
+            "customer_id": "A",
+            "issued_on": pd.Timestamp("2026-01-01"),
+            "due_on": due,
+            "paid_on": pd.NaT,
+            "amount": 1.0,
+        }
+    )
+    open_ = measures.open_invoices(invoices, "2026-09-30")
+    # 0 days past due is current; 1 -> 1-30; 30 -> 1-30; 60 -> 31-60; 90 -> 61-90.
+    assert open_["days_past_due"].tolist() == [0, 1, 30, 60, 90]
+    assert open_["aging_bucket"].astype(str).tolist() == [
+        "current",
+        "1-30",
+        "1-30",
+        "31-60",
+        "61-90",
+    ]
+
+
+def test_annual_revenue_and_future_potential(export, ids):
+    annual = measures.annual_revenue(export.invoices, ids, Q3)
+    # 1 Oct 2025 - 30 Sep 2026: A 1500 + 1500 + 1000 + 3000 + 2000 = 9000; B 500 + 400;
+    # C 250 - 50; D 1200 (D0 was in June 2025).
+    assert annual.tolist() == [9000, 900, 200, 1200, 0]
+    potential = measures.future_potential(
+        annual, export.customers.set_index("customer_id")["potential_annual_spend"]
+    )
+    # Wallets 10000, 9000, 200, 5000, none: shares 0.9, 0.1, 1.0, 0.24; headroom 1000, 8100, 0.
+    assert potential["share_of_wallet"].tolist()[:4] == pytest.approx([0.9, 0.1, 1.0, 0.24])
+    assert np.isnan(potential["share_of_wallet"]["E"])
+    assert potential["headroom"].tolist()[:4] == [1000, 8100, 0, 3800]
+
+
+def test_annual_revenue_is_scaled_up_when_the_export_starts_inside_the_year():
+    invoices = pd.DataFrame(
+        {
+            "customer_id": ["A"],
+            "issued_on": pd.to_datetime(["2026-04-01"]),
+            "amount": [1000.0],
+        }
+    )
+    # The export starts 1 Apr 2026: 183 days (1 Apr to 30 Sep) of a 365-day year are
+    # covered, so 1000 * 365 / 183.
+    annual = measures.annual_revenue(invoices, pd.Index(["A"]), Q3)
+    assert annual["A"] == pytest.approx(1000 * 365 / 183)
+
+
+def test_quarters_with_purchases(export, ids):
+    quarters = Q3.trailing_quarters(4)  # 2025Q4 .. 2026Q3
+    counts = measures.quarters_with_purchases(export.invoices, ids, quarters)
+    # A: Dec 2025, Feb 2026, Q3 -> 3. B: May and July -> 2. C: Q3 (the credit note is not a
+    # purchase) -> 1. D: Nov 2025 -> 1 (June 2025 is outside). E: 0.
+    assert counts.tolist() == [3, 2, 1, 1, 0]
+
+
+def test_product_lines_bought(export, ids):
+    bought, sold = measures.product_lines_bought(export.invoices, ids, Q3)
+    assert sold == 2  # audit and training
+    assert bought.tolist() == [2, 1, 1, 1, 0]
+
+
+def test_contribution_after_the_cost_of_time():
+    revenue = pd.Series({"a": 6000.0, "b": 400.0, "c": 200.0})
+    hours = pd.Series({"a": 20.0, "b": 40.0, "c": np.nan})
+    result = measures.contribution(revenue, hours, hourly_cost=60)
+    # a: 20 h x 60 = 1200 -> 4800; b: 2400 -> -2000; c: no time known, no cost -> 200.
+    assert result["cost_to_serve"].tolist() == [1200, 2400, 0]
+    assert result["contribution"].tolist() == [4800, -2000, 200]
+
+
+def test_whale_curve_rises_above_the_total_and_ends_on_it():
+    contribution = pd.Series({"a": 4800.0, "b": -2000.0, "c": 200.0, "e": -300.0})
+    curve = measures.whale_curve(contribution)
+    # Most first: a 4800, c 200, e -300, b -2000; running 4800, 5000, 4700, 2700 of 2700.
+    assert curve.index.tolist() == ["a", "c", "e", "b"]
+    assert curve["cumulative_contribution"].tolist() == [4800, 5000, 4700, 2700]
+    assert curve["cumulative_share"].tolist() == pytest.approx(
+        [4800 / 2700, 5000 / 2700, 4700 / 2700, 1]
+    )
+    assert curve["customer_share"].tolist() == [0.25, 0.5, 0.75, 1.0]
+    assert curve["cumulative_contribution"].iloc[-1] == contribution.sum()
+    assert measures.whale_curve(pd.Series(dtype=float)).empty
