@@ -93,3 +93,14 @@ def test_a_total_that_does_not_add_up_is_reported(review):
     assert not checks["open_invoices"]
     assert not checks["aging_buckets"]
     assert checks["whale_curve_end"]
+
+
+def test_contribution(review):
+    # After 60 an hour: A 6000 - 1200 = 4800, C 200, E -300, B 400 - 2400 = -2000; 2700 in
+    # all. Ranked, the running total is 4800, 5000, 4700, 2700. The top 20% of four is one
+    # customer, A: 4800 / 2700 of the total; B and E lose 2300; without them 5000 / 2700.
+    whale = portfolio.contribution(review)
+    assert (whale.customers, whale.total, whale.top_customers) == (4, 2700, 1)
+    assert whale.top_share == pytest.approx(4800 / 2700)
+    assert (whale.losing_customers, whale.losing_contribution) == (2, -2300)
+    assert whale.peak_share == pytest.approx(5000 / 2700)

@@ -301,6 +301,7 @@ def whale_curve(review: Review) -> Figure:
     y = np.concatenate([[0.0], curve["cumulative_share"].to_numpy()])
     ax.plot(x * 100, y * 100, color="#0072B2", linewidth=2)
     ax.axhline(100, color=INK, linewidth=1, linestyle=":")
+    whale = portfolio.contribution(review)
     losing = curve[curve["contribution"] < 0]
     if len(losing):
         ax.axvspan(
@@ -310,21 +311,20 @@ def whale_curve(review: Review) -> Figure:
             alpha=0.08,
             linewidth=0,
         )
-    peak = curve["cumulative_share"].max() if len(curve) else 1.0
     ax.set_xlabel("Customers, most contribution first (% of customers reviewed)")
     ax.set_ylabel("Cumulative contribution (% of total)")
     ax.set_xlim(0, 100)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}%"))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}%"))
-    total = curve["contribution"].sum()
-    if len(losing):
+    if whale.losing_customers:
+        losing_count = whale.losing_customers
         title = (
-            f"{count(len(losing), 'customer')} {verb(len(losing), 'costs', 'cost')} more to "
-            f"serve than {verb(len(losing), 'it brings', 'they bring')}, giving back "
-            f"{peak - 1:.0%} of the profit the others make"
+            f"{count(losing_count, 'customer')} {verb(losing_count, 'costs', 'cost')} more to "
+            f"serve than {verb(losing_count, 'it brings', 'they bring')}, giving back "
+            f"{whale.peak_share - 1:.0%} of the profit the others make"
         )
     else:
-        title = f"Every customer contributes; {money(total, currency)} in all"
+        title = f"Every customer contributes; {money(whale.total, currency)} in all"
     finding_title(ax, title)
     return figure
 

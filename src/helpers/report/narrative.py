@@ -15,7 +15,7 @@ from IPython.display import HTML
 from helpers.io.contract import BANDS
 from helpers.report.words import band_labels, count, display, money, per_hour, share, verb
 from helpers.review import portfolio
-from helpers.review.exits import top_share
+from helpers.review.exits import top_share, way_out_dates
 from helpers.review.model import Review
 
 NO_TIME = (
@@ -161,31 +161,28 @@ def checklist_sentences(review: Review) -> list[str]:
 
 
 def whale_sentences(review: Review) -> list[str]:
-    """Contribution after the cost of service time: how concentrated, and who loses money."""
+    """Contribution after the cost of service time: how concentrated, and who loses money
+    (``portfolio.contribution``)."""
     currency = display(review.settings)
-    c = review.customers
-    curve = review.whale_curve
-    total = c["contribution"].sum()
-    cost = review.settings.hourly_cost
+    whale = portfolio.contribution(review)
     if not review.has_time:
         return [
             "The export holds no time entries, so the cost of serving each customer is unknown "
-            f"and contribution equals revenue: {money(total, currency)}."
+            f"and contribution equals revenue: {money(whale.total, currency)}."
         ]
-    top = max(1, round(len(curve) * 0.2))
-    losing = curve[curve["contribution"] < 0]
     sentences = [
-        f"After the cost of the team's time at {money(cost, currency)} an hour, the "
-        f"{count(len(c), 'customer')} contribute {money(total, currency)}. The top 20% "
-        f"({count(top, 'customer')}) bring {share(curve['cumulative_share'].iloc[top - 1])} "
-        "of it."
+        f"After the cost of the team's time at {money(review.settings.hourly_cost, currency)} an "
+        f"hour, the {count(whale.customers, 'customer')} contribute "
+        f"{money(whale.total, currency)}. The top 20% ({count(whale.top_customers, 'customer')}) "
+        f"bring {share(whale.top_share)} of it."
     ]
-    if len(losing):
+    losing = whale.losing_customers
+    if losing:
         sentences.append(
-            f"{count(len(losing), 'customer')} {verb(len(losing), 'costs', 'cost')} more to "
-            f"serve than {verb(len(losing), 'it brings', 'they bring')}: together "
-            f"{money(losing['contribution'].sum(), currency)}. Without them the rest would "
-            f"contribute {share(curve['cumulative_share'].max())} of today's total."
+            f"{count(losing, 'customer')} {verb(losing, 'costs', 'cost')} more to "
+            f"serve than {verb(losing, 'it brings', 'they bring')}: together "
+            f"{money(whale.losing_contribution, currency)}. Without them the rest would "
+            f"contribute {share(whale.peak_share)} of today's total."
         )
     return sentences
 
@@ -237,8 +234,7 @@ def tactics_sentence(review: Review) -> str:
     """The dates every way out shares, counted from the as-of date."""
     rules = review.settings.exit
     as_of = pd.Timestamp(review.period.as_of)
-    notice_ends = as_of + pd.DateOffset(months=rules.notice_months)
-    rise = as_of + pd.Timedelta(days=rules.price_notice_days)
+    notice_ends, rise = way_out_dates(as_of, rules)
     return (
         f"Counted from {as_of:%-d %B %Y}: {rules.notice_months} months' notice ends service on "
         f"{notice_ends:%-d %B %Y}; a price rise announced with {rules.price_notice_days} days' "

@@ -104,6 +104,17 @@ def exit_impact(
     }
 
 
+def way_out_dates(as_of, rules: ExitRules) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """When the ways out take effect, counted from ``as_of``: the day notice given then ends
+    service (``notice_months`` later), and the day a price rise announced then takes effect
+    (``price_notice_days`` later; quarterly rises start then)."""
+    as_of = pd.Timestamp(as_of)
+    return (
+        as_of + pd.DateOffset(months=rules.notice_months),
+        as_of + pd.Timedelta(days=rules.price_notice_days),
+    )
+
+
 def headache_tax(revenue_per_hour: pd.Series, median_rph: float) -> pd.Series:
     """The price increase (a fraction) that brings each customer's revenue per hour up to the
     portfolio median: median / rate - 1, and 0 at or above it. Missing where the rate is 0
@@ -129,15 +140,14 @@ def exit_tactics(
     rise takes effect ``price_notice_days`` later; quarterly rises start then and follow every
     three months until the median rate is reached.
     """
-    as_of = pd.Timestamp(as_of)
+    notice_ends, first = way_out_dates(as_of, rules)
     result = pd.DataFrame(index=candidates.index)
-    result["notice_ends"] = as_of + pd.DateOffset(months=rules.notice_months)
+    result["notice_ends"] = notice_ends
     tax = headache_tax(candidates["revenue_per_hour"], median_rph)
     result["headache_tax"] = tax
-    result["price_increase_from"] = as_of + pd.Timedelta(days=rules.price_notice_days)
+    result["price_increase_from"] = first
     steps = quarterly_steps(tax, rules.quarterly_increase)
     result["quarterly_steps"] = steps
-    first = as_of + pd.Timedelta(days=rules.price_notice_days)
     # Every schedule of n rises is the same n dates: written once per n, not per customer.
     schedules = {
         int(n): ", ".join(f"{first + pd.DateOffset(months=3 * k):%Y-%m-%d}" for k in range(int(n)))

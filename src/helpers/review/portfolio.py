@@ -76,6 +76,42 @@ def headache_shares(review: Review) -> HeadacheShares:
     )
 
 
+@dataclass(frozen=True)
+class Contribution:
+    """The whale curve's story: the customers' ``total`` contribution after the cost of their
+    time; the ``top_customers`` (the top 20%, at least one) and the share of the total they
+    bring; the customers who cost more than they bring, and their (negative) contribution; and
+    the curve's peak, the share of today's total the others contribute without them."""
+
+    customers: int
+    total: float
+    top_customers: int
+    top_share: float
+    losing_customers: int
+    losing_contribution: float
+    peak_share: float
+
+
+TOP_CUSTOMERS_SHARE = 0.2  # the top 20% of customers, whose share of the total is told
+
+
+def contribution(review: Review) -> Contribution:
+    """The ``Contribution`` figures of the review's whale curve (``Review.whale_curve``)."""
+    curve = review.whale_curve
+    top = max(1, round(len(curve) * TOP_CUSTOMERS_SHARE))
+    losing = curve[curve["contribution"] < 0]
+    known = len(curve) > 0
+    return Contribution(
+        customers=len(curve),
+        total=float(curve["contribution"].sum()),
+        top_customers=top,
+        top_share=float(curve["cumulative_share"].iloc[top - 1]) if known else float("nan"),
+        losing_customers=len(losing),
+        losing_contribution=float(losing["contribution"].sum()),
+        peak_share=float(curve["cumulative_share"].max()) if known else 1.0,
+    )
+
+
 def payment_by_size(review: Review) -> pd.DataFrame:
     """Per company size (``SIZE_ORDER``, the sizes with customers or invoices due): customers,
     invoices due in the period (credit notes left out), the share of those paid late or unpaid
