@@ -40,11 +40,16 @@ $(INSTALLED): pyproject.toml requirements.lock | $(BIN)/python
 report: install ## Render the review of the sample export (prints the HTML path)
 	@$(BIN)/customer-review run --config companies/fernhill.toml --period 2026-Q3
 
+# On every core (pytest-xdist), a test file (or class) to a worker: its fixtures are made once,
+# and nbval runs a notebook's cells in order. (loadgroup would balance finer, but loses its
+# groups on pytest 9.2: pytest-dev/pytest-xdist#1386.)
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope --durations=15
+
 test: install ## Run the tests, and list the 15 slowest
-	$(BIN)/python -m pytest --durations=15
+	$(PYTEST)
 
 test-fast: install ## Run the tests that start no kernel and no browser (the everyday loop)
-	$(BIN)/python -m pytest tests -m "not slow" --durations=15
+	$(PYTEST) tests -m "not slow"
 
 bench: install ## Measure speed and memory at four export sizes (BENCH_ARGS="--sizes S M")
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)

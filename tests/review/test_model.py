@@ -75,20 +75,6 @@ def test_export_too_short_for_repeat_business_leaves_it_unanswered(tiny_export: 
     assert review.customers["repeat_business"].isna().all()
 
 
-@pytest.mark.parametrize(
-    ("settings", "named"),
-    [
-        ({"headache_share": 10}, "headache_share"),
-        ({"headache_share": 0}, "headache_share"),
-        ({"non_payer_days": -1}, "non_payer_days"),
-        ({"late_payer_days": "soon"}, "late_payer_days"),
-    ],
-)
-def test_bad_settings_name_the_parameter(settings, named):
-    with pytest.raises(ParameterError, match=named):
-        ReviewSettings(**settings)
-
-
 def test_contribution_of_the_tiny_company(review):
     c = review.customers
     # At 60 an hour: A 6000 - 1200, B 400 - 2400, C 200 (no time), E 0 - 300.

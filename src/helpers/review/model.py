@@ -29,7 +29,7 @@ from helpers.review.strikes import changes_since_previous, strike_history
 HEADACHE_CORE_SHARE = 0.05
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one review is one period's: compared by identity
 class Review:
     """Everything the report shows about one period.
 

@@ -8,7 +8,11 @@ the reconciliation of the review's totals.
 
 from __future__ import annotations
 
+import functools
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pandas as pd
 
@@ -19,6 +23,26 @@ from helpers.review.model import Review
 SIZE_ORDER = (*SIZE_BANDS, UNKNOWN_SIZE)
 # Sums of money are compared to the cent; float addition in a different order may differ below.
 TOLERANCE = 0.005
+T = TypeVar("T")
+# Each review's figures, computed on first use: the review they belong to holds them.
+_FIGURES: weakref.WeakKeyDictionary[Review, dict[str, object]] = weakref.WeakKeyDictionary()
+
+
+def once_per_review(compute: Callable[[Review], T]) -> Callable[[Review], T]:
+    """``compute`` run once per review; whoever asks again gets the same figure (a table as a
+    copy, so that a caller adding a total row changes nothing for the next one)."""
+
+    @functools.wraps(compute)
+    def figure(review: Review) -> T:
+        figures = _FIGURES.setdefault(review, {})
+        if compute.__name__ not in figures:
+            figures[compute.__name__] = compute(review)
+        value = figures[compute.__name__]
+        return value.copy() if isinstance(value, pd.DataFrame) else value
+
+    return figure
+
+
 RECONCILIATION_CHECKS = (
     "band_counts",
     "revenue_by_band",
@@ -28,14 +52,14 @@ RECONCILIATION_CHECKS = (
 )
 
 
+@once_per_review
 def bands(review: Review) -> pd.DataFrame:
     """Per band (``BANDS``, every band present): ``customers``, ``revenue``, ``hours`` and the
     band's ``share_of_revenue`` and ``share_of_hours`` of the reviewed customers' totals (NaN
     where the total is zero; hours are zero without time entries)."""
     c = review.customers
-    grouped = c.groupby("band").agg(
-        customers=("band", "size"), revenue=("revenue", "sum"), hours=("hours", "sum")
-    )
+    grouped = c.groupby("band", observed=True)[["revenue", "hours"]].sum()
+    grouped.insert(0, "customers", c["band"].value_counts())
     grouped = grouped.reindex(list(BANDS), fill_value=0)
     revenue, hours = c["revenue"].sum(), c["hours"].sum()
     grouped["share_of_revenue"] = grouped["revenue"] / revenue if revenue else float("nan")
@@ -58,6 +82,7 @@ class HeadacheShares:
     core_revenue_share: float
 
 
+@once_per_review
 def headache_shares(review: Review) -> HeadacheShares:
     """The headache list's ``HeadacheShares``."""
     c = review.customers
@@ -95,6 +120,7 @@ class Contribution:
 TOP_CUSTOMERS_SHARE = 0.2  # the top 20% of customers, whose share of the total is told
 
 
+@once_per_review
 def contribution(review: Review) -> Contribution:
     """The ``Contribution`` figures of the review's whale curve (``Review.whale_curve``)."""
     curve = review.whale_curve
@@ -112,6 +138,7 @@ def contribution(review: Review) -> Contribution:
     )
 
 
+@once_per_review
 def payment_by_size(review: Review) -> pd.DataFrame:
     """Per company size (``SIZE_ORDER``, the sizes with customers or invoices due): customers,
     invoices due in the period (credit notes left out), the share of those paid late or unpaid
@@ -163,6 +190,7 @@ def most_often_late(review: Review) -> pd.Series | None:
     return by_size.sort_values(["share_late", "median_days_late"], ascending=False).iloc[0]
 
 
+@once_per_review
 def aging_by_size(review: Review) -> pd.DataFrame:
     """The open balance on the as-of date per company size (rows in ``SIZE_ORDER``, the sizes
     of the reviewed customers) and aging bucket (columns, ``AGING_BUCKETS``)."""
