@@ -163,3 +163,24 @@ def test_a_partial_export_renders_and_says_what_is_missing(tmp_path: Path):
     assert ">Share of hours<" not in page
     # The checklist chart, and the whale and wallet charts, which need no time or payments.
     assert len(re.findall(r'<img[^>]*src="data:image/png', page)) == 3
+
+
+def test_an_export_of_transactions_only_renders(tmp_path: Path):
+    # The shape of a public data set of transactions: customers and invoices, each invoice
+    # paid on the day it was issued; no time, no assessments. With no headache list and no
+    # fire candidate, the ways out have no one to price, and say so rather than crash.
+    export = tmp_path / "transactions"
+    export.mkdir()
+    shutil.copy(ROOT / "data/sample/customers.csv", export)
+    invoices = pd.read_csv(ROOT / "data/sample/invoices.csv", dtype=str, keep_default_na=False)
+    invoices.assign(paid_on=invoices["issued_on"]).to_csv(export / "invoices.csv", index=False)
+    result = CliRunner().invoke(
+        main,
+        ["run", "--export", str(export), "--period", "2026-Q3", "--company", "Shop Ltd",
+         "--reports", str(tmp_path / "reports"), "--engine", "inprocess"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    page = html.unescape(Path(result.stdout.strip()).read_text(encoding="utf-8"))
+    assert say.NO_TIME in page
+    assert "Every customer paid its invoices due in the period on time." in page
+    assert "No customer is a fire candidate or on the headache list: there is no way out" in page

@@ -177,3 +177,18 @@ def test_reconciliation_table_names_each_check(tiny_export: Path):
         "€3,150.00",
         "yes",
     ]
+
+
+def test_a_section_with_no_one_to_list_says_so(tiny_export: Path):
+    # Without time entries there is no headache list; without assessments B is no fire
+    # candidate (three items unanswered could lift it): no one to price a way out for.
+    (tiny_export / "time_entries.csv").unlink()
+    (tiny_export / "assessments.csv").unlink()
+    review = build_review(load_export(tiny_export), parse_period("2026-Q3"), ReviewSettings())
+    assert review.exit_tactics().empty
+    assert tables.tactics_table(review).data == (
+        '<p class="review-note">No customer is a fire candidate or on the headache list: '
+        "there is no way out to price.</p>"
+    )
+    assert "No customer is a fire candidate." in tables.fire_candidates_table(review).data
+    assert tables.strikes_table(review) is None  # the strikes' sentences say it

@@ -2,7 +2,9 @@
 
 Every table goes through ``table``, which escapes every cell (a customer named ``<script>`` is
 shown as text), aligns words left and numbers right, and caps long tables with a line saying
-how many rows were left out (the full data is in ``customer_scores.csv``).
+how many rows were left out (the full data is in ``customer_scores.csv``). A section's table
+with no rows is a note saying so instead (``NO_ROWS``), or nothing where a sentence above says
+it already.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from helpers.report.words import (
     display,
     item_labels,
     money,
+    note,
     per_hour,
     share,
 )
@@ -31,6 +34,17 @@ from helpers.review.model import Review
 from helpers.review.strikes import HEADACHE_LIST
 
 TABLE_ROWS_SHOWN = 25
+# What a section says instead of a table with no rows.
+NO_ROWS = {
+    "payment_actions": "No customer needs action on payment.",
+    "headache": "No customer is on the headache list: too few customers have time logged.",
+    "fire_candidates": "No customer is a fire candidate.",
+    "checklist_matrix": "No customer is a fire candidate or to be reviewed.",
+    "needs_assessment": "Every customer can be placed in a band: no assessment is missing.",
+    "tactics": (
+        "No customer is a fire candidate or on the headache list: there is no way out to price."
+    ),
+}
 
 
 def table(
@@ -131,6 +145,8 @@ def payment_actions(review: Review):
             ["non_payer", "late_large", "late_small", "late_medium", "late_unknown_size"]
         )
     ]
+    if needs.empty:
+        return note(NO_ROWS["payment_actions"])
     order = {
         "non_payer": 0,
         "late_small": 1,
@@ -164,6 +180,8 @@ def headache_table(review: Review):
     currency = display(review.settings)
     c = review.customers
     listed = c[c["on_headache_list"]].sort_values(["rph_rank", "revenue"])
+    if listed.empty:
+        return note(NO_ROWS["headache"])
     frame = pd.DataFrame(
         {
             "Rank": listed["rph_rank"],
@@ -191,6 +209,8 @@ def fire_candidates_table(review: Review):
     currency = display(review.settings)
     c = review.customers
     fire = c[c["band"] == "fire_candidate"].sort_values(["checklist_score", "revenue"])
+    if fire.empty:
+        return note(NO_ROWS["fire_candidates"])
     frame = pd.DataFrame(
         {
             "Customer": fire["name"],
@@ -223,6 +243,8 @@ def checklist_matrix(review: Review):
     """
     c = review.customers
     shown = c[c["band"].isin(["fire_candidate", "review"])]
+    if shown.empty:
+        return note(NO_ROWS["checklist_matrix"])
     shown = shown.assign(order=shown["band"].map({"fire_candidate": 0, "review": 1}))
     shown = shown.sort_values(["order", "checklist_score", "revenue"])
     items = shown[list(CHECKLIST_ITEMS)]
@@ -253,6 +275,8 @@ def needs_assessment_table(review: Review):
     currency = display(review.settings)
     c = review.customers
     pending = c[c["band"] == "needs_assessment"].sort_values("revenue", ascending=False)
+    if pending.empty:
+        return note(NO_ROWS["needs_assessment"])
     unanswered = pending[list(CHECKLIST_ITEMS)].isna().to_numpy()
     labels = [item_labels(review.settings)[item].lower() for item in CHECKLIST_ITEMS]
     frame = pd.DataFrame(
@@ -449,6 +473,8 @@ def tactics_table(review: Review):
     ``narrative.tactics_sentence``; quarterly rises show their span where they are suggested."""
     currency = display(review.settings)
     tactics = review.exit_tactics()
+    if tactics.empty:
+        return note(NO_ROWS["tactics"])
     tactics = tactics.assign(order=(tactics["band"] != "fire_candidate").astype(int))
     tactics = tactics.sort_values(["order", "revenue_per_hour"])
     rows = tactics.to_dict("records")
@@ -486,6 +512,8 @@ def strikes_table(review: Review):
     struck = c[c["strikes_last_3"] > 0].sort_values(
         ["strikes_last_3", "revenue"], ascending=[False, False]
     )
+    if struck.empty:
+        return None  # the sentences above say that no one has a strike
     frame = pd.DataFrame(
         {
             "Customer": struck["name"],
