@@ -41,9 +41,9 @@ report: install ## Render the review of the sample export (prints the HTML path)
 	@$(BIN)/customer-review run --config companies/fernhill.toml --period 2026-Q3
 
 # On every core (pytest-xdist), a test file (or class) to a worker: its fixtures are made once,
-# and nbval runs a notebook's cells in order. (loadgroup would balance finer, but loses its
-# groups on pytest 9.2: pytest-dev/pytest-xdist#1386.)
-PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope --durations=15
+# and nbval runs a notebook's cells in order; the slow files first (tests/conftest.py). loadgroup
+# would balance finer, but loses its groups on pytest 9.2 (pytest-dev/pytest-xdist#1386).
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope --no-loadscope-reorder --durations=15
 
 test: install ## Run the tests, and list the 15 slowest
 	$(PYTEST)

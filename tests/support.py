@@ -36,9 +36,11 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
+from helpers.io import sample
 from helpers.io.export import load_export
 from helpers.io.history import read_outcomes
 from helpers.io.periods import parse_period
+from helpers.io.reading import Reading
 from helpers.io.settings import ReviewSettings
 from helpers.review.dossier import Dossier, build_dossier
 from helpers.review.model import build_review
@@ -277,3 +279,35 @@ def break_april(folder: Path) -> None:
     cells = first.split(";")
     cells[2] = "31.04.2026"  # issued_on: April has 30 days
     path.write_text("".join([header, ";".join(cells), *rest]), encoding="utf-8")
+
+
+def two_companies(root: Path, months: list[str], broken: str) -> tuple[Path, Path]:
+    """Aalto Oy, whose export follows our contract, and Bäcker & Söhne GmbH, whose German system
+    drops a new export into a folder per month (``exports/baecker/{period}``) for ``months``,
+    with the one of ``broken`` broken (``break_april``). Returns their configs."""
+    exports = root / "exports"
+    sample.write_export(sample.generate_export(40, seed=11), exports / "aalto")
+    plain = root / "plain-baecker"
+    sample.write_export(sample.generate_export(40, seed=12), plain)
+    for month in months:
+        write_german_export(plain, exports / "baecker" / month)
+    break_april(exports / "baecker" / broken)
+    companies = root / "companies"
+    companies.mkdir()
+    aalto = companies / "aalto.toml"
+    aalto.write_text('company = "Aalto Oy"\n[export]\npath = "../exports/aalto"\n', "utf-8")
+    baecker = companies / "baecker.toml"
+    baecker.write_text(GERMAN_CONFIG.format(path="../exports/baecker/{period}"), "utf-8")
+    return aalto, baecker
+
+
+def review_leaving_out_time_for_x(folder: Path):
+    """The tiny export's 2026-Q3 review with two time entries added for customer X, who is not
+    in customers.csv: 4 + 2.5 = 6.5 hours on rows 11 and 12 of the file (the tiny export's 9
+    entries are on rows 2-10), left out as the config may allow."""
+    time = folder / "time_entries.csv"
+    time.write_text(
+        time.read_text() + "X,2026-07-01,4,call\nX,2026-07-02,2.5,call\n", encoding="utf-8"
+    )
+    export = load_export(folder, Reading(drop_time_for_unknown_customers=True))
+    return build_review(export, parse_period("2026-Q3"), ReviewSettings(0.4)), export

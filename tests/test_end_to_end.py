@@ -125,6 +125,17 @@ def test_a_refusal_in_the_kernel_exits_2_and_leaves_the_earlier_report(sample_pa
     assert {path.name: path.read_bytes() for path in earlier.iterdir()} == before
 
 
+def rendered_in_process(export: Path, company: str, reports: Path) -> str:
+    """``customer-review run`` of 2026-Q3 in this process, the notebook too; the page's text."""
+    result = CliRunner().invoke(
+        main,
+        ["run", "--export", str(export), "--period", "2026-Q3", "--company", company,
+         "--reports", str(reports), "--engine", "inprocess"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return html.unescape(Path(result.stdout.strip()).read_text(encoding="utf-8"))
+
+
 def test_plain_papermill_renders_another_period(tmp_path: Path):
     out = tmp_path / "out.ipynb"
     done = subprocess.run(
@@ -150,13 +161,7 @@ def test_a_partial_export_renders_and_says_what_is_missing(tmp_path: Path):
     # Drop paid_on, the fifth column, from every line.
     dropped = [",".join(v for i, v in enumerate(line.split(",")) if i != 4) for line in invoices]
     (partial / "invoices.csv").write_text("\n".join(dropped) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(
-        main,
-        ["run", "--export", str(partial), "--period", "2026-Q3", "--company", "Partial Ltd",
-         "--reports", str(tmp_path / "reports"), "--engine", "inprocess"],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    page = html.unescape(Path(result.stdout.strip()).read_text(encoding="utf-8"))
+    page = rendered_in_process(partial, "Partial Ltd", tmp_path / "reports")
     assert say.NO_TIME in page and say.NO_PAYMENTS in page
     for section in SECTIONS:
         assert f">{section}<" in page, section
@@ -174,13 +179,7 @@ def test_an_export_of_transactions_only_renders(tmp_path: Path):
     shutil.copy(ROOT / "data/sample/customers.csv", export)
     invoices = pd.read_csv(ROOT / "data/sample/invoices.csv", dtype=str, keep_default_na=False)
     invoices.assign(paid_on=invoices["issued_on"]).to_csv(export / "invoices.csv", index=False)
-    result = CliRunner().invoke(
-        main,
-        ["run", "--export", str(export), "--period", "2026-Q3", "--company", "Shop Ltd",
-         "--reports", str(tmp_path / "reports"), "--engine", "inprocess"],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    page = html.unescape(Path(result.stdout.strip()).read_text(encoding="utf-8"))
+    page = rendered_in_process(export, "Shop Ltd", tmp_path / "reports")
     assert say.NO_TIME in page
     assert "Every customer paid its invoices due in the period on time." in page
     assert "No customer is a fire candidate or on the headache list: there is no way out" in page

@@ -20,8 +20,7 @@ import pandas as pd
 import pytest
 
 from helpers.app.run import BAD_INPUT
-from helpers.io.sample import generate_export, write_export
-from tests.support import GERMAN_CONFIG, break_april, write_german_export
+from tests.support import two_companies
 
 pytestmark = pytest.mark.slow
 
@@ -42,17 +41,7 @@ def customer_review(*args: str, reports: Path) -> subprocess.Popen:
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> dict[str, object]:
     root = tmp_path_factory.mktemp("schedule")
-    write_export(generate_export(40, seed=11), root / "exports" / "aalto")
-    plain = root / "plain-baecker"
-    write_export(generate_export(40, seed=12), plain)
-    for month in BAECKER:
-        write_german_export(plain, root / "exports" / "baecker" / month)
-    break_april(root / "exports" / "baecker" / BROKEN)
-    aalto = root / "companies" / "aalto.toml"
-    aalto.parent.mkdir()
-    aalto.write_text('company = "Aalto Oy"\n[export]\npath = "../exports/aalto"\n', "utf-8")
-    baecker = root / "companies" / "baecker.toml"
-    baecker.write_text(GERMAN_CONFIG.format(path="../exports/baecker/{period}"), "utf-8")
+    aalto, baecker = two_companies(root, BAECKER, BROKEN)
     reports = root / "reports"
     processes = [
         *(customer_review("--config", str(aalto), "--period", p, reports=reports) for p in AALTO),

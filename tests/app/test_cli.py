@@ -1,16 +1,19 @@
 """The command line's checks and exit codes. A render, where one happens, runs in this process
 (``--engine inprocess``); the pipeline around it is tests/app/test_run.py's."""
 
+import html
 import json
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from helpers.app.cli import main
 from helpers.app.run import BAD_INPUT, REVIEW_NOTEBOOK, Failure, Source, notebook_defaults
 from helpers.io.config import load_config, slug
-from tests.support import TINY_EXPORT, write_export
+from tests.support import ROOT, TINY_EXPORT, write_export
 
 
 @pytest.mark.parametrize(
@@ -188,3 +191,32 @@ def test_a_dict_parameter_is_given_as_json(tmp_path: Path, text: str, outcome):
         with pytest.raises(Failure, match=outcome) as failure:
             source.parameters(REVIEW_NOTEBOOK, "2026-10")
         assert failure.value.code == BAD_INPUT
+
+
+@pytest.mark.slow
+def test_the_dossier_renders_through_the_command_line(tmp_path: Path):
+    # As a manager's assistant would run it, for a customer of the sample.
+    reports = tmp_path / "reports"
+    args = ["dossier", "--export", str(ROOT / "data/sample"), "--period", "2026-Q3"]
+    args += ["--engine", "inprocess"]
+    done = CliRunner().invoke(main, [*args, "--reports", str(reports), "--customer", "C0037"])
+    assert done.exit_code == 0, done.output
+    path = Path(done.stdout.strip())
+    assert path == reports / "fernhill-software-ltd" / "2026-Q3" / "dossier-c0037.html"
+    page = path.read_text(encoding="utf-8")
+    name = pd.read_csv(ROOT / "data/sample/customers.csv", dtype=str).set_index("customer_id")
+    assert f"<h1>{html.escape(name.loc['C0037', 'name'])}</h1>" in page
+    for section in ("Against the portfolio", "Invoices and payment", "Checklist", "Ways out"):
+        assert f">{section}<" in page
+    assert "<script src" not in page and "<link" not in page
+    images = re.findall(r'<img[^>]*src="([^"]{0,30})', page)
+    assert len(images) >= 3  # the position, days late and time charts
+    assert all(src.startswith("data:image/png;base64,") for src in images)
+    assert "dossier_from_parameters" not in page and "Traceback" not in page
+    assert not (reports / "fernhill-software-ltd" / "history.sqlite").exists()  # read only
+
+    other = tmp_path / "other"
+    unknown = CliRunner().invoke(main, [*args, "--customer", "C037", "--reports", str(other)])
+    assert unknown.exit_code == 2
+    assert "customer_id 'C037' is not in the export; close: C0037" in unknown.stderr
+    assert not other.exists()  # nothing written

@@ -6,13 +6,12 @@ import pandas as pd
 
 from helpers.io.export import load_export
 from helpers.io.periods import parse_period
-from helpers.io.reading import Reading
 from helpers.io.settings import ChecklistRules, ReviewSettings
 from helpers.report import narrative as say
 from helpers.report import tables
 from helpers.report.words import paragraphs
 from helpers.review.model import build_review
-from tests.support import cells, tiny_review
+from tests.support import cells, review_leaving_out_time_for_x, tiny_review
 
 
 def test_tables_and_sentences_escape_text_from_the_export(tiny_export: Path):
@@ -149,13 +148,7 @@ def test_data_quality_in_words(tiny_export: Path):
 
 
 def test_time_left_out_for_unknown_customers_is_listed_under_data_quality(tiny_export: Path):
-    # Two entries for customer X, not in customers.csv: 4 + 2.5 = 6.5 hours.
-    time = tiny_export / "time_entries.csv"
-    time.write_text(
-        time.read_text() + "X,2026-07-01,4,call\nX,2026-07-02,2.5,call\n", encoding="utf-8"
-    )
-    export = load_export(tiny_export, Reading(drop_time_for_unknown_customers=True))
-    review = build_review(export, parse_period("2026-Q3"), ReviewSettings(0.4))
+    review, _ = review_leaving_out_time_for_x(tiny_export)
     rows = tables.data_quality_words(review).set_index("check")
     assert rows.loc["Rows read from time_entries.csv"].tolist() == [
         11,

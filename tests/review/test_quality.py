@@ -2,12 +2,7 @@
 
 from pathlib import Path
 
-from helpers.io.export import load_export
-from helpers.io.periods import parse_period
-from helpers.io.reading import Reading
-from helpers.io.settings import ReviewSettings
-from helpers.review.model import build_review
-from tests.support import tiny_review
+from tests.support import review_leaving_out_time_for_x, tiny_review
 
 
 def facts(review) -> dict[tuple[str, str], int]:
@@ -33,14 +28,7 @@ def test_data_quality_of_the_tiny_export(tiny_export: Path):
 
 
 def test_time_left_out_for_unknown_customers_is_counted(tiny_export: Path):
-    # Two entries for customer X, who is not in customers.csv: rows 11 and 12 of the file (9
-    # entries of the tiny export on rows 2-10).
-    time = tiny_export / "time_entries.csv"
-    time.write_text(
-        time.read_text() + "X,2026-07-01,4,call\nX,2026-07-02,2.5,call\n", encoding="utf-8"
-    )
-    export = load_export(tiny_export, Reading(drop_time_for_unknown_customers=True))
-    review = build_review(export, parse_period("2026-Q3"), ReviewSettings(0.4))
+    review, export = review_leaving_out_time_for_x(tiny_export)
     rows = review.data_quality.set_index(["check", "file"])
     # 9 entries of the tiny export and the 2 for X read; the 2 left out.
     assert rows.loc[("rows_read", "time_entries.csv")].tolist() == [11, 2]

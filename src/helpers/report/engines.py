@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import functools
 import io
 import traceback
 from contextlib import redirect_stderr, redirect_stdout
@@ -28,6 +29,12 @@ from nbformat.v4 import new_output
 from papermill.engines import Engine, papermill_engines
 
 ENGINES = {"kernel": None, "inprocess": "inprocess"}  # our name -> papermill's (None: default)
+
+
+@functools.cache
+def _formatter() -> DisplayFormatter:
+    """IPython's display formatter, made once: each is a dozen configurable formatters."""
+    return DisplayFormatter()
 
 
 def cell_outputs(source: str, namespace: dict[str, Any], count: int) -> list[NotebookNode]:
@@ -49,7 +56,7 @@ def cell_outputs(source: str, namespace: dict[str, Any], count: int) -> list[Not
         raise
     outputs = _streams(stdout, stderr)
     if value is not None:
-        data, metadata = DisplayFormatter().format(value)
+        data, metadata = _formatter().format(value)
         outputs.append(
             new_output(
                 "execute_result",
