@@ -136,11 +136,13 @@ def rendered_in_process(export: Path, company: str, reports: Path) -> str:
     return html.unescape(Path(result.stdout.strip()).read_text(encoding="utf-8"))
 
 
-def test_plain_papermill_renders_another_period(tmp_path: Path):
+def test_plain_papermill_renders_another_period_from_the_notebooks_folder(tmp_path: Path):
+    # As JupyterLab runs it, in its own folder: the default export_path, data/sample, is found
+    # above it.
     out = tmp_path / "out.ipynb"
     done = subprocess.run(
         [sys.executable, "-m", "papermill", "notebooks/customer_review.ipynb", str(out)]
-        + ["-p", "period", "2026-Q2", "--no-progress-bar"],
+        + ["-p", "period", "2026-Q2", "--cwd", "notebooks", "--no-progress-bar"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -1,7 +1,8 @@
 """Scheduled runs going at once, as cron jobs do: real processes, real kernels, one history and
 one index written by several of them.
 
-Aalto Oy exports in our own contract and reviews two months in two processes side by side
+Each process renders the review notebook cut to its first cell in a kernel of its own. Aalto Oy
+exports in our own contract and reviews two months in two processes side by side
 (one history, written by two processes); next to them Bäcker & Söhne GmbH, whose German system
 drops a new export into a folder per month (``exports/baecker/{period}``), reviews March and
 April, whose export is broken (one index, written by all three). A year of months, the strikes
@@ -20,7 +21,7 @@ import pandas as pd
 import pytest
 
 from helpers.app.run import BAD_INPUT
-from tests.support import two_companies
+from tests.support import review_cell_notebook, two_companies
 
 pytestmark = pytest.mark.slow
 
@@ -29,9 +30,10 @@ BAECKER = ["2026-03", "2026-04"]
 BROKEN = "2026-04"
 
 
-def customer_review(*args: str, reports: Path) -> subprocess.Popen:
+def customer_review(*args: str, reports: Path, notebook: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "helpers.app.cli", "run", *args, "--reports", str(reports)],
+        [sys.executable, "-m", "helpers.app.cli", "run", *args, "--reports", str(reports)]
+        + ["--notebook", str(notebook)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -42,18 +44,20 @@ def customer_review(*args: str, reports: Path) -> subprocess.Popen:
 def runs(tmp_path_factory) -> dict[str, object]:
     root = tmp_path_factory.mktemp("schedule")
     aalto, baecker = two_companies(root, BAECKER, BROKEN)
-    reports = root / "reports"
+    # The review notebook cut to what a run keeps: the kernels are real, the charts not needed.
+    notebook = review_cell_notebook(root / "customer_review.ipynb")
+    where = {"reports": root / "reports", "notebook": notebook}
     processes = [
-        *(customer_review("--config", str(aalto), "--period", p, reports=reports) for p in AALTO),
+        *(customer_review("--config", str(aalto), "--period", p, **where) for p in AALTO),
         customer_review(
-            "--config", str(baecker), "--period", "2026-03..2026-04", "--quiet", reports=reports
+            "--config", str(baecker), "--period", "2026-03..2026-04", "--quiet", **where
         ),
     ]
     results = []
     for process in processes:
         out, err = process.communicate(timeout=600)
         results.append((process.returncode, out, err))
-    return {"reports": reports, "results": results}
+    return {"reports": where["reports"], "results": results}
 
 
 def history(reports: Path, company: str) -> pd.DataFrame:

@@ -1,11 +1,11 @@
-"""What the notebooks call: parameters checked first, then the export and the history read, and
-the review notebook run as stored, from its own folder, as JupyterLab runs it."""
+"""What the notebooks call: parameters checked first, then the export and the history read.
+(The review notebook run from its own folder, as JupyterLab runs it, is in
+tests/test_end_to_end.py.)"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 
@@ -23,9 +23,7 @@ from helpers.errors import (
 )
 from helpers.io.history import record_outcomes
 from helpers.io.periods import parse_period
-from helpers.report.render import render_notebook
 from helpers.review.strikes import outcome_rows
-from tests.support import ROOT
 
 
 def test_parameters_are_checked_before_the_export_is_read(tiny_export: Path):
@@ -73,15 +71,3 @@ def test_dossier_from_parameters_checks_the_id_against_the_export(tiny_export: P
         dossier_from_parameters(str(tiny_export), "2026-Q3", "b", headache_share=0.4)
     found = dossier_from_parameters(str(tiny_export), "2026-Q3", "B", headache_share=0.4)
     assert found.name == "Beta & Sons" and found.customer["band"] == "fire_candidate"
-
-
-@pytest.mark.slow
-def test_the_review_notebook_runs_as_stored_from_its_own_folder(tmp_path: Path):
-    # JupyterLab runs a notebook in its own folder: the default export_path, data/sample, is
-    # found above it. Run in this process; the kernel's run is tests/test_end_to_end.py's.
-    notebook = ROOT / "notebooks" / "customer_review.ipynb"
-    page = render_notebook(notebook, tmp_path, {}, cwd=notebook.parent, engine="inprocess")
-    executed = nbformat.read(page.with_suffix(".ipynb"), as_version=4)
-    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
-    assert errors == []
-    assert "Fernhill Software Ltd: customer review 2026-Q3" in page.read_text(encoding="utf-8")
