@@ -5,8 +5,8 @@ export at each size with ``helpers.io.sample`` (kept in ``bench/data``, made onc
 in fresh processes, one after another:
 
 - **floor**: a trivial notebook (``bench/trivial.ipynb``) rendered through the same papermill
-  and nbconvert path as the review (``helpers.report.render.render_notebook``): kernel start, papermill,
-  the HTML template. No review can be faster.
+  and nbconvert path as the review (``helpers.report.render.render_notebook``): kernel start,
+  papermill, the HTML template. No review can be faster.
 - **stack**: the same trivial notebook with its kernel importing what the review imports
   (pandas, matplotlib, seaborn, the helpers): what every review pays before it reads a row.
 - **read**: a bare read of the same input files with pyarrow, nothing else.
