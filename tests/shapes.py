@@ -16,7 +16,12 @@ from pathlib import Path
 import pandas as pd
 from hypothesis import strategies as st
 
-from helpers.io.contract import CHECKLIST_FROM_ASSESSMENT, CHECKLIST_FROM_DATA, DECISIONS
+from helpers.io.contract import (
+    CHECKLIST_FROM_ASSESSMENT,
+    CHECKLIST_FROM_DATA,
+    CONTRACT,
+    DECISIONS,
+)
 from helpers.io.periods import parse_period
 
 FIRST_DAY = date(2024, 10, 1)  # two years of history, as the sample holds
@@ -39,14 +44,9 @@ AMOUNTS = st.one_of(
     st.decimals(min_value="0.01", max_value="1000000000", places=2).map(float),
     st.sampled_from([0.01, 1e9, 250.0, 1234.5]),
 )
-OPTIONAL_CUSTOMER_COLUMNS = (
-    "employees",
-    "size_band",
-    "potential_annual_spend",
-    "industry",
-    "account_owner",
-    "customer_since",
-)
+OPTIONAL_CUSTOMER_COLUMNS = [
+    spec.name for spec in CONTRACT["customers"].fields if not spec.required
+]
 
 
 @dataclass(frozen=True)

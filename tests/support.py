@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import html
 import re
+import sqlite3
 import textwrap
+from contextlib import closing
 from pathlib import Path
 
 import nbformat
@@ -311,3 +313,11 @@ def review_leaving_out_time_for_x(folder: Path):
     )
     export = load_export(folder, Reading(drop_time_for_unknown_customers=True))
     return build_review(export, parse_period("2026-Q3"), ReviewSettings(0.4)), export
+
+
+def recorded_rows(db_path: Path) -> list[tuple]:
+    """Every row of a history file, by period and customer, as SQLite holds them."""
+    with closing(sqlite3.connect(db_path)) as connection:
+        return connection.execute(
+            "SELECT * FROM period_outcome ORDER BY period_start, period_label, customer_id"
+        ).fetchall()

@@ -12,6 +12,7 @@ import pytest
 
 from helpers.errors import HistoryError
 from helpers.io.history import OUTCOME_COLUMNS, SCHEMA_VERSION, read_outcomes, record_outcomes
+from tests.support import recorded_rows
 
 
 def outcome(label: str, kind: str, start: str, end: str, customer: str, band: str, strike: int):
@@ -59,15 +60,6 @@ def test_a_file_of_a_newer_schema_is_refused(db_path):
     connection.close()
     with pytest.raises(HistoryError, match="newer than this workbook"):
         read_outcomes(db_path, "quarter", "2026-01-01", "2026-07-01")
-
-
-def recorded_rows(db_path: Path) -> list[tuple]:
-    with sqlite3.connect(db_path) as connection:
-        rows = connection.execute(
-            "SELECT * FROM period_outcome ORDER BY period_start, period_label, customer_id"
-        ).fetchall()
-    connection.close()
-    return rows
 
 
 def test_re_recording_a_period_replaces_its_rows(db_path):

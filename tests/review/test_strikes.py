@@ -17,7 +17,6 @@ The four quarters (F = fire candidate, H = on the headache list, S = a strike):
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -38,6 +37,7 @@ from helpers.review.strikes import (
     history_window,
     stage_for,
 )
+from tests.support import recorded_rows
 
 KEEP, REVIEW, FIRE = "keep", "review", "fire_candidate"
 
@@ -85,15 +85,6 @@ def changes_since_previous(db_path: Path, review: SimpleNamespace) -> pd.DataFra
 def record_quarters(db_path: Path, *labels: str) -> None:
     for label in labels:
         assert record_period(db_path, fake_review(label, QUARTERS[label])) == 4
-
-
-def recorded_rows(db_path: Path) -> list[tuple]:
-    with sqlite3.connect(db_path) as connection:
-        rows = connection.execute(
-            "SELECT * FROM period_outcome ORDER BY period_start, period_label, customer_id"
-        ).fetchall()
-    connection.close()
-    return rows
 
 
 def as_tuples(frame: pd.DataFrame) -> list[tuple]:
