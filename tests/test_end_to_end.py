@@ -183,5 +183,8 @@ def test_an_export_of_transactions_only_renders(tmp_path: Path):
     invoices.assign(paid_on=invoices["issued_on"]).to_csv(export / "invoices.csv", index=False)
     page = rendered_in_process(export, "Shop Ltd", tmp_path / "reports")
     assert say.NO_TIME in page
-    assert "Every customer paid its invoices due in the period on time." in page
+    assert (
+        "Every customer paid its invoices due in the twelve months to 30 September 2026 on time."
+        in page
+    )
     assert "No customer is a fire candidate or on the headache list: there is no way out" in page

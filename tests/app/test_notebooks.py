@@ -4,6 +4,7 @@ tests/test_end_to_end.py.)"""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +25,7 @@ from helpers.errors import (
 from helpers.io.history import record_outcomes
 from helpers.io.periods import parse_period
 from helpers.review.strikes import outcome_rows
+from tests.support import TINY_SETTINGS
 
 
 def test_parameters_are_checked_before_the_export_is_read(tiny_export: Path):
@@ -60,14 +62,48 @@ def test_the_history_is_read_for_the_strikes(tiny_export: Path, tmp_path: Path):
     )
     record_outcomes(history, "2026-Q2", outcome_rows(parse_period("2026-Q2"), q2))
     review = review_from_parameters(
-        str(tiny_export), "2026-Q3", history_path=str(history), headache_share=0.4
+        str(tiny_export), "2026-Q3", history_path=str(history), **TINY_SETTINGS
     )
     assert review.customers.loc["E", "strike_periods"] == "2026-Q2, 2026-Q3"
+    assert review.customers.loc["E", "strikes_from_export"] == ""  # Q2 as recorded
     assert review.history.path == str(history) and review.history.exists
 
 
 def test_dossier_from_parameters_checks_the_id_against_the_export(tiny_export: Path):
     with pytest.raises(ParameterError, match=r"customer_id 'b' is not in the export; close: B"):
         dossier_from_parameters(str(tiny_export), "2026-Q3", "b", headache_share=0.4)
-    found = dossier_from_parameters(str(tiny_export), "2026-Q3", "B", headache_share=0.4)
+    found = dossier_from_parameters(str(tiny_export), "2026-Q3", "B", **TINY_SETTINGS)
     assert found.name == "Beta & Sons" and found.customer["band"] == "fire_candidate"
+    # With the default settings B, a customer since its first invoice on 1 May, is less than
+    # six months old on 30 September: too new to judge, though it does not pay.
+    found = dossier_from_parameters(str(tiny_export), "2026-Q3", "B")
+    assert found.customer["band"] == "too_new" and found.customer["non_payer"]
+
+
+@pytest.mark.parametrize(
+    ("period", "as_of", "today", "judged_on"),
+    [
+        # The tiny export's last record is A's assessment of 15 October 2026.
+        ("2026-Q3", "", date(2026, 12, 1), date(2026, 9, 30)),  # the period's end
+        ("2026-Q3", "", date(2026, 8, 20), date(2026, 8, 20)),  # today, mid-quarter
+        ("2026-Q3", "2026-09-15", date(2026, 12, 1), date(2026, 9, 15)),  # as asked
+        ("2026-Q4", "", date(2026, 12, 1), date(2026, 10, 15)),  # the data's end
+        ("2026", "", date(2027, 1, 5), date(2026, 10, 15)),
+    ],
+)
+def test_judged_as_of_the_earliest_of_end_today_and_the_data(
+    tiny_export: Path, period, as_of, today, judged_on
+):
+    review = review_from_parameters(str(tiny_export), period, as_of=as_of, today=today)
+    assert review.period.as_of == judged_on
+    assert review.reaches_past_the_data == (review.period.end > date(2026, 10, 15))
+
+
+def test_a_period_with_nothing_to_review_yet_is_refused(tiny_export: Path):
+    with pytest.raises(PeriodError, match="it is 2026-12-01 today") as refused:
+        review_from_parameters(str(tiny_export), "2027-Q1", today=date(2026, 12, 1))
+    assert refused.value.parameter == "period"
+    with pytest.raises(PeriodError, match="the export's last record is of 2026-10-15"):
+        review_from_parameters(str(tiny_export), "2027-Q1", today=date(2027, 2, 1))
+    with pytest.raises(PeriodError, match="as_of 2026-06-30 is before 2026-Q3 begins"):
+        checked_parameters(str(tiny_export), "2026-Q3", as_of="2026-06-30")

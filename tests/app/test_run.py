@@ -61,40 +61,46 @@ def history(reports: Path, company: str) -> pd.DataFrame:
         return pd.read_sql_query("SELECT * FROM period_outcome", connection)
 
 
-def test_strikes_are_kept_across_quarters(notebook: Path, tmp_path: Path):
+def test_strikes_come_from_the_export_first_and_from_the_history_once_recorded(
+    notebook: Path, tmp_path: Path
+):
     reports = tmp_path / "reports"
     company = reports / "fernhill-software-ltd"
     sample = ["--export", SAMPLE, "--reports", str(reports)]
     assert run(notebook, *sample, "--period", "2026-Q3").exit_code == 0
-    # Rendered alone, 2026-Q3's strikes are its own.
-    q3_alone = strikes_by_customer(company / "2026-Q3")
-    assert (scores(company / "2026-Q3")["strikes_last_3"] == q3_alone).all()
+    # The first run: 2026-Q1 and Q2 were never reviewed, so they are judged from the export.
+    first = scores(company / "2026-Q3")
+    from_export = first["strikes_from_export"].fillna("")
+    assert from_export.str.contains("2026-Q1").any() and from_export.str.contains("2026-Q2").any()
+    assert (first["stage"] == "exit_decision").any()  # the export already holds third strikes
 
-    # Older quarters rendered later count only themselves and what came before them: a later
-    # quarter is no strike yet.
+    # The earlier quarters rendered later count what came before them: a later quarter is no
+    # strike yet. Each is recorded as it is judged.
     own = {}
     for label in ("2026-Q2", "2026-Q1", "2025-Q4"):
         assert run(notebook, *sample, "--period", label).exit_code == 0
         own[label] = strikes_by_customer(company / label)
-    q2 = scores(company / "2026-Q2")
-    assert (q2["strikes_last_3"] == own["2026-Q2"]).all()
 
     # 2026-Q3 again: the last three quarters are Q1, Q2 and Q3 (2025-Q4 is out of the window),
-    # and the stage follows the count. Twice: re-rendering a quarter changes nothing.
+    # now as recorded, and the stage follows the count. The count is the one the first run
+    # found from the export: the same rules as of the same quarter's end. Twice: re-rendering
+    # a quarter changes nothing.
     for _ in range(2):
         assert run(notebook, *sample, "--period", "2026-Q3").exit_code == 0
         q3 = scores(company / "2026-Q3")
-        expected = q3_alone.add(own["2026-Q2"], fill_value=0).add(own["2026-Q1"], fill_value=0)
+        expected = strikes_by_customer(company / "2026-Q3")
+        expected = expected.add(own["2026-Q2"], fill_value=0).add(own["2026-Q1"], fill_value=0)
         expected = expected.reindex(q3.index).astype(int)
         assert (q3["strikes_last_3"] == expected).all()
         stages = {0: "none", 1: "watch", 2: "repair_plan", 3: "exit_decision"}
         assert (q3["stage"] == expected.map(stages)).all()
-    assert (q3["stage"] == "exit_decision").any()  # the sample has customers on a third strike
+        assert q3["strikes_from_export"].isna().all()
+        pd.testing.assert_series_equal(q3["strikes_last_3"], first["strikes_last_3"])
     recorded = history(reports, "fernhill-software-ltd").groupby("period_label").size()
     assert recorded.to_dict() == {
         "2025-Q4": len(own["2025-Q4"]),
         "2026-Q1": len(own["2026-Q1"]),
-        "2026-Q2": len(q2),
+        "2026-Q2": len(own["2026-Q2"]),
         "2026-Q3": len(q3),
     }
 
@@ -163,11 +169,14 @@ def year(tmp_path_factory, notebook) -> dict[str, object]:
 
 
 def expected_strikes(reports: Path, company: str, month: str) -> pd.Series:
-    """Strikes in the last three months, counted from the three months' own score files."""
-    window = pd.period_range(end=pd.Period(month, "M"), periods=3, freq="M")
+    """Strikes in the three quarters up to ``month``'s, counted from the score files: an
+    earlier quarter's outcome is that of the review of its last month (recorded, and judged
+    as of the quarter's end), the month's own quarter is the month's."""
+    quarter = pd.Period(month, "M").asfreq("Q")
+    months = [str((quarter - back).asfreq("M", "end")) for back in (2, 1)] + [month]
     count = pd.Series(0, index=scores(reports / company / month).index)
-    for period in window:
-        folder = reports / company / str(period)
+    for label in months:
+        folder = reports / company / label
         if (folder / "customer_scores.csv").exists():
             struck = strikes_by_customer(folder)
             count[count.index.isin(struck.index[struck == 1])] += 1
@@ -219,12 +228,24 @@ def test_the_history_holds_each_month_as_its_scores_say(year):
     ]
 
 
-def test_strikes_of_months_rendered_in_order_count_the_months_before(year):
+def test_monthly_reviews_count_strikes_per_quarter(year):
     reports = year["reports"]
-    for month in MONTHS[2:4]:  # February and March: their two months before were recorded
-        table = scores(reports / "backer-sohne-gmbh" / month)
-        expected = expected_strikes(reports, "backer-sohne-gmbh", month)
+    # May and June: 2025-Q4 and 2026-Q1 are December's and March's reviews, recorded; the
+    # months of 2026-Q2 do not add up to more than one strike between them.
+    for month in ("2026-05", "2026-06"):
+        table = scores(reports / "aalto-oy" / month)
+        expected = expected_strikes(reports, "aalto-oy", month)
         assert table["strikes_last_3"].tolist() == expected.tolist(), month
+        assert table["strikes_last_3"].max() <= 3
+        assert table["strikes_from_export"].isna().all(), month
+    # Struck in April and again in May: the same quarters, the same count in both.
+    april, may = (scores(reports / "aalto-oy" / m) for m in ("2026-04", "2026-05"))
+    twice = april.index[april["band"].eq("fire_candidate") | april["on_headache_list"]]
+    twice = twice.intersection(
+        may.index[may["band"].eq("fire_candidate") | may["on_headache_list"]]
+    )
+    assert len(twice)
+    assert april.loc[twice, "strikes_last_3"].tolist() == may.loc[twice, "strikes_last_3"].tolist()
 
 
 def test_a_fixed_month_renders_later_and_a_failing_rerun_changes_nothing(year, notebook):
@@ -235,7 +256,7 @@ def test_a_fixed_month_renders_later_and_a_failing_rerun_changes_nothing(year, n
     fixed = run(notebook, *where)
     assert fixed.exit_code == 0, fixed.output
     assert fixed.stdout.strip().endswith(f"backer-sohne-gmbh/{BROKEN}/review.html")
-    # Rendered after May and June, April still counts February, March and itself.
+    # Rendered after May and June, April still counts December, March and itself.
     table = scores(reports / "backer-sohne-gmbh" / BROKEN)
     expected = expected_strikes(reports, "backer-sohne-gmbh", BROKEN)
     assert table["strikes_last_3"].tolist() == expected.tolist()

@@ -44,6 +44,9 @@ def test_rows_are_read_back_by_kind_and_start(db_path):
     assert recorded.outcomes["strike"].tolist() == [False, True]
     months = read_outcomes(db_path, "month", "2026-01-01", "2026-12-01")
     assert months.outcomes["period_label"].tolist() == ["2026-08"]
+    # A monthly review reads its quarters' strikes and its previous month at once.
+    both = read_outcomes(db_path, ["month", "quarter"], "2026-07-01", "2026-09-30")
+    assert both.outcomes["period_label"].tolist() == ["2026-Q3", "2026-08"]
 
 
 def test_no_file_reads_as_nothing_recorded_and_is_not_created(db_path):

@@ -85,7 +85,7 @@ def test_init_then_edit_the_guess_then_render(tiny_export: Path, tmp_path: Path)
     text = config_path.read_text(encoding="utf-8")
     text = text.replace("[columns.invoices]\n", '[columns.invoices]\nKdNr = "customer_id"\n')
     text = text.replace('number_locale = "en"', 'number_locale = "de_DE"')
-    text = text.replace("[labels]\n", '[labels]\nfire_candidate = "Trennungskandidat"\n')
+    text = text.replace("[labels]\n", '[labels]\ntoo_new = "Zu neu zum Urteilen"\n')
     config_path.write_text(text, encoding="utf-8")
     result = runner.invoke(main, ["validate", "--config", str(config_path)])
     assert result.exit_code == 0, result.output
@@ -103,20 +103,21 @@ def test_init_then_edit_the_guess_then_render(tiny_export: Path, tmp_path: Path)
     assert result.exit_code == 0, result.output
     scores = pd.read_csv(reports / "backer-gmbh" / "2026-Q3" / "customer_scores.csv")
     # The same numbers as the export in our own contract: A's 1,000 + 3,000 + 2,000 in Q3
-    # over 20 hours; B's 400 over 40 hours.
+    # over 20 hours, 9,000 in the twelve months to 30 September (1,500 in December and in
+    # February too). B's 400 + 500 over 40 hours, less B1's 500 unpaid 122 days: 10 an hour.
     by_id = scores.set_index("customer_id")
-    assert by_id.loc["A", "revenue"] == 6000 and by_id.loc["A", "hours"] == 20
+    assert by_id.loc["A", "period_revenue"] == 6000 and by_id.loc["A", "period_hours"] == 20
+    assert by_id.loc["A", "revenue"] == 9000
     assert by_id.loc["B", "revenue_per_hour"] == 10
     # Q3 revenue: A 1,000 + 3,000 + 2,000, B 400, C 250 - 50 credit = 6,600, in German
-    # "6.600 €" with a no-break space. B is a fire candidate (no on influencer, right reasons
-    # and values by assessment; 900 of 9,000 is no on spend; one of two lines and 8,100 of
-    # headroom is no on up-sell: 2 or less), named as the config says in the review and by
-    # its language-neutral code in the scores.
+    # "6.600 €" with a no-break space. B, a customer since its first invoice on 1 May, is
+    # younger than the six months' minimum tenure: too new to judge, named as the config says
+    # in the review and by its language-neutral code in the scores.
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert "6.600\u00a0€" in index
     review = (reports / "backer-gmbh" / "2026-Q3" / "review.html").read_text(encoding="utf-8")
-    assert "6.600\u00a0€" in review and "Trennungskandidat" in review
-    assert by_id.loc["B", "band"] == "fire_candidate"
+    assert "6.600\u00a0€" in review and "Zu neu zum Urteilen" in review
+    assert by_id.loc["B", "band"] == "too_new"
 
 
 def test_init_names_a_file_that_is_not_csv(tiny_export: Path, tmp_path: Path):

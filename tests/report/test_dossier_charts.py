@@ -1,7 +1,7 @@
 """One customer's dossier, on the tiny export (tests/support.py).
 
 Most tests follow B, Beta & Sons: a small fire candidate that owes two invoices. In 2026-Q3 the
-reviewed customers are A, B, C and E (D did nothing), with ReviewSettings(0.4) as in
+reviewed customers are A, B, C and E (D did nothing), with the tiny settings as in
 tests/review/test_model.py: revenue A 6000, B 400, C 200, E 0; hours A 20, B 40, C 0, E 5.
 """
 
@@ -27,7 +27,7 @@ def test_position_chart_highlights_the_customer(tiny_export: Path):
     texts = [t.get_text() for t in ax.texts]
     assert "Beta & Sons" in texts and "▼ 1 other customer with hours but no revenue" in texts
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["the other 2 customers with time logged", "Beta & Sons (fire candidate)"]
+    assert legend == ["the other 2 customers ranked", "Beta & Sons (fire candidate)"]
 
 
 def test_days_late_chart_states_what_is_unpaid(tiny_export: Path):

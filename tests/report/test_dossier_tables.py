@@ -1,7 +1,7 @@
 """One customer's dossier, on the tiny export (tests/support.py).
 
 Most tests follow B, Beta & Sons: a small fire candidate that owes two invoices. In 2026-Q3 the
-reviewed customers are A, B, C and E (D did nothing), with ReviewSettings(0.4) as in
+reviewed customers are A, B, C and E (D did nothing), with the tiny settings as in
 tests/review/test_model.py: revenue A 6000, B 400, C 200, E 0; hours A 20, B 40, C 0, E 5.
 """
 
@@ -25,18 +25,24 @@ def beta(tiny_export: Path) -> Dossier:
 
 def test_measures_table_says_where_the_customer_stands(beta):
     shown = {row[0]: row[1:] for row in cells(tables.measures_table(beta))}
-    # Worked out in tests/review/test_dossier.py: revenue 400 of 6600 (6%), 2nd of 4.
-    assert shown["Revenue"] == ["€400", "€300", "€6,600", "6% of the total; 2nd largest of 4"]
-    assert shown["Hours"] == ["40.0", "12.5", "65.0", "62% of the team's hours"]
+    # Worked out in tests/review/test_dossier.py: revenue 400 of 6600 (6%), 2nd of 4. The tiny
+    # review's judgement window is three months long.
+    assert shown["Revenue, 3 months"] == [
+        "€400",
+        "€300",
+        "€6,600",
+        "6% of the total; 2nd largest of 4",
+    ]
+    assert shown["Hours, 3 months"] == ["40.0", "12.5", "65.0", "62% of the team's hours"]
     # 6600 / 65 = 101.5: €102/h together.
-    assert shown["Revenue per hour"] == [
+    assert shown["Revenue per hour, 3 months"] == [
         "€10/h",
         "€10/h",
         "€102/h",
         "2nd lowest of 3 (percentile 67%)",
     ]
-    assert shown["Contribution"][3] == "costs more to serve than it brings"
-    assert shown["Average days beyond terms"] == [
+    assert shown["Contribution, 3 months"][3] == "costs more to serve than it brings"
+    assert shown["Average days beyond terms, 3 months"] == [
         "68 days",
         "16 days",
         "–",

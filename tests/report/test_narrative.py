@@ -6,13 +6,13 @@ import pytest
 
 from helpers.io.export import load_export
 from helpers.io.periods import parse_period
-from helpers.io.settings import ReviewSettings
 from helpers.report import narrative as say
 from helpers.review.model import build_review
+from tests.support import tiny_settings
 
 
 def tiny_review(folder: Path):
-    return build_review(load_export(folder), parse_period("2026-Q3"), ReviewSettings(0.4))
+    return build_review(load_export(folder), parse_period("2026-Q3"), tiny_settings())
 
 
 @pytest.mark.parametrize(
@@ -37,32 +37,40 @@ def test_shares_counts_and_verbs():
 
 def test_summary_sentences_of_the_tiny_review(tiny_export: Path):
     sentences = say.summary_sentences(tiny_review(tiny_export))
-    # Reviewed: A 6000 / 20 h, B 400 / 40 h, C 200 / no time, E 0 / 5 h.
-    # 6600 over 65 h = 101.5 per hour; median of 300, 10 and 0 is 10.
+    # In the quarter: A 6000 / 20 h, B 400 / 40 h, C 200 / no time, E 0 / 5 h: 6600 for 65 h.
     assert sentences[0] == (
-        "In 2026-Q3, 4 customers brought €6,600 of revenue and took 65 hours of the team's "
-        "time: €102/h overall, €10/h for the median customer."
+        "In 2026-Q3, 4 customers brought €6,600 of revenue and took 65 hours of the team's time."
     )
+    # The tiny review's window is the quarter itself (tests/support.py). Ranked: A, B and E
+    # (C logged no time): 6400 over 65 h = 98.5 per hour; the median of 300, 10 and 0 is 10.
     assert sentences[1] == (
+        "Customers are judged over the three months to 30 September 2026, in which the 4 "
+        "customers reviewed brought €6,600 for 65 hours. Ranked by revenue per hour, 3 "
+        "customers earn €98/h together, €10/h for the median one."
+    )
+    assert sentences[2] == (
         "1 other customer in the export bought nothing, took no time and owed nothing in the "
-        "period, and is left out."
+        "three months to 30 September 2026, and is left out."
     )
     # Keep A 6000 / 6600 = 91%; fire candidate B 400 / 6600 = 6%; C and E 200 / 6600 = 3%.
-    assert sentences[2] == (
-        "By the seven-item checklist: keep: 1 customer (91% of revenue); review: 0 customers "
-        "(0% of revenue); fire candidate: 1 customer (6% of revenue); needs assessment: "
-        "2 customers (3% of revenue). Customers who need an assessment cannot be placed until "
-        "someone answers the missing checklist items."
+    assert sentences[3] == (
+        "By the seven-item checklist, over the three months to 30 September 2026: keep: 1 "
+        "customer (91% of revenue); review: 0 customers (0% of revenue); fire candidate: 1 "
+        "customer (6% of revenue); needs assessment: 2 customers (3% of revenue). Customers "
+        "who need an assessment cannot be placed until someone answers the missing checklist "
+        "items."
     )
     # Bottom 40%: E alone, 5 of 65 hours (8%) and none of the revenue.
-    assert sentences[3] == (
-        "The headache list, the bottom 40% of customers by revenue per hour (1 customer at or "
-        "below €0/h), takes 8% of the team's hours and brings 0% of the revenue."
+    assert sentences[4] == (
+        "Over the three months to 30 September 2026, the headache list, the bottom 40% of the "
+        "customers ranked by revenue per hour (1 customer at or below €0/h), takes 8% of the "
+        "team's hours and brings 0% of the revenue."
     )
     # B owes B1 500 + B2 400; C (micro, 16 days beyond terms) pays late.
-    assert sentences[4] == (
-        "Payment: 1 non-payer owes €900 with invoices more than 90 days past due; 1 small or "
-        "micro customer pays late and should be invoiced earlier and more often."
+    assert sentences[5] == (
+        "Payment, over the three months to 30 September 2026: 1 non-payer owes €900 with "
+        "invoices more than 90 days past due; 1 small or micro customer pays late and should "
+        "be invoiced earlier and more often."
     )
 
 
@@ -78,17 +86,20 @@ def test_whale_and_wallet_sentences(tiny_export: Path):
     # Contribution at 60/h: A 4800, C 200, E -300, B -2000 = 2700. The top 20% of 4 customers
     # rounds to 1: A alone, 4800 / 2700 = 178%. The running total peaks after C at 5000: 185%.
     assert say.whale_sentences(review) == [
-        "After the cost of the team's time at €60 an hour, the 4 customers contribute €2,700. "
-        "The top 20% (1 customer) bring 178% of it.",
+        "Over the three months to 30 September 2026, after the cost of the team's time at €60 "
+        "an hour, the 4 customers contribute €2,700. The top 20% (1 customer) bring 178% of it.",
         "2 customers cost more to serve than they bring: together -€2,300. Without them the "
         "rest would contribute 185% of today's total.",
     ]
-    # Wallets: A 9000 of 10000, B 900 of 9000, C 200 of 200 (E has none): 10100 of 19200 is
-    # 53%; headroom 1000 + 8100 + 0; A and C spend at least half.
+    # A year at the pace of the quarter judged: A 6000, B 400 and C 200 become 24,000, 1,600
+    # and 800, together 26,400 of 19,200 budgets (137.5%); headroom A 0, B 9,000 - 1,600 =
+    # 7,400, C 0. A and C spend at least half.
     assert say.wallet_sentences(review) == [
-        "3 customers of 4 have an estimate of their yearly budget for what we sell. Over the "
-        "last twelve months they spent €10,100 with us, 53% of their €19,200 budgets, leaving "
-        "€9,100 a year of headroom. 2 customers spend at least 50% of their budget with us."
+        "3 customers of 4 have an estimate of their yearly budget for what we sell. At the "
+        "pace of the three months to 30 September 2026 (or of the time since they became "
+        "customers, when shorter) they spend €26,400 a year with us, 138% of their €19,200 "
+        "budgets, leaving €7,400 a year of headroom. 2 customers spend at least 50% of their "
+        "budget with us."
     ]
 
 
@@ -101,10 +112,13 @@ def test_tactics_sentence(tiny_export: Path):
 
 
 def test_strikes_sentences_without_history(tiny_export: Path):
-    # B (fire candidate) and E (headache list) have this period's strike only.
+    # No history: 2026-Q1 and Q2 are judged from the export. B is a fire candidate in Q2 (tests/
+    # review/test_dossier.py) and in Q3: two strikes, a repair plan. E, a customer since
+    # 1 September, is on the headache list in Q3 only: watch.
     assert say.strikes_sentences(tiny_review(tiny_export)) == [
-        "2 customers have at least one strike in the last three periods: 0 at the exit "
-        "decision (three strikes), 0 with a repair plan due (two) and 2 to watch (one).",
-        "No history of earlier periods was given, so only this period's strikes count; the "
-        "customer-review command keeps that history for each company.",
+        "2 customers have at least one strike in the 3 quarters 2026-Q1 to 2026-Q3: 0 at the "
+        "exit decision (three strikes), 1 with a repair plan due (two) and 1 to watch (one).",
+        "2026-Q1 and 2026-Q2 were never reviewed through the customer-review command, which "
+        "keeps each company's history: their outcome is judged from the export, with the same "
+        "rules, as of each quarter's end.",
     ]

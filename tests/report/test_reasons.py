@@ -13,14 +13,19 @@ from tests.support import tiny_review
 
 def test_each_customer_s_reason_says_what_counts_against_it(tiny_export: Path):
     # The tiny review's four customers, A, B, C and E (tests/review/test_model.py).
+    # B owes B1's 500 (122 days past due) and B2's 400: it does not pay, said first; its
+    # 400 over the quarter is 1,600 a year, 18% of its 9,000 wallet.
+    # C, a customer since its first hour on 20 June, could buy in 2026-Q2 and Q3: it needs
+    # ceil(3 x 2 / 4) = 2 of them and bought in 1. E took 5 hours and bought nothing.
     assert reasons(tiny_review(tiny_export)).tolist() == [
         "6 of 7: little room to grow",
-        "2 of 7: owes €900 with an invoice 122 days past due, 10% share of wallet, little room "
+        "2 of 7: does not pay: €900 unpaid 122 days past due, 18% share of wallet, little room "
         "to grow, does not recommend us, buys for the wrong reasons, does not share our values",
-        "1 of 7: pays 16 days late on average, bought in 1 of the last 4 quarters, little room "
-        "to grow, unanswered: influencer, service, right reasons, values",
-        "1 of 7: revenue per hour in the bottom 40% (€0/h), bought in 0 of the last 4 "
-        "quarters, unanswered: influencer, spend, right reasons, values",
+        "1 of 7: pays 16 days late on average, bought in 1 of the 2 quarters since it became a "
+        "customer (2 needed), little room to grow, unanswered: influencer, service, right "
+        "reasons, values",
+        "1 of 7: took 5.0 hours and bought nothing in the three months to 30 September 2026, "
+        "unanswered: repeat business, influencer, spend, right reasons, values",
     ]
 
 

@@ -7,14 +7,14 @@ import pytest
 
 from helpers.io.export import load_export
 from helpers.io.periods import parse_period
-from helpers.io.settings import ReviewSettings
 from helpers.report.results import SCORE_COLUMNS, customer_scores, spreadsheet_safe, write_scores
 from helpers.review.model import build_review
+from tests.support import tiny_settings
 
 
 @pytest.fixture
 def review(tiny_export: Path):
-    return build_review(load_export(tiny_export), parse_period("2026-Q3"), ReviewSettings(0.4))
+    return build_review(load_export(tiny_export), parse_period("2026-Q3"), tiny_settings())
 
 
 def test_scores_have_the_promised_columns_and_values(review):
@@ -32,7 +32,7 @@ def test_scores_have_the_promised_columns_and_values(review):
     # B's repeat business came from its assessment; C's service is unanswered.
     assert scores.loc["B", "repeat_business"] == "yes"
     assert pd.isna(scores.loc["C", "service"])
-    assert scores.loc["B", "reason"].startswith("2 of 7: owes €900")
+    assert scores.loc["B", "reason"].startswith("2 of 7: does not pay: €900")
 
 
 def test_text_that_a_spreadsheet_would_run_is_neutralised():

@@ -11,7 +11,7 @@ from helpers.report import narrative as say
 from helpers.report import tables
 from helpers.report.words import paragraphs
 from helpers.review.model import build_review
-from tests.support import cells, review_leaving_out_time_for_x, tiny_review
+from tests.support import cells, review_leaving_out_time_for_x, tiny_review, tiny_settings
 
 
 def test_tables_and_sentences_escape_text_from_the_export(tiny_export: Path):
@@ -43,10 +43,17 @@ def test_checklist_matrix_says_yes_no_and_unanswered_in_words(tiny_export: Path)
 
 def test_needs_assessment_table_lists_what_to_ask(tiny_export: Path):
     review = tiny_review(tiny_export)
-    # C (revenue 200) before E (0); the tiny export names no account owners.
+    # C (revenue 200) before E (0); the tiny export names no account owners. E's repeat
+    # business is unanswered: one quarter as a customer is too few to tell.
     assert cells(tables.needs_assessment_table(review)) == [
         ["Gamma OÜ", "–", "€200", "1 of 3 answered", "influencer, service, right reasons, values"],
-        ["Epsilon AS", "–", "€0", "1 of 3 answered", "influencer, spend, right reasons, values"],
+        [
+            "Epsilon AS",
+            "–",
+            "€0",
+            "1 of 2 answered",
+            "repeat business, influencer, spend, right reasons, values",
+        ],
     ]
 
 
@@ -70,16 +77,18 @@ def test_reconciliation_table(tiny_export: Path):
 
 
 def test_checklist_matrix_marks_unanswered_items(tiny_export: Path):
-    # With the band lines moved to 1 and 7 every tiny customer falls in review, C and E with
-    # unanswered items. Lowest score first, then lowest revenue: E (1, 0), C (1, 200), B, A.
+    # With the band lines moved to 1 and 7 every tiny customer falls in review by its score,
+    # C and E with unanswered items; but B does not pay (B1, 122 days past due), which makes
+    # it a fire candidate whatever its score, listed first. Then the lowest score first, then
+    # the lowest revenue: E (1, 0), C (1, 200), A.
     rules = ChecklistRules(keep_from=7, review_from=1)
     review = build_review(
-        load_export(tiny_export), parse_period("2026-Q3"), ReviewSettings(0.4, checklist=rules)
+        load_export(tiny_export), parse_period("2026-Q3"), tiny_settings(checklist=rules)
     )
     assert cells(tables.checklist_matrix(review)) == [
-        ["Epsilon AS", "Review", "1", "no", "?", "?", "no", "yes", "?", "?"],
+        ["Beta & Sons", "Fire candidate", "2", "yes", "no", "no", "yes", "no", "no", "no"],
+        ["Epsilon AS", "Review", "1", "?", "?", "?", "no", "yes", "?", "?"],
         ["Gamma OÜ", "Review", "1", "no", "?", "yes", "?", "no", "?", "?"],
-        ["Beta & Sons", "Review", "2", "yes", "no", "no", "yes", "no", "no", "no"],
         ["Alpha Ltd", "Review", "6", "yes", "yes", "yes", "yes", "no", "yes", "yes"],
     ]
 
@@ -106,12 +115,13 @@ def test_impact_and_tactics_tables(tiny_export: Path):
     assert rows[1][5] == "Headache tax"
 
 
-def test_strikes_table_without_history_counts_this_period(tiny_export: Path):
-    # Without a history file only 2026-Q3 counts: B is a fire candidate, E on the headache
-    # list: one strike each, to watch. B first (more revenue).
+def test_strikes_table_without_history_judges_the_export(tiny_export: Path):
+    # Without a history file 2026-Q1 and Q2 are judged from the export: B is a fire candidate
+    # in Q2 (tests/review/test_dossier.py) and Q3, a repair plan; E, a customer since
+    # 1 September, is on the headache list in Q3 only, to watch. B first (more strikes).
     assert cells(tables.strikes_table(tiny_review(tiny_export))) == [
-        ["Beta & Sons", "Fire candidate", "", "1", "2026-Q3", "Watch"],
-        ["Epsilon AS", "Needs assessment", "yes", "1", "2026-Q3", "Watch"],
+        ["Beta & Sons", "Fire candidate", "", "2", "2026-Q2, 2026-Q3", "2026-Q2", "Repair plan"],
+        ["Epsilon AS", "Needs assessment", "yes", "1", "2026-Q3", "", "Watch"],
     ]
 
 
@@ -140,11 +150,11 @@ def test_data_quality_in_words(tiny_export: Path):
         11,
         "all passed the export's checks",
     ]
-    assert rows.loc["Credit notes issued in the period"].tolist() == [
+    assert rows.loc["Credit notes issued in the judgement window"].tolist() == [
         1,
         "reduce revenue; not judged as payments",
     ]
-    assert rows.loc["Customers left out of this period", "count"] == 1
+    assert rows.loc["Customers left out of this review", "count"] == 1
 
 
 def test_time_left_out_for_unknown_customers_is_listed_under_data_quality(tiny_export: Path):

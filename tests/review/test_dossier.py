@@ -1,7 +1,7 @@
 """One customer's dossier, on the tiny export (tests/support.py).
 
 Most tests follow B, Beta & Sons: a small fire candidate that owes two invoices. In 2026-Q3 the
-reviewed customers are A, B, C and E (D did nothing), with ReviewSettings(0.4) as in
+reviewed customers are A, B, C and E (D did nothing), with the tiny settings as in
 tests/review/test_model.py: revenue A 6000, B 400, C 200, E 0; hours A 20, B 40, C 0, E 5.
 """
 
@@ -85,12 +85,15 @@ def test_measures_against_the_portfolio(beta):
     # Open: A 2000 (A3), B 900 (B1 + B2), C 250 (C1), E 0 -> median 575, total 3150.
     assert m.loc["open_balance", ["customer", "median", "total"]].tolist() == [900, 575, 3150]
     assert m.loc["open_balance", "share"] == pytest.approx(900 / 3150)
-    # Twelve months to September: A 9000 of 10000, B 900 of 9000, C 200 of 200 (E has no
-    # estimate) -> median 90%, together 10100 / 19200.
-    assert m.loc["share_of_wallet", ["customer", "median"]].tolist() == [0.1, 0.9]
-    assert m.loc["share_of_wallet", "total"] == pytest.approx(10100 / 19200)
-    # Headroom: A 1000, B 8100, C 0 -> median 1000, total 9100.
-    assert m.loc["headroom", ["customer", "median", "total"]].tolist() == [8100, 1000, 9100]
+    # A year at the pace of the three months judged is four times their revenue: A 24,000 of
+    # 10,000; B 1,600 of 9,000; C 800 of 200 (E has no estimate) -> shares 2.4, 0.178, 4.0,
+    # median 2.4; together 26,400 / 19,200.
+    assert m.loc["share_of_wallet", "customer"] == pytest.approx(1600 / 9000)
+    assert m.loc["share_of_wallet", "median"] == pytest.approx(2.4)
+    assert m.loc["share_of_wallet", "total"] == pytest.approx(26400 / 19200)
+    # Headroom: A 0 (beyond its wallet), B 9,000 - 1,600 = 7,400, C 0 -> median 0.
+    headroom = m.loc["headroom", ["customer", "median", "total"]].tolist()
+    assert headroom == pytest.approx([7400, 0, 7400])
 
 
 def test_invoices_with_days_late_and_status(beta, tiny_export: Path):
@@ -119,24 +122,32 @@ def test_hours_by_quarter(beta):
     assert grid.columns.tolist() == ["support"] and grid["support"].sum() == 40
 
 
-def test_strike_history_reads_the_recorded_periods(tiny_export: Path, tmp_path: Path):
-    # No history: 2026-Q1 and 2026-Q2 unknown, this period's strike alone.
-    alone = dossier.strike_history(tiny_dossier(tiny_export, "B"))
-    assert alone.index.tolist() == ["2026-Q1", "2026-Q2", "2026-Q3"]
-    assert alone["band"].isna().tolist() == [True, True, False]
-    assert alone["strike"].tolist() == [False, False, True]
-    # A history where B was a fire candidate in 2026-Q2 (and 2026-Q1 was never reviewed).
+def test_strike_history_judges_unrecorded_quarters_from_the_export(
+    tiny_export: Path, tmp_path: Path
+):
+    # No history: the earlier quarters are judged from the export as of their ends.
+    # 2026-Q1 (to 31 March): B's first invoice is of 1 May, so it was no customer yet.
+    # 2026-Q2 (April to June, 91 days; B judged from 1 May: 61 days): B1's 500 is B's revenue,
+    # 30 days past due; repeat yes (its assessment), spend no (a year at that pace is
+    # 500 x 4 x 91 / 61 = 2,984, 33% of 9,000), service unknown (no time), up-sell no (6,016 of
+    # headroom, and audit the only line sold so far), three no from the assessment -> 1 of 6
+    # answered, at most 2: fire candidate, a strike.
+    judged = dossier.strike_history(tiny_dossier(tiny_export, "B"))
+    assert judged.index.tolist() == ["2026-Q1", "2026-Q2", "2026-Q3"]
+    assert judged["band"].isna().tolist() == [True, False, False]
+    assert judged["strike"].tolist() == [False, True, True]
+    assert judged["source"].tolist()[1:] == ["from the export", "this review"]
+    # A history where 2026-Q2 was reviewed and B kept: what was recorded stands.
     history = tmp_path / "acme" / "history.sqlite"
     q2 = pd.DataFrame(
-        {"name": ["Beta & Sons"], "band": ["fire_candidate"], "on_headache_list": [False]},
+        {"name": ["Beta & Sons"], "band": ["keep"], "on_headache_list": [False]},
         index=pd.Index(["B"], name="customer_id"),
     )
-    q2_period = parse_period("2026-Q2")
-    record_outcomes(history, "2026-Q2", outcome_rows(q2_period, q2))
+    record_outcomes(history, "2026-Q2", outcome_rows(parse_period("2026-Q2"), q2))
     before = history.read_bytes()
-    struck = dossier.strike_history(tiny_dossier(tiny_export, "B", str(history)))
-    assert struck["strike"].tolist() == [False, True, True]
-    assert struck.loc["2026-Q2", "band"] == "fire_candidate"
+    recorded = dossier.strike_history(tiny_dossier(tiny_export, "B", str(history)))
+    assert recorded["strike"].tolist() == [False, False, True]
+    assert recorded.loc["2026-Q2", ["band", "source"]].tolist() == ["keep", "recorded"]
     assert history.read_bytes() == before  # read, never written
 
 

@@ -10,11 +10,12 @@ from helpers.io.export import load_export
 from helpers.io.periods import parse_period
 from helpers.io.settings import ReviewSettings
 from helpers.review.model import build_review
+from tests.support import tiny_settings
 
 
 @pytest.fixture
 def review(tiny_export: Path):
-    return build_review(load_export(tiny_export), parse_period("2026-Q3"), ReviewSettings(0.4))
+    return build_review(load_export(tiny_export), parse_period("2026-Q3"), tiny_settings())
 
 
 def test_customers_without_activity_or_debt_are_left_out(review):
@@ -33,10 +34,11 @@ def test_bands_of_the_tiny_company(review):
     #    -> 2 of 7: fire candidate.
     # C: no repeat (1 quarter), spend yes (100%), service unknown (no time logged), no
     #    up-sell, never assessed -> 1 yes of 3 answered, could reach 5: needs assessment.
-    # E: no repeat, spend unknown, service no (0/h), up-sell yes (both lines unbought),
-    #    never assessed -> 1 yes of 3 answered, could reach 5: needs assessment.
+    # E: repeat unknown (a customer since its first hour on 1 September: one quarter is too
+    #    few to tell), spend unknown, service no (0/h), up-sell yes (both lines unbought),
+    #    never assessed -> 1 yes of 2 answered, could reach 6: needs assessment.
     assert c["checklist_score"].tolist() == [6, 2, 1, 1]
-    assert c["checklist_answered"].tolist() == [7, 7, 3, 3]
+    assert c["checklist_answered"].tolist() == [7, 7, 3, 2]
     assert c["band"].tolist() == ["keep", "fire_candidate", "needs_assessment", "needs_assessment"]
 
 
@@ -64,14 +66,23 @@ def test_without_payment_dates_or_time_the_review_still_builds(tiny_export: Path
     review = build_review(load_export(tiny_export), parse_period("2026-Q3"), ReviewSettings())
     assert not review.has_payments and not review.has_time
     assert "payment_advice" not in review.customers
-    # Only customers invoiced in Q3 remain: A, B, C.
-    assert review.customers.index.tolist() == ["A", "B", "C"]
+    # Only customers invoiced in the twelve months to 30 September remain: A, B, C, and D
+    # (D1, November 2025).
+    assert review.customers.index.tolist() == ["A", "B", "C", "D"]
     assert review.customers["service"].isna().all()
 
 
-def test_export_too_short_for_repeat_business_leaves_it_unanswered(tiny_export: Path):
-    review = build_review(load_export(tiny_export), parse_period("2025-Q3"), ReviewSettings())
-    # The export starts in June 2025; the four quarters up to 2025-Q3 start in October 2024.
+def test_repeat_business_counts_only_the_quarters_the_export_covers(tiny_export: Path):
+    export = load_export(tiny_export)
+    # The export starts on 1 June 2025 (D0), in 2025-Q2. As of 30 September 2025 two of the
+    # four quarters counted (2024-Q4 to 2025-Q3) are covered: D needs ceil(3 x 2 / 4) = 2 of
+    # them and bought in one (June).
+    review = build_review(export, parse_period("2025-Q3"), tiny_settings(judgement_months=12))
+    assert review.customers.index.tolist() == ["D"]
+    assert review.customers.loc["D", ["quarters_bought", "quarters_needed"]].tolist() == [1, 2]
+    assert not review.customers.loc["D", "repeat_business"]
+    # As of 30 June 2025 only 2025-Q2 is covered: too few quarters to tell.
+    review = build_review(export, parse_period("2025-Q2"), tiny_settings(judgement_months=12))
     assert review.customers["repeat_business"].isna().all()
 
 
@@ -84,7 +95,7 @@ def test_contribution_of_the_tiny_company(review):
 
 
 def test_exit_scenarios_of_the_tiny_company(tiny_export: Path):
-    settings = ReviewSettings.from_parameters(headache_share=0.4, exit_ids="A")
+    settings = tiny_settings(exit_ids=("A",))
     review = build_review(load_export(tiny_export), parse_period("2026-Q3"), settings)
     scenarios = review.exit_scenarios()
     # Fire candidates: B (400 revenue, 40 h, earned back at 10/h). Headache list: E (no
@@ -144,7 +155,7 @@ def test_shares_of_hours_and_revenue(review):
 
 def test_shares_of_hours_are_unknown_without_time_entries(tiny_export: Path):
     (tiny_export / "time_entries.csv").unlink()
-    review = build_review(load_export(tiny_export), parse_period("2026-Q3"), ReviewSettings())
+    review = build_review(load_export(tiny_export), parse_period("2026-Q3"), tiny_settings())
     hours, revenue = review.shares_of(review.customers.loc[["A"]])
     assert pd.isna(hours)
     assert revenue == pytest.approx(6000 / 6600)  # as above: revenue does not need time

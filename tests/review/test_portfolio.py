@@ -23,14 +23,21 @@ def review(tiny_export: Path):
 
 def test_bands(review):
     bands = portfolio.bands(review)
-    assert bands.index.tolist() == ["keep", "review", "fire_candidate", "needs_assessment"]
-    assert bands["customers"].tolist() == [1, 0, 1, 2]
-    assert bands["revenue"].tolist() == [6000, 0, 400, 200]  # C 200 + E 0
-    assert bands["hours"].tolist() == [20, 0, 40, 5]  # C 0 + E 5
+    assert bands.index.tolist() == [
+        "keep",
+        "review",
+        "fire_candidate",
+        "needs_assessment",
+        "too_new",
+    ]
+    # Every band is listed, empty ones too: the tiny review takes no one as too new.
+    assert bands["customers"].tolist() == [1, 0, 1, 2, 0]
+    assert bands["revenue"].tolist() == [6000, 0, 400, 200, 0]  # C 200 + E 0
+    assert bands["hours"].tolist() == [20, 0, 40, 5, 0]  # C 0 + E 5
     assert bands["share_of_revenue"].tolist() == pytest.approx(
-        [6000 / 6600, 0, 400 / 6600, 200 / 6600]
+        [6000 / 6600, 0, 400 / 6600, 200 / 6600, 0]
     )
-    assert bands["share_of_hours"].tolist() == pytest.approx([20 / 65, 0, 40 / 65, 5 / 65])
+    assert bands["share_of_hours"].tolist() == pytest.approx([20 / 65, 0, 40 / 65, 5 / 65, 0])
 
 
 def test_headache_shares(review):

@@ -35,14 +35,17 @@ def measures_frame(**columns) -> pd.DataFrame:
 
 def test_data_answers_follow_the_rules():
     m = measures_frame(
-        quarters_bought=[3, 2, 4, NA],
+        quarters_bought=[3, 2, 2, 1],
+        # c has been a customer for 2 of the 4 quarters: it needs ceil(3 * 2 / 4) = 2;
+        # d for less than 2 quarters: too new to tell.
+        quarters_needed=pd.array([3, 3, 2, NA], dtype="Int64"),
         share_of_wallet=[0.5, 0.49, None, 0.2],
-        revenue_per_hour=[100.0, 50.0, None, 200.0],  # median of 50, 100, 200 is 100
+        revenue_per_hour=[100.0, 50.0, None, 200.0],
         headroom=[10_000.0, 9_999.0, None, None],
         product_lines_bought=[1, 3, 2, NA],
     )
-    answers = data_answers(m, product_lines_sold=4, rules=ChecklistRules())
-    # repeat: 3 >= 3 yes, 2 no, 4 yes, unknown.
+    answers = data_answers(m, product_lines_sold=4, median_rph=100.0, rules=ChecklistRules())
+    # repeat: 3 of 3 needed yes, 2 of 3 no, 2 of 2 yes, unknown.
     assert answers["repeat_business"].tolist() == [True, False, True, NA]
     # spend: 50% is "most of the budget"; 49% is not.
     assert answers["spend"].tolist() == [True, False, NA, False]
@@ -56,13 +59,14 @@ def test_data_answers_follow_the_rules():
 def test_unknown_headroom_with_too_few_unbought_lines_stays_unanswered():
     m = measures_frame(
         quarters_bought=[3] * 4,
+        quarters_needed=[3] * 4,
         share_of_wallet=[None] * 4,
         revenue_per_hour=[1.0] * 4,
         headroom=[None] * 4,
         product_lines_bought=[3, 3, 3, 3],
     )
     # 4 lines sold, 3 bought: one unbought line is not enough, but the headroom could be.
-    assert data_answers(m, 4)["upsell"].isna().all()
+    assert data_answers(m, 4, median_rph=1.0)["upsell"].isna().all()
 
 
 def assessment_frame(rows: dict[str, dict[str, str]]) -> pd.DataFrame:

@@ -1,10 +1,10 @@
-"""The three strikes, counted over periods recorded in a real history file, on tiny
-hand-made reviews whose answers are worked out below.
+"""The three strikes, counted per quarter over outcomes recorded in a real history file or
+judged from the export, on tiny hand-made outcomes whose answers are worked out below.
 
 A fake review is only what the strikes read: ``period`` and ``customers`` (indexed by
-customer_id, with name, band and on_headache_list). ``record_period``, ``strike_history`` and
-``changes_since_previous`` below go through the history store (``helpers.io.history``) as the
-run pipeline and the notebooks do.
+customer_id, with name, band and on_headache_list). ``record_period`` goes through the history
+store (``helpers.io.history``) as the run pipeline does; ``judged_from`` stands in for judging
+the export as of a quarter's end (``helpers.review.judgement.judge``, as the model calls it).
 
 The four quarters (F = fire candidate, H = on the headache list, S = a strike):
 
@@ -17,6 +17,7 @@ The four quarters (F = fire candidate, H = on the headache list, S = a strike):
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -28,13 +29,15 @@ from helpers.io.periods import parse_period
 from helpers.review import strikes
 from helpers.review.strikes import (
     CHANGE_COLUMNS,
+    FROM_THE_EXPORT,
+    RECORDED,
     STAGE_EXIT_DECISION,
     STAGE_FOR_STRIKES,
     STAGE_NONE,
     STAGE_REPAIR_PLAN,
     STAGE_WATCH,
     WINDOW,
-    history_window,
+    history_needed,
     stage_for,
 )
 from tests.support import recorded_rows
@@ -50,16 +53,35 @@ QUARTERS = {
 EVERYONE_KEEP = {"X": (KEEP, False), "Y": (KEEP, False), "Z": (KEEP, False), "W": (KEEP, False)}
 
 
-def fake_review(label: str, outcomes: dict[str, tuple[str, bool]]) -> SimpleNamespace:
-    """A stand-in for a Review: ``outcomes`` maps customer_id to (band, on_headache_list)."""
-    customers = pd.DataFrame(
+def customers_of(outcomes: dict[str, tuple[str, bool]]) -> pd.DataFrame:
+    """``outcomes`` (customer_id -> (band, on_headache_list)) as a review's customers."""
+    return pd.DataFrame(
         [
             (customer_id, f"Customer {customer_id}", band, listed)
             for customer_id, (band, listed) in outcomes.items()
         ],
         columns=["customer_id", "name", "band", "on_headache_list"],
     ).set_index("customer_id")
-    return SimpleNamespace(period=parse_period(label), customers=customers)
+
+
+def fake_review(label: str, outcomes: dict[str, tuple[str, bool]], as_of: str = ""):
+    """A stand-in for a Review of the period ``label``, as of its end unless ``as_of``."""
+    return SimpleNamespace(period=parse_period(label, as_of), customers=customers_of(outcomes))
+
+
+def judged_from(export: dict[str, dict[str, tuple[str, bool]]]):
+    """A judge (``strikes.Judge``) that finds ``export[label]`` as of the end of the quarter
+    ``label``, and nothing (``None``: before the export begins) for any other day."""
+    by_end = {parse_period(label).end: outcomes for label, outcomes in export.items()}
+
+    def judge(day: date) -> pd.DataFrame | None:
+        return customers_of(by_end[day]) if day in by_end else None
+
+    return judge
+
+
+def nothing_in_the_export(day: date) -> None:
+    return None
 
 
 def record_period(db_path: Path | str, review: SimpleNamespace) -> int:
@@ -68,18 +90,28 @@ def record_period(db_path: Path | str, review: SimpleNamespace) -> int:
     return record_outcomes(db_path, review.period.label, rows)
 
 
-def earlier(db_path: Path, review: SimpleNamespace, window: int = WINDOW) -> pd.DataFrame:
-    """The outcomes the notebooks read for the review's strikes."""
-    return read_outcomes(db_path, *history_window(review.period, window)).outcomes
+def recorded(db_path: Path, review: SimpleNamespace, window: int = WINDOW) -> pd.DataFrame:
+    """The outcomes the notebooks read from the history for the review's strikes."""
+    return read_outcomes(db_path, *history_needed(review.period, window)).outcomes
 
 
-def strike_history(db_path: Path, review: SimpleNamespace, window: int = WINDOW) -> pd.DataFrame:
-    outcomes = earlier(db_path, review, window)
-    return strikes.strike_history(outcomes, review.period, review.customers, window)
+def quarter_outcomes(db_path, review, judge=nothing_in_the_export, window=WINDOW):
+    return strikes.quarter_outcomes(
+        recorded(db_path, review, window), review.period.as_of, review.customers, judge, window
+    )
 
 
-def changes_since_previous(db_path: Path, review: SimpleNamespace) -> pd.DataFrame:
-    return strikes.changes_since_previous(earlier(db_path, review), review.period, review.customers)
+def strike_history(db_path, review, judge=nothing_in_the_export, window=WINDOW):
+    quarters = quarter_outcomes(db_path, review, judge, window)
+    return strikes.strike_history(quarters, review.customers)
+
+
+def changes_since_previous(db_path, review, judge=nothing_in_the_export):
+    previous = review.period.previous()
+    outcome = strikes.period_outcome(
+        recorded(db_path, review), previous.kind, previous.label, previous.end, judge
+    )
+    return strikes.changes_since_previous(outcome, review.customers)
 
 
 def record_quarters(db_path: Path, *labels: str) -> None:
@@ -120,6 +152,7 @@ def test_strikes_in_the_last_three_quarters(db_path):
         {
             "strikes_last_3": [2, 1, 0, 3],
             "strike_periods": ["2026-Q1, 2026-Q3", "2026-Q3", "", "2026-Q1, 2026-Q2, 2026-Q3"],
+            "strikes_from_export": ["", "", "", ""],
             "stage": ["repair_plan", "watch", "none", "exit_decision"],
         },
         index=pd.Index(["X", "Y", "Z", "W"], name="customer_id"),
@@ -131,7 +164,12 @@ def test_strikes_in_the_last_three_quarters(db_path):
     # Recorded: the same answer, Q3 is not counted twice.
     record_period(db_path, q3)
     pd.testing.assert_frame_equal(strike_history(db_path, q3), expected, check_dtype=False)
-    assert strike_history(db_path, q3)["strikes_last_3"].tolist() == [2, 1, 0, 3]
+    sources = quarter_outcomes(db_path, q3).drop_duplicates("quarter")
+    assert sources[["quarter", "source"]].to_numpy().tolist() == [
+        ["2026-Q1", RECORDED],
+        ["2026-Q2", RECORDED],
+        ["2026-Q3", strikes.THIS_REVIEW],
+    ]
 
 
 def test_longer_window_reaches_further_back(db_path):
@@ -143,20 +181,43 @@ def test_longer_window_reaches_further_back(db_path):
     assert history["stage"].tolist() == ["exit_decision", "watch", "none", "exit_decision"]
 
 
-def test_a_quarter_never_rendered_has_no_strike(db_path):
-    # Only 2026-Q1 recorded; at Q3 the window is Q1, Q2 (never rendered), Q3.
-    # W: Q1 and Q3 -> 2.  X: Q1 and Q3 -> 2.
+def test_a_quarter_never_recorded_is_judged_from_the_export(db_path):
+    # Only 2026-Q1 recorded; 2026-Q2 is judged from the export as of 30 June, where W is a
+    # fire candidate (and X kept). At Q3: W Q1, Q2, Q3 -> 3, one of them from the export;
+    # X Q1 and Q3 -> 2.
     record_quarters(db_path, "2026-Q1")
-    history = strike_history(db_path, fake_review("2026-Q3", QUARTERS["2026-Q3"]))
-    assert history["strikes_last_3"].tolist() == [2, 1, 0, 2]
-    assert history.loc["W", "strike_periods"] == "2026-Q1, 2026-Q3"
+    judge = judged_from({"2026-Q2": QUARTERS["2026-Q2"]})
+    history = strike_history(db_path, fake_review("2026-Q3", QUARTERS["2026-Q3"]), judge)
+    assert history["strikes_last_3"].tolist() == [2, 1, 0, 3]
+    assert history.loc["W", "strike_periods"] == "2026-Q1, 2026-Q2, 2026-Q3"
+    assert history["strikes_from_export"].tolist() == ["", "", "", "2026-Q2"]
 
 
-def test_without_a_history_file_only_this_period_counts(db_path):
+def test_recorded_quarters_stay_authoritative_over_the_export(db_path):
+    # The export, judged again today, would make everyone a fire candidate in Q1 and Q2; the
+    # recorded Q1 and Q2 say otherwise and win: the same counts as when all is recorded.
+    record_quarters(db_path, "2026-Q1", "2026-Q2")
+    everyone_fired = {customer: (FIRE, False) for customer in "XYZW"}
+    judge = judged_from({"2026-Q1": everyone_fired, "2026-Q2": everyone_fired})
+    history = strike_history(db_path, fake_review("2026-Q3", QUARTERS["2026-Q3"]), judge)
+    assert history["strikes_last_3"].tolist() == [2, 1, 0, 3]
+    assert history["strikes_from_export"].tolist() == ["", "", "", ""]
+
+
+def test_the_first_run_counts_every_quarter_from_the_export(db_path):
+    # No history file at all: Q1 and Q2 both come from the export.
+    # X: Q1, Q3 -> 2; Y: Q3 -> 1; Z: 0; W: Q1, Q2, Q3 -> 3.
+    judge = judged_from({label: QUARTERS[label] for label in ("2026-Q1", "2026-Q2")})
+    history = strike_history(db_path, fake_review("2026-Q3", QUARTERS["2026-Q3"]), judge)
+    assert history["strikes_last_3"].tolist() == [2, 1, 0, 3]
+    assert history["strikes_from_export"].tolist() == ["2026-Q1", "", "", "2026-Q1, 2026-Q2"]
+    assert not db_path.exists()  # reading does not create the file
+
+
+def test_before_the_export_begins_only_this_quarter_counts(db_path):
     history = strike_history(db_path, fake_review("2026-Q3", QUARTERS["2026-Q3"]))
     assert history["strikes_last_3"].tolist() == [1, 1, 0, 1]
     assert history["stage"].tolist() == ["watch", "watch", "none", "watch"]
-    assert not db_path.exists()  # reading does not create the file
 
 
 def test_re_recording_a_quarter_replaces_it(db_path):
@@ -186,27 +247,60 @@ def test_re_recording_a_quarter_replaces_it(db_path):
 
 def test_an_older_quarter_rendered_after_newer_ones_counts_only_up_to_itself(db_path):
     record_quarters(db_path, *QUARTERS)
-    # At 2026-Q1 the window is 2025-Q3 (never rendered), 2025-Q4, 2026-Q1; Q2 and Q3 are later.
-    # X: Q4, Q1 -> 2.  Y: 0 (its strike is in Q3).  Z: 0.  W: Q4, Q1 -> 2.
+    # At 2026-Q1 the window is 2025-Q3 (before the export), 2025-Q4, 2026-Q1; Q2 and Q3 are
+    # later. X: Q4, Q1 -> 2.  Y: 0 (its strike is in Q3).  Z: 0.  W: Q4, Q1 -> 2.
     history = strike_history(db_path, fake_review("2026-Q1", QUARTERS["2026-Q1"]))
     assert history["strikes_last_3"].tolist() == [2, 0, 0, 2]
     assert history.loc["X", "strike_periods"] == "2025-Q4, 2026-Q1"
     assert history["stage"].tolist() == ["repair_plan", "none", "none", "repair_plan"]
 
 
-def test_a_month_ignores_quarters_and_a_year_ignores_both(db_path):
-    record_quarters(db_path, *QUARTERS)
-    august = {**EVERYONE_KEEP, "W": (FIRE, False)}
-    record_period(db_path, fake_review("2026-08", august))
-    # At 2026-09 the window is 2026-07 (never rendered), 08, 09: X 1 (09, from memory),
-    # W 1 (08); the quarter rows, Q3 included, do not count.
-    september = {**EVERYONE_KEEP, "X": (FIRE, False)}
-    history = strike_history(db_path, fake_review("2026-09", september))
-    assert history["strikes_last_3"].tolist() == [1, 0, 0, 1]
-    assert history["strike_periods"].tolist() == ["2026-09", "", "", "2026-08"]
-    # The year 2026 starts on the same day as 2026-Q1 and 2026-01 but counts only years.
-    year = strike_history(db_path, fake_review("2026", EVERYONE_KEEP))
-    assert year["strikes_last_3"].tolist() == [0, 0, 0, 0]
+def test_months_and_years_count_quarters_too(db_path):
+    record_quarters(db_path, "2026-Q1", "2026-Q2")
+    # A monthly review recorded as a month is no quarter: it does not add a strike.
+    record_period(db_path, fake_review("2026-08", {**EVERYONE_KEEP, "Z": (FIRE, False)}))
+    quarter = strike_history(db_path, fake_review("2026-Q3", QUARTERS["2026-Q3"]))
+    # September, as of its end, and the year 2026 as of 30 September (the data's end) judge
+    # the same day as the quarter: the same three quarters, the same strikes.
+    september = strike_history(db_path, fake_review("2026-09", QUARTERS["2026-Q3"]))
+    year = strike_history(db_path, fake_review("2026", QUARTERS["2026-Q3"], "2026-09-30"))
+    assert quarter["strikes_last_3"].tolist() == [2, 1, 0, 3]
+    pd.testing.assert_frame_equal(september, quarter)
+    pd.testing.assert_frame_equal(year, quarter)
+    # August, as of 31 August: Q3 so far is this review, the same quarters before it.
+    august = strike_history(db_path, fake_review("2026-08", QUARTERS["2026-Q3"]))
+    pd.testing.assert_frame_equal(august, quarter)
+
+
+def test_a_month_recorded_at_a_quarter_s_end_stands_for_the_quarter(db_path):
+    # A company reviewed monthly: March (to 31 March) and June (to 30 June) recorded, with W a
+    # fire candidate in March and nobody in June; the export, judged again, would say
+    # otherwise (everyone a fire candidate). The recorded months stand for Q1 and Q2: W has
+    # Q1 and Q3 (this review), X Q3 only.
+    record_period(db_path, fake_review("2026-03", {**EVERYONE_KEEP, "W": (FIRE, False)}))
+    record_period(db_path, fake_review("2026-06", EVERYONE_KEEP))
+    everyone_fired = {customer: (FIRE, False) for customer in "XYZW"}
+    judge = judged_from({"2026-Q1": everyone_fired, "2026-Q2": everyone_fired})
+    september = fake_review("2026-09", QUARTERS["2026-Q3"])
+    history = strike_history(db_path, september, judge)
+    assert history["strikes_last_3"].tolist() == [1, 1, 0, 2]
+    assert history.loc["W", "strike_periods"] == "2026-Q1, 2026-Q3"
+    assert history["strikes_from_export"].tolist() == ["", "", "", ""]
+
+
+@pytest.mark.parametrize(
+    ("label", "as_of", "start"),
+    [
+        # From nine months before 2026-Q1, the first quarter counted: a year ending with it.
+        ("2026-Q3", "", "2025-04-01"),
+        ("2026-09", "", "2025-04-01"),
+        # A year reads back to the previous year, which starts earlier still.
+        ("2026", "2026-09-30", "2025-01-01"),
+    ],
+)
+def test_history_needed(label, as_of, start):
+    kinds = ["month", "quarter", "year"]
+    assert history_needed(parse_period(label, as_of)) == (kinds, start, "2026-09-30")
 
 
 def test_changes_since_the_previous_quarter(db_path):
@@ -230,7 +324,7 @@ def test_changes_since_the_previous_quarter(db_path):
     record_period(db_path, fake_review("2026-Q2", q2))
     changes = changes_since_previous(db_path, fake_review("2026-Q3", q3))
     assert list(changes.columns) == CHANGE_COLUMNS
-    assert as_tuples(changes) == [
+    expected = [
         ("A", "Customer A", "entered", "fire_candidate", "keep", "fire_candidate"),
         ("B", "Customer B", "left", "fire_candidate", "fire_candidate", "keep"),
         ("C", "Customer C", "left", "headache_list", "review", "review"),
@@ -241,12 +335,18 @@ def test_changes_since_the_previous_quarter(db_path):
         ("G", "Customer G", "entered", "headache_list", "keep", "keep"),
         ("H", "Customer H", "entered", "keep", "review", "keep"),
     ]
+    assert as_tuples(changes) == [(*row, RECORDED) for row in expected]
+    # Never recorded, Q2 is judged from the export as of 30 June: the same changes, so marked.
+    judge = judged_from({"2026-Q2": q2})
+    db_path.unlink()
+    from_export = changes_since_previous(db_path, fake_review("2026-Q3", q3), judge)
+    assert as_tuples(from_export) == [(*row, FROM_THE_EXPORT) for row in expected]
 
 
-def test_no_changes_without_the_previous_quarter(db_path):
+def test_no_changes_before_the_export_begins(db_path):
     q3 = fake_review("2026-Q3", QUARTERS["2026-Q3"])
-    assert changes_since_previous(db_path, q3).empty  # no file at all
-    # Q1 and Q3 recorded, Q2 never: the calendar-previous quarter is missing.
+    assert changes_since_previous(db_path, q3).empty  # no file, nothing in the export
+    # Q1 and Q3 recorded, Q2 neither recorded nor in the export.
     record_quarters(db_path, "2026-Q1", "2026-Q3")
     changes = changes_since_previous(db_path, q3)
     assert changes.empty

@@ -9,6 +9,10 @@ refuse a bad run before any kernel starts.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
+from helpers.errors import PeriodError
 from helpers.io.config import reading_for
 from helpers.io.export import Export, load_export, located_export
 from helpers.io.history import Recorded, read_outcomes
@@ -16,8 +20,9 @@ from helpers.io.periods import ReviewPeriod, parse_period
 from helpers.io.pseudonyms import pseudonymised
 from helpers.io.settings import ReviewSettings
 from helpers.review.dossier import Dossier, build_dossier, find_customer
+from helpers.review.evidence import effective_as_of
 from helpers.review.model import Review, build_review
-from helpers.review.strikes import history_window
+from helpers.review.strikes import history_needed
 
 
 def export_from_parameters(export_path: str, config_path: str = "") -> Export:
@@ -34,8 +39,32 @@ def export_from_parameters(export_path: str, config_path: str = "") -> Export:
 
 def history_for(history_path: str, period: ReviewPeriod) -> Recorded:
     """What the company's history file at ``history_path`` recorded for the periods before
-    ``period`` that its strikes count (none for an empty path). Read, never written."""
-    return read_outcomes(history_path, *history_window(period))
+    ``period``'s as-of date that its strikes and its changes compare with (none for an empty
+    path). Read, never written."""
+    return read_outcomes(history_path, *history_needed(period))
+
+
+def judged_period(
+    export: Export, period: str | int, as_of: str, today: date | None
+) -> ReviewPeriod:
+    """The review period, as of the day it is judged: the earliest of its end, ``as_of`` (or
+    ``today``, the machine's date unless given) and the last day ``export`` records. Raises
+    ``PeriodError`` when that day falls before the period begins: nothing to review yet."""
+    review_period = parse_period(period, as_of)
+    asked = review_period.as_of if as_of else (today or date.today())
+    judged_on = effective_as_of(review_period.end, asked, export)
+    if judged_on < review_period.start:
+        why = (
+            f"it is {asked.isoformat()} today"
+            if asked < review_period.start
+            else f"the export's last record is of {judged_on.isoformat()}"
+        )
+        raise PeriodError(
+            f"{review_period.label} begins on {review_period.start.isoformat()} and {why}: "
+            "there is nothing to review in it yet",
+            parameter="period",
+        )
+    return replace(review_period, as_of=judged_on)
 
 
 def checked_parameters(
@@ -65,6 +94,7 @@ def review_from_parameters(
     as_of: str = "",
     history_path: str = "",
     config_path: str = "",
+    today: date | None = None,
     **settings: object,
 ) -> Review:
     """The review a notebook's parameters ask for: parameters checked first, then the export.
@@ -76,9 +106,10 @@ def review_from_parameters(
     ``ConfigError`` naming the key, ``ExportError`` naming file, row and column, or
     ``ExportNotFoundError`` when the export is not there.
     """
-    review_period = parse_period(period, as_of)
+    parse_period(period, as_of)
     review_settings = ReviewSettings.from_parameters(**settings)
     export = export_from_parameters(export_path, config_path)
+    review_period = judged_period(export, period, as_of, today)
     return build_review(
         export, review_period, review_settings, history_for(history_path, review_period)
     )
@@ -92,6 +123,7 @@ def dossier_from_parameters(
     as_of: str = "",
     history_path: str = "",
     config_path: str = "",
+    today: date | None = None,
     **settings: object,
 ) -> Dossier:
     """The dossier a notebook's parameters ask for: the parameters checked first, then the
@@ -100,10 +132,11 @@ def dossier_from_parameters(
     ``settings`` and the rest are as for ``review_from_parameters``; an unknown customer id is
     a ``ParameterError`` naming its near matches. The history file is read, never written.
     """
-    review_period = parse_period(period, as_of)
+    parse_period(period, as_of)
     review_settings = ReviewSettings.from_parameters(**settings)
     export = export_from_parameters(export_path, config_path)
     customer_id = find_customer(export.customers, customer_id)
+    review_period = judged_period(export, period, as_of, today)
     review = build_review(
         export, review_period, review_settings, history_for(history_path, review_period)
     )

@@ -155,6 +155,9 @@ class ReviewSection(_Section):
 
     hourly_cost: float = 60.0
     headache_share: float = 0.10
+    judgement_months: int = 12
+    min_tenure_months: int = 6
+    min_hours: float = 8.0
     non_payer_days: int = 90
     late_payer_days: float = 15.0
     affordable_loss_share: float = 0.02

@@ -116,6 +116,9 @@ CONTRACT: dict[str, Table] = {
             Field("assessed_on", "date", required=True, filled=True),
             *(Field(item, "answer") for item in CHECKLIST_FROM_ASSESSMENT),
             *(Field(item, "answer") for item in CHECKLIST_FROM_DATA),
+            # yes: the account owner vouches that the customer pays (a payment plan, a dispute
+            # being settled), which keeps a customer with a debt long overdue out of the fire band.
+            Field("pays", "answer"),
             Field("notes", "text"),
         ),
     ),
@@ -143,5 +146,6 @@ CHECKLIST_ITEMS = (
     "values_aligned",
 )
 assert set(CHECKLIST_ITEMS) == set(CHECKLIST_FROM_DATA) | set(CHECKLIST_FROM_ASSESSMENT)
-# The bands a customer is placed in, as the workbook's files write them.
-BANDS = ("keep", "review", "fire_candidate", "needs_assessment")
+# The bands a customer is placed in, as the workbook's files write them: by its checklist score,
+# or too new to judge.
+BANDS = ("keep", "review", "fire_candidate", "needs_assessment", "too_new")

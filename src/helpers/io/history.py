@@ -68,17 +68,21 @@ class Recorded:
     exists: bool = False
 
 
-def read_outcomes(db_path: str | Path, kind: str, start_from: str, before: str) -> Recorded:
-    """The outcomes recorded in the history file at ``db_path`` for the periods of ``kind``
-    (``quarter``, ``month`` or ``year``) that start on or after ``start_from`` and before
-    ``before`` (ISO dates), oldest first. No rows when there is no such file, or an empty
-    path; raises ``HistoryError`` for a file a newer version wrote."""
+def read_outcomes(
+    db_path: str | Path, kinds: str | Sequence[str], start_from: str, before: str
+) -> Recorded:
+    """The outcomes recorded in the history file at ``db_path`` for the periods of ``kinds``
+    (one or more of ``quarter``, ``month``, ``year``) that start on or after ``start_from`` and
+    before ``before`` (ISO dates), oldest first. No rows when there is no such file, or an
+    empty path; raises ``HistoryError`` for a file a newer version wrote."""
+    kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+    marks = ", ".join("?" * len(kinds))
     outcomes = _query(
         db_path,
         f"SELECT {', '.join(OUTCOME_COLUMNS)} FROM period_outcome "
-        "WHERE period_kind = ? AND period_start >= ? AND period_start < ? "
+        f"WHERE period_kind IN ({marks}) AND period_start >= ? AND period_start < ? "
         "ORDER BY period_start, customer_id",
-        (kind, start_from, before),
+        (*kinds, start_from, before),
         OUTCOME_COLUMNS,
     )
     for flag in ("on_headache_list", "strike"):

@@ -66,7 +66,8 @@ def parse_period(period: str | int, as_of: str | date | None = None) -> ReviewPe
     """Read a period such as ``2026-Q3``, ``2026-09`` or ``2026`` (and an optional as-of date).
 
     ``as_of`` defaults to the period's last day; it may be a ``date`` or ``YYYY-MM-DD`` text, and
-    empty text means the default. Raises ``PeriodError`` with the accepted forms when unreadable.
+    empty text means the default. Raises ``PeriodError`` with the accepted forms when unreadable,
+    and when ``as_of`` falls before the period begins.
     """
     text = str(period).strip()
     if match := _QUARTER.match(text):
@@ -87,7 +88,14 @@ def parse_period(period: str | int, as_of: str | date | None = None) -> ReviewPe
             parameter="period",
         )
     start, end = window.start_time.date(), window.end_time.date()
-    return ReviewPeriod(label=label, start=start, end=end, as_of=_parse_as_of(as_of, end))
+    day = _parse_as_of(as_of, end)
+    if day < start:
+        raise PeriodError(
+            f"as_of {day.isoformat()} is before {label} begins ({start.isoformat()}): a review "
+            "is judged as of a day within its period, or after it",
+            parameter="as_of",
+        )
+    return ReviewPeriod(label=label, start=start, end=end, as_of=day)
 
 
 def _parse_as_of(as_of: str | date | None, default: date) -> date:

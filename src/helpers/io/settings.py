@@ -86,6 +86,9 @@ class ReviewSettings:
     amounts (``currency`` and the three after it) and names bands and items (``labels``)."""
 
     headache_share: float = 0.10  # bottom share by revenue per hour forming the headache list
+    judgement_months: int = 12  # the window each customer is judged over, to the as-of date
+    min_tenure_months: int = 6  # a customer for less time than this is too new to judge
+    min_hours: float = 8.0  # hours in the window below which revenue per hour is not ranked
     non_payer_days: int = 90  # an invoice unpaid this many days past due makes a non-payer
     late_payer_days: float = 15.0  # average days beyond terms that make a late payer
     hourly_cost: float = 60.0  # what an hour of the team's time costs, in the export's currency
@@ -104,6 +107,24 @@ class ReviewSettings:
                 f"headache_share must be a share between 0 and 0.5, such as 0.10 "
                 f"(got {self.headache_share!r})",
                 parameter="headache_share",
+            )
+        if not isinstance(self.judgement_months, int) or not 1 <= self.judgement_months <= 36:
+            raise ParameterError(
+                f"judgement_months must be a number of months from 1 to 36, such as 12 "
+                f"(got {self.judgement_months!r})",
+                parameter="judgement_months",
+            )
+        tenure = self.min_tenure_months
+        if not isinstance(tenure, int) or not 0 <= tenure <= self.judgement_months:
+            raise ParameterError(
+                f"min_tenure_months must be a number of months from 0 to judgement_months "
+                f"({self.judgement_months}) (got {tenure!r})",
+                parameter="min_tenure_months",
+            )
+        if not isinstance(self.min_hours, int | float) or not 0 <= self.min_hours <= 10_000:
+            raise ParameterError(
+                f"min_hours must be a number of hours, 0 or more (got {self.min_hours!r})",
+                parameter="min_hours",
             )
         for name in ("non_payer_days", "late_payer_days"):
             value = getattr(self, name)

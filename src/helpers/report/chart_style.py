@@ -35,6 +35,7 @@ BAND_COLORS = {
     "review": "#E69F00",  # orange
     "fire_candidate": "#D55E00",  # vermilion
     "needs_assessment": "#56B4E9",  # sky blue
+    "too_new": "#999999",  # grey: not judged yet
 }
 
 

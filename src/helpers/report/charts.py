@@ -28,7 +28,15 @@ from helpers.report.chart_style import (
     new_figure,
     rate_lines,
 )
-from helpers.report.words import band_labels, count, display, money, verb
+from helpers.report.words import (
+    band_labels,
+    count,
+    display,
+    judgement_window,
+    money,
+    verb,
+    window_heading,
+)
 from helpers.review import portfolio
 from helpers.review.model import Review
 
@@ -102,7 +110,9 @@ def _nearest(customers: pd.DataFrame, labelled: pd.DataFrame, how_many: int) -> 
 
 
 def revenue_vs_time(review: Review) -> Figure:
-    """Revenue against hours, both on log scales, one dot per customer coloured by band.
+    """Revenue against hours over the judgement window, both on log scales, one dot per
+    customer ranked, coloured by band: the revenue and hours its revenue per hour is judged on
+    (without revenue overdue past ``non_payer_days`` and work not invoiced yet).
 
     Diagonal lines are constant revenue per hour: the portfolio median and the headache-list
     cutoff. The ten paying customers with the lowest revenue per hour are named. Customers
@@ -112,7 +122,8 @@ def revenue_vs_time(review: Review) -> Figure:
     """
     currency = display(review.settings)
     c = review.customers
-    timed = c[c["hours"] > 0]
+    ranked = c[c["ranked"]]
+    timed = ranked.assign(hours=ranked["ranked_hours"], revenue=ranked["ranked_revenue"])
     paying = timed[timed["revenue"] > 0]
     unpaid = timed[timed["revenue"] <= 0]
     figure, ax = new_figure()
@@ -150,8 +161,8 @@ def revenue_vs_time(review: Review) -> Figure:
     rate_lines(ax, review, timed["hours"])
     ax.yaxis.set_major_formatter(money_axis(currency))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.set_xlabel(f"Hours spent on the customer in {review.period.label} (log scale)")
-    ax.set_ylabel(f"Revenue in {review.period.label}, {currency.code} (log scale)")
+    ax.set_xlabel(f"Hours spent on the customer in {judgement_window(review)} (log scale)")
+    ax.set_ylabel(f"Revenue in {window_heading(review)}, {currency.code} (log scale)")
     listed = portfolio.headache_shares(review)
     hours_share = 0.0 if pd.isna(listed.hours_share) else listed.hours_share
     revenue_share = 0.0 if pd.isna(listed.revenue_share) else listed.revenue_share
@@ -169,7 +180,7 @@ def revenue_vs_time(review: Review) -> Figure:
         title=(
             f"Over the grey density of all {len(paying):,}: the\nheadache list and fire candidates"
             if dense
-            else "Band (customers with time logged)"
+            else "Band (customers ranked)"
         ),
     )
     _label_worst(ax, paying, LABELLED_WORST)
@@ -368,7 +379,7 @@ def wallet_vs_revenue(review: Review) -> Figure:
     ax.xaxis.set_major_formatter(money_axis(currency))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}%"))
     ax.set_xlabel(
-        f"Revenue of the twelve months to {review.period.end:%B %Y}, {currency.code} (log)"
+        f"Yearly revenue at the pace of {judgement_window(review)}, {currency.code} (log)"
     )
     ax.set_ylabel("Share of wallet (above 120% drawn at 120%)")
     band_legend(

@@ -25,7 +25,18 @@ from helpers.report.chart_style import (
     new_figure,
     rate_lines,
 )
-from helpers.report.words import band_labels, count, date, days, display, ordinal, per_hour, share
+from helpers.report.words import (
+    band_labels,
+    count,
+    date,
+    days,
+    display,
+    judgement_window,
+    ordinal,
+    per_hour,
+    share,
+    window_heading,
+)
 from helpers.review.dossier import NOT_YET_DUE, PAID, PAST_DUE, Dossier, hours_by_quarter
 
 TIME_CHART_FROM_QUARTERS = 3  # fewer quarters with time logged: a table says it better
@@ -51,18 +62,23 @@ OTHERS_COLOR = "#C8C8C8"  # the rest of the portfolio, behind the customer in th
 
 
 def position_chart(dossier: Dossier) -> Figure:
-    """Revenue against hours on log scales: every other customer with time logged in grey,
-    this one highlighted in its band's colour and named, with the median and headache-cutoff
-    lines of the review's chart. Needs time logged for the customer (``Dossier.has_hours``).
+    """Revenue against hours over the judgement window on log scales, as the review's chart
+    judges them: every other customer ranked in grey, this one highlighted in its band's
+    colour and named, with the median and headache-cutoff lines of the review's chart. Needs
+    time logged for the customer (``Dossier.has_hours``).
 
     Customers with hours but no revenue sit on the bottom edge as triangles; above
     ``DENSITY_FROM`` customers the grey dots become a grey density layer.
     """
     if not dossier.has_hours:
-        raise ValueError(f"no time was logged for {dossier.customer_id} in the period")
+        raise ValueError(f"no time was logged for {dossier.customer_id} in the judgement window")
     review, currency, me = dossier.review, display(dossier.review.settings), dossier.customer
     c = review.customers
-    timed = c[c["hours"] > 0]
+    # What revenue per hour is judged on: without work not invoiced yet, nor revenue overdue.
+    judged_on = c.assign(hours=c["ranked_hours"], revenue=c["ranked_revenue"])
+    timed = judged_on[c["ranked"] | (c.index == dossier.customer_id)]
+    if me["ranked_hours"] > 0:
+        me = judged_on.loc[dossier.customer_id]
     paying = timed[timed["revenue"] > 0]
     floor = paying["revenue"].min() / 3 if len(paying) else 1.0
     others = paying.drop(index=dossier.customer_id, errors="ignore")
@@ -120,8 +136,8 @@ def position_chart(dossier: Dossier) -> Figure:
     )
     ax.yaxis.set_major_formatter(money_axis(currency))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.set_xlabel(f"Hours spent on the customer in {review.period.label} (log scale)")
-    ax.set_ylabel(f"Revenue in {review.period.label}, {currency.code} (log scale)")
+    ax.set_xlabel(f"Hours spent on the customer in {judgement_window(review)} (log scale)")
+    ax.set_ylabel(f"Revenue in {window_heading(review)}, {currency.code} (log scale)")
     ax.legend(
         [
             Line2D([], [], marker="o", linestyle="", color=OTHERS_COLOR, markersize=6),
@@ -136,7 +152,7 @@ def position_chart(dossier: Dossier) -> Figure:
             ),
         ],
         [
-            f"the other {count(len(timed) - 1, 'customer')} with time logged",
+            f"the other {count(len(timed) - 1, 'customer')} ranked",
             f"{label_for(dossier.name, dossier.customer_id)} "
             f"({band_labels(dossier.review.settings)[band].lower()})",
         ],

@@ -24,6 +24,7 @@ from helpers.report.words import (
     ordinal,
     per_hour,
     share,
+    window_heading,
 )
 from helpers.review import dossier as model
 from helpers.review.dossier import Dossier
@@ -51,6 +52,10 @@ MEASURE_LABELS = {
 }
 
 
+# Measured over the judgement window (the rest are as of the as-of date, or yearly).
+OVER_THE_WINDOW = ("revenue", "hours", "revenue_per_hour", "contribution", "avg_days_late")
+
+
 def where_it_stands(dossier: Dossier, measures: pd.DataFrame) -> dict[str, str]:
     """Where the customer stands on each of ``measures`` (``dossier.portfolio_measures``), in
     words: its share of the total, its rank, or what the measure's threshold makes of it."""
@@ -70,8 +75,14 @@ def where_it_stands(dossier: Dossier, measures: pd.DataFrame) -> dict[str, str]:
     }
     if "hours" in measures.index:
         where["hours"] = f"{share(measures.loc['hours', 'share'])} of the team's hours"
-        if pd.isna(c["revenue_per_hour"]):
+        if c["too_new"]:
+            where["revenue_per_hour"] = "not ranked: too new to judge"
+        elif pd.isna(c["revenue_per_hour"]) and not c["hours"] > 0:
             where["revenue_per_hour"] = "not ranked: no time logged"
+        elif not c["ranked"]:
+            where["revenue_per_hour"] = (
+                f"not ranked: too little time logged (fewer than {rules.min_hours:g} hours)"
+            )
         else:
             where["revenue_per_hour"] = (
                 f"{ordinal(int(c['rph_rank']))} lowest of "
@@ -85,7 +96,7 @@ def where_it_stands(dossier: Dossier, measures: pd.DataFrame) -> dict[str, str]:
     if "avg_days_late" in measures.index:
         late_from, late = rules.late_payer_days, c["avg_days_late"]
         where["avg_days_late"] = (
-            "nothing fell due in the period"
+            "nothing fell due in the judgement window"
             if pd.isna(late)
             else f"{'a late payer' if late > late_from else 'on time'}: late from "
             f"{late_from:g} days"
@@ -117,6 +128,7 @@ def measures_table(dossier: Dossier):
     currency = display(dossier.review.settings)
     frame = model.portfolio_measures(dossier)
     where = where_it_stands(dossier, frame)
+    window = window_heading(dossier.review)
     formats = {
         "revenue": lambda v: money(v, currency),
         "hours": hours,
@@ -129,7 +141,10 @@ def measures_table(dossier: Dossier):
     }
     shown = pd.DataFrame(
         {
-            "Measure": [MEASURE_LABELS[k] for k in frame.index],
+            "Measure": [
+                f"{MEASURE_LABELS[k]}, {window}" if k in OVER_THE_WINDOW else MEASURE_LABELS[k]
+                for k in frame.index
+            ],
             "This customer": [formats[k](v) for k, v in frame["customer"].items()],
             "Portfolio median": [formats[k](v) for k, v in frame["median"].items()],
             "All customers together": [formats[k](v) for k, v in frame["total"].items()],

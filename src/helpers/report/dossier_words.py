@@ -27,13 +27,18 @@ from helpers.report.words import (
     days,
     display,
     hours,
+    judgement_window,
     money,
+    months,
+    no_data_yet,
     per_hour,
     share,
     verb,
 )
 from helpers.review import dossier as model
 from helpers.review.dossier import CREDIT_NOTE, PAID, Dossier
+from helpers.review.judgement import TOO_NEW
+from helpers.review.strikes import FROM_THE_EXPORT
 
 
 def page_title(company: str, dossier: Dossier) -> str:
@@ -61,19 +66,34 @@ def title(company: str, dossier: Dossier) -> HTML:
     )
     standing = (
         f"{badge}&ensp;checklist score {c['checklist_score']} of 7 "
-        f"({c['checklist_answered']} answered)&ensp;·&ensp;{strikes} in the last three periods"
+        f"({c['checklist_answered']} answered)&ensp;·&ensp;{strikes} in the last three quarters"
     )
     if c["on_headache_list"]:
         standing += "&ensp;·&ensp;on the headache list"
+    missing = no_data_yet(dossier.review)
     return HTML(
         f"<h1>{html.escape(dossier.name)}</h1>"
         f'<p class="review-subtitle">Customer dossier for {html.escape(company)}, '
-        f"{html.escape(period.label)}: {date(period.start)} to {date(period.end)}, "
-        f"payments judged as of {date(period.as_of)}. Customer id "
+        f"{html.escape(period.label)}: {date(period.start)} to {date(period.end)}. Judged over "
+        f"{html.escape(judged_span(dossier))}; payments as of {date(period.as_of)}. Customer id "
         f"{html.escape(dossier.customer_id)}.</p>"
-        f"<p>{standing}</p>"
+        + (f'<p class="review-note">{html.escape(missing)}</p>' if missing else "")
+        + f"<p>{standing}</p>"
         f"<p><strong>Why:</strong> {html.escape(str(reason))}</p>"
     )
+
+
+def judged_span(dossier: Dossier) -> str:
+    """The days the customer is judged over, in words: the review's judgement window, or from
+    the day it became a customer when later (``the 53 days from 9 August 2026 to 30 September
+    2026``)."""
+    review, c = dossier.review, dossier.customer
+    if pd.Timestamp(c["judged_from"]) > pd.Timestamp(review.window.start):
+        return (
+            f"the {c['judged_days']:,} days from {date(c['judged_from'])} to "
+            f"{date(review.window.end)}"
+        )
+    return judgement_window(review)
 
 
 def profile_sentences(dossier: Dossier) -> list[str]:
@@ -93,28 +113,68 @@ def profile_sentences(dossier: Dossier) -> list[str]:
 
 
 def standing_sentences(dossier: Dossier) -> list[str]:
-    """The customer's period in two sentences: revenue for time, and what is left after it."""
+    """Where the customer stands in a few sentences: its revenue for its time over the days it
+    is judged over, what is left out of its revenue per hour and why, what is left after the
+    cost of its time, and the period's own figures."""
     review, currency, c = dossier.review, display(dossier.review.settings), dossier.customer
-    label = review.period.label
+    settings, label = review.settings, review.period.label
+    span = judged_span(dossier)
+    in_period = f"In {label} itself: {money(c['period_revenue'], currency)} of revenue"
+    sentences = []
+    if c["too_new"]:
+        sentences.append(
+            f"{dossier.name} has been a customer since {date(c['tenure_start'])}, less than "
+            f"the {months(settings.min_tenure_months)} it takes to judge one (min_tenure_months)"
+            ": too new to judge. It earns no strike and cannot be a fire candidate yet; what "
+            "is known so far follows."
+        )
     if not review.has_time:
-        return [
-            f"In {label}, {dossier.name} brought {money(c['revenue'], currency)} of revenue. The "
-            "export holds no time entries, so the time it takes cannot be judged."
-        ]
+        sentences.append(
+            f"Over {span}, {dossier.name} brought {money(c['revenue'], currency)} of revenue. "
+            "The export holds no time entries, so the time it takes cannot be judged."
+        )
+        return [*sentences, in_period + "."]
     median = per_hour(review.median_revenue_per_hour, currency)
     if not dossier.has_hours:
-        return [
-            f"In {label}, {dossier.name} brought {money(c['revenue'], currency)} of revenue and "
-            "no time was logged for it, so its revenue per hour is unknown and it cannot be "
-            "placed on the chart."
-        ]
-    return [
-        f"In {label}, {dossier.name} brought {money(c['revenue'], currency)} of revenue for "
-        f"{hours(c['hours'])} hours of the team's time: "
-        f"{per_hour(c['revenue_per_hour'], currency)}, against {median} for the median customer.",
-        f"After the cost of that time at {money(review.settings.hourly_cost, currency)} an hour, "
-        f"it contributed {money(c['contribution'], currency)}.",
-    ]
+        sentences.append(
+            f"Over {span}, {dossier.name} brought {money(c['revenue'], currency)} of revenue "
+            "and no time was logged for it, so its revenue per hour is unknown and it cannot "
+            "be placed on the chart."
+        )
+        return [*sentences, in_period + "."]
+    sentences.append(
+        f"Over {span}, {dossier.name} brought {money(c['revenue'], currency)} of revenue for "
+        f"{hours(c['hours'])} hours of the team's time."
+    )
+    left_out = []
+    if c["overdue_revenue"] > 0:
+        left_out.append(
+            f"{money(c['overdue_revenue'], currency)} unpaid more than "
+            f"{settings.non_payer_days} days past due"
+        )
+    if c["hours_not_invoiced"] > 0:
+        left_out.append(
+            f"{hours(c['hours_not_invoiced'])} hours logged since its last invoice on "
+            f"{date(c['last_invoice'])}: it is invoiced every {c['cycle_days']:.0f} days or so, "
+            "so that is work not invoiced yet"
+        )
+    if left_out:
+        sentences.append("Left out of its revenue per hour: " + "; and ".join(left_out) + ".")
+    if pd.notna(c["revenue_per_hour"]) and c["ranked"]:
+        sentences.append(
+            f"Revenue per hour: {per_hour(c['revenue_per_hour'], currency)}, against {median} "
+            "for the median customer ranked."
+        )
+    elif not c["too_new"]:
+        sentences.append(
+            f"{hours(c['ranked_hours'])} hours are too little time to rank its revenue per hour "
+            f"against the others (min_hours is {settings.min_hours:g})."
+        )
+    sentences.append(
+        f"After the cost of that time at {money(settings.hourly_cost, currency)} an hour, it "
+        f"contributed {money(c['contribution'], currency)}."
+    )
+    return [*sentences, f"{in_period} for {hours(c['period_hours'])} hours."]
 
 
 def invoice_sentences(dossier: Dossier) -> list[str]:
@@ -152,7 +212,7 @@ def invoice_sentences(dossier: Dossier) -> list[str]:
     advice = PAYMENT_ADVICE.get(str(c["payment_advice"]), "")
     if pd.notna(c["avg_days_late"]):
         sentences.append(
-            f"Of the invoices due in {review.period.label}, it paid "
+            f"Of the invoices due over {judged_span(dossier)}, it paid "
             f"{days(c['avg_days_late'])} beyond terms on average, weighted by amount "
             f"(a late payer from {review.settings.late_payer_days:g} days): {advice.lower()}."
         )
@@ -214,9 +274,13 @@ def checklist_answers(dossier: Dossier) -> pd.DataFrame:
     median = per_hour(review.median_revenue_per_hour, currency)
     data_says = {}
     if pd.notna(c["quarters_bought"]):
+        counted = (
+            f"the {c['quarters_available']} quarters since it became a customer"
+            if c["quarters_available"] < rules.repeat_quarters_window
+            else f"the last {rules.repeat_quarters_window} quarters"
+        )
         data_says["repeat_business"] = (
-            f"bought in {c['quarters_bought']} of the last {rules.repeat_quarters_window} "
-            f"quarters ({rules.repeat_quarters_needed} needed)"
+            f"bought in {c['quarters_bought']} of {counted} ({c['quarters_needed']} needed)"
         )
     if pd.notna(c["share_of_wallet"]):
         data_says["spend"] = (
@@ -241,9 +305,14 @@ def checklist_answers(dossier: Dossier) -> pd.DataFrame:
     if room:
         data_says["upsell"] = "; ".join(room)
     data_cannot = {
-        "repeat_business": "the export does not reach back four quarters",
-        "spend": "no estimate of its budget",
-        "service": "no time logged in the period",
+        "repeat_business": "fewer than two quarters since it became a customer or since the "
+        "export begins",
+        "spend": "too new to judge" if c["too_new"] else "no estimate of its budget",
+        "service": "too new to judge"
+        if c["too_new"]
+        else f"too little time logged to rank (fewer than {review.settings.min_hours:g} hours)"
+        if c["hours"] > 0
+        else "no time logged",
         "upsell": "neither headroom nor product lines known",
     }
     rows = []
@@ -292,6 +361,11 @@ def checklist_sentences(dossier: Dossier) -> list[str]:
         sentence += f" by its account owner, {owner}." if pd.notna(owner) else "."
         return [sentence]
     unanswered = 7 - answered
+    if band == TOO_NEW:
+        return [
+            f"Score {score} of the {answered} items answered so far; too new to judge by it "
+            f"{lines}."
+        ]
     sentence = f"Score {score} of 7"
     sentence += f", {unanswered} unanswered" if unanswered else ", every item answered"
     return [f"{sentence}: {band_labels(dossier.review.settings)[band].lower()} {lines}."]
@@ -314,37 +388,40 @@ def assessment_sentences(dossier: Dossier) -> list[str]:
 
 
 def strike_sentences(dossier: Dossier) -> list[str]:
-    """The customer's strikes, its stage on the road map, and where the history comes from."""
+    """The customer's strikes, its stage on the road map, and where each quarter's outcome
+    comes from."""
     review, c = dossier.review, dossier.customer
     labels = model.strike_window(dossier)
     strikes = int(c["strikes_last_3"])
     window = f"{labels[0]} to {labels[-1]}"
     if strikes:
         first = (
-            f"{dossier.name} has {count(strikes, 'strike')} in the three periods {window} "
+            f"{dossier.name} has {count(strikes, 'strike')} in the three quarters {window} "
             f"(in {c['strike_periods']}): {STAGE_MEANING[str(c['stage'])]}."
         )
     else:
-        first = f"{dossier.name} has no strike in the three periods {window}."
+        first = f"{dossier.name} has no strike in the three quarters {window}."
     sentences = [first]
+    if c["too_new"]:
+        sentences.append("Too new to judge, it earns no strike this quarter.")
+    history = model.strike_history(dossier)
+    judged = history.index[history["source"] == FROM_THE_EXPORT].tolist()
     if review.history.path:
         where = Path(review.history.path)
         shown = f"{where.parent.name}/{where.name}"
-        kept = (
-            f"Earlier periods come from the history file {shown} (history_path), which "
-            "customer-review run keeps for the company"
+        sentences.append(
+            f"Quarters reviewed with customer-review run are read from the history file "
+            f"{shown} (history_path) and stand as recorded; this dossier records nothing in it."
             if review.history.exists
-            else f"The history file {shown} (history_path) does not exist yet: no period was "
-            "reviewed with customer-review run for the company"
+            else f"The history file {shown} (history_path) does not exist yet: no quarter was "
+            "reviewed with customer-review run for the company."
         )
+    if judged:
         sentences.append(
-            f"{kept}; a period not in the history counts as no strike. This dossier reads the "
-            "history and records nothing in it."
-        )
-    else:
-        sentences.append(
-            "No history of earlier periods was given (history_path is empty), so only this "
-            "period's strike counts."
+            f"{judged[0]} was judged from the export as of its end, with the same rules."
+            if len(judged) == 1
+            else f"{' and '.join(judged)} were judged from the export as of each quarter's end, "
+            "with the same rules."
         )
     return sentences
 
@@ -356,8 +433,8 @@ def tactics_sentences(dossier: Dossier) -> list[str]:
     row = model.tactics(dossier)
     if row is None:
         sentence = (
-            f"{dossier.name} is neither a fire candidate nor on the headache list in "
-            f"{review.period.label}: no way out is needed."
+            f"{dossier.name} is neither a fire candidate nor on the headache list as of "
+            f"{date(review.period.as_of)}: no way out is needed."
         )
         if dossier.customer.get("non_payer", False):
             sentence += (
@@ -379,7 +456,7 @@ def tactics_sentences(dossier: Dossier) -> list[str]:
         f"Suggested: {TACTICS[row['tactic']].lower()}. "
         f"Why: {tactic_reason(row.to_dict(), review.settings.exit)}.",
         f"Letting {dossier.name} go would lose {money(impact['revenue_lost'], currency)} of "
-        f"revenue in {review.period.label} ({share(impact['revenue_lost'] / revenue)})"
+        f"revenue over {judgement_window(review)} ({share(impact['revenue_lost'] / revenue)})"
         f"{freed} and {'raise' if change >= 0 else 'lower'} the contribution by "
         f"{money(abs(change), currency)}. Verdict: {verdict} (a net loss, after "
         "what the freed hours could earn, of at most "

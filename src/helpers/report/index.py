@@ -71,7 +71,7 @@ class Headline:
             period_start=review.period.start.isoformat(),
             currency=review.settings.currency,
             customers=len(c),
-            revenue=float(c["revenue"].sum()),
+            revenue=float(c["period_revenue"].sum()),
             fire_candidates=int(portfolio.bands(review).loc["fire_candidate", "customers"]),
             headache_customers=listed.customers,
             headache_share_of_hours=None if math.isnan(hours) else hours,

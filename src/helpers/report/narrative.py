@@ -13,10 +13,29 @@ import pandas as pd
 from IPython.display import HTML
 
 from helpers.io.contract import BANDS
-from helpers.report.words import band_labels, count, display, money, per_hour, share, verb
+from helpers.report.words import (
+    band_labels,
+    count,
+    date,
+    display,
+    judgement_window,
+    money,
+    months,
+    no_data_yet,
+    per_hour,
+    share,
+    verb,
+)
 from helpers.review import portfolio
 from helpers.review.exits import top_share, way_out_dates
+from helpers.review.judgement import TOO_NEW
 from helpers.review.model import Review
+from helpers.review.strikes import (
+    FROM_THE_EXPORT,
+    RECORDED,
+    quarter_label,
+    quarters_counted,
+)
 
 NO_TIME = (
     "The export holds no time entries (time_entries.csv), so the time each customer takes and "
@@ -29,38 +48,57 @@ NO_PAYMENTS = (
 
 
 def title(company: str, review: Review) -> HTML:
+    """The page's title, the period and the day it is judged as of; and, when the period
+    reaches past the export, that its last days have no data yet."""
     period = review.period
+    window = judgement_window(review)
+    missing = no_data_yet(review)
+    warning = f'<p class="review-note">{html.escape(missing)}</p>' if missing else ""
     return HTML(
         f"<h1>{html.escape(company)}: customer review {html.escape(period.label)}</h1>"
-        f'<p class="review-subtitle">{period.start:%-d %B %Y} to {period.end:%-d %B %Y}, '
-        f"payments judged as of {period.as_of:%-d %B %Y}.</p>"
+        f'<p class="review-subtitle">{date(period.start)} to {date(period.end)}. Customers are '
+        f"judged over {html.escape(window)}; payments as of {date(period.as_of)}.</p>"
+        f"{warning}"
     )
 
 
 def summary_sentences(review: Review) -> list[str]:
-    """The portfolio in a few computed sentences."""
+    """The portfolio in a few computed sentences: the period's figures, then the judgement's
+    over the window."""
     currency = display(review.settings)
     c = review.customers
-    revenue = c["revenue"].sum()
+    label, window = review.period.label, judgement_window(review)
+    in_period = c[(c["period_revenue"] != 0) | (c["period_hours"].fillna(0) > 0)]
+    revenue = in_period["period_revenue"].sum()
     sentences = []
     if review.has_time:
-        hours = c["hours"].sum()
         sentences.append(
-            f"In {review.period.label}, {count(len(c), 'customer')} brought "
-            f"{money(revenue, currency)} of revenue and took {hours:,.0f} hours of the team's "
-            f"time: {per_hour(revenue / hours if hours else float('nan'), currency)} overall, "
-            f"{per_hour(review.median_revenue_per_hour, currency)} for the median customer."
+            f"In {label}, {count(len(in_period), 'customer')} brought "
+            f"{money(revenue, currency)} of revenue and took "
+            f"{in_period['period_hours'].sum():,.0f} hours of the team's time."
+        )
+        ranked = c[c["ranked"]]
+        rate = ranked["revenue"].sum() / ranked["hours"].sum() if len(ranked) else float("nan")
+        sentences.append(
+            f"Customers are judged over {window}, in which the {count(len(c), 'customer')} "
+            f"reviewed brought {money(c['revenue'].sum(), currency)} for "
+            f"{c['hours'].sum():,.0f} hours. Ranked by revenue per hour, "
+            f"{count(len(ranked), 'customer')} earn {per_hour(rate, currency)} together, "
+            f"{per_hour(review.median_revenue_per_hour, currency)} for the median one."
+            + _not_ranked(review)
         )
     else:
         sentences.append(
-            f"In {review.period.label}, {count(len(c), 'customer')} brought "
-            f"{money(revenue, currency)} of revenue. The export holds no time entries, so time "
+            f"In {label}, {count(len(in_period), 'customer')} brought "
+            f"{money(revenue, currency)} of revenue. Customers are judged over {window}, in "
+            f"which the {count(len(c), 'customer')} reviewed brought "
+            f"{money(c['revenue'].sum(), currency)}. The export holds no time entries, so time "
             "spent and revenue per hour cannot be judged."
         )
     if review.not_reviewed:
         sentences.append(
             f"{count(review.not_reviewed, 'other customer')} in the export bought nothing, "
-            "took no time and owed nothing in the period, and "
+            f"took no time and owed nothing in {window}, and "
             f"{verb(review.not_reviewed, 'is', 'are')} left out."
         )
     by_band = portfolio.bands(review)
@@ -71,10 +109,17 @@ def summary_sentences(review: Review) -> list[str]:
         return f"{names[band].lower()}: {count(number, 'customer')} ({share(part)} of revenue)"
 
     sentences.append(
-        "By the seven-item checklist: "
-        + "; ".join(band_part(band) for band in BANDS)
+        f"By the seven-item checklist, over {window}: "
+        + "; ".join(band_part(band) for band in BANDS if band != TOO_NEW)
         + ". Customers who need an assessment cannot be placed until someone answers the missing "
         "checklist items."
+        + (
+            f" {count(int(by_band.loc[TOO_NEW, 'customers']), 'customer')} "
+            f"{verb(int(by_band.loc[TOO_NEW, 'customers']), 'is', 'are')} too new to judge "
+            f"(a customer for less than {months(review.settings.min_tenure_months)})."
+            if by_band.loc[TOO_NEW, "customers"]
+            else ""
+        )
     )
     if review.has_time:
         sentences.append(headache_sentence(review))
@@ -83,15 +128,39 @@ def summary_sentences(review: Review) -> list[str]:
     return sentences
 
 
+def _not_ranked(review: Review) -> str:
+    """Who is not ranked by revenue per hour, and why, as the end of a sentence."""
+    c = review.customers
+    too_little = int((~c["enough_time"] & ~c["too_new"] & (c["hours"] > 0)).sum())
+    not_invoiced = c["hours_not_invoiced"].sum()
+    parts = []
+    if too_little:
+        parts.append(
+            f" {count(too_little, 'customer')} with time logged "
+            f"{verb(too_little, 'has', 'have')} less than "
+            f"{review.settings.min_hours:g} hours in it: too little to rank."
+        )
+    if not_invoiced:
+        parts.append(
+            f" {not_invoiced:,.0f} hours logged since the last invoice of customers invoiced "
+            "on a regular cycle are work not invoiced yet, not time without revenue."
+        )
+    return "".join(parts)
+
+
 def headache_sentence(review: Review) -> str:
     """The headache list's share of the team's hours against its share of revenue, for the
     list and for its bottom 5%."""
     currency = display(review.settings)
     listed = portfolio.headache_shares(review)
     if not listed.customers:
-        return "No customer is on the headache list: too few customers have time logged."
+        return (
+            "No customer is on the headache list: too few customers have enough time logged "
+            "to rank."
+        )
     sentence = (
-        f"The headache list, the bottom {share(review.settings.headache_share)} of customers by "
+        f"Over {judgement_window(review)}, the headache list, the bottom "
+        f"{share(review.settings.headache_share)} of the customers ranked by "
         f"revenue per hour ({count(listed.customers, 'customer')} at or below "
         f"{per_hour(listed.cutoff, currency)}), takes "
         f"{share(listed.hours_share)} of the team's hours and brings "
@@ -134,8 +203,8 @@ def payment_sentence(review: Review) -> str:
             "and more often"
         )
     if not parts:
-        return "Every customer paid its invoices due in the period on time."
-    return "Payment: " + "; ".join(parts) + "."
+        return f"Every customer paid its invoices due in {judgement_window(review)} on time."
+    return f"Payment, over {judgement_window(review)}: " + "; ".join(parts) + "."
 
 
 def checklist_sentences(review: Review) -> list[str]:
@@ -171,7 +240,8 @@ def whale_sentences(review: Review) -> list[str]:
             f"and contribution equals revenue: {money(whale.total, currency)}."
         ]
     sentences = [
-        f"After the cost of the team's time at {money(review.settings.hourly_cost, currency)} an "
+        f"Over {judgement_window(review)}, after the cost of the team's time at "
+        f"{money(review.settings.hourly_cost, currency)} an "
         f"hour, the {count(whale.customers, 'customer')} contribute "
         f"{money(whale.total, currency)}. The top 20% ({count(whale.top_customers, 'customer')}) "
         f"bring {share(whale.top_share)} of it."
@@ -203,7 +273,8 @@ def wallet_sentences(review: Review) -> list[str]:
     wallet = known["potential_annual_spend"].sum()
     return [
         f"{count(len(known), 'customer')} of {len(c):,} have an estimate of their yearly budget "
-        f"for what we sell. Over the last twelve months they spent {money(spent, currency)} "
+        f"for what we sell. At the pace of {judgement_window(review)} (or of the time since "
+        f"they became customers, when shorter) they spend {money(spent, currency)} a year "
         f"with us, {share(spent / wallet)} of their {money(wallet, currency)} budgets, leaving "
         f"{money(known['headroom'].sum(), currency)} a year of headroom. "
         f"{count(most, 'customer')} {verb(most, 'spends', 'spend')} at least {share(needed)} "
@@ -217,7 +288,8 @@ def impact_sentences(review: Review) -> list[str]:
     rules = review.settings.exit
     top = top_share(review.customers["revenue"], rules.concentration_top)
     return [
-        "Letting a customer go loses its revenue but frees the hours it takes, which could earn "
+        f"Over {judgement_window(review)}, letting a customer go would have lost its revenue "
+        "but freed the hours it took, which could earn "
         f"revenue elsewhere at the median {per_hour(review.median_revenue_per_hour, currency)}. "
         f"A scenario is affordable when the revenue lost, less that, is at most "
         f"{share(rules.affordable_loss_share)} of revenue (affordable_loss_share); not "
@@ -250,33 +322,55 @@ def strikes_sentences(review: Review) -> list[str]:
     c = review.customers
     stages = c["stage"].value_counts()
     struck = int((c["strikes_last_3"] > 0).sum())
+    quarters = strike_quarters(review)
     if not struck:
-        return [
-            "No customer was a fire candidate or on the headache list in the last three periods."
-        ]
+        return [f"No customer was a fire candidate or on the headache list in {quarters}."]
     sentences = [
-        f"{count(struck, 'customer')} {verb(struck, 'has', 'have')} at least one strike in the "
-        f"last three periods: {int(stages.get('exit_decision', 0)):,} at the exit decision "
+        f"{count(struck, 'customer')} {verb(struck, 'has', 'have')} at least one strike in "
+        f"{quarters}: {int(stages.get('exit_decision', 0)):,} at the exit decision "
         f"(three strikes), {int(stages.get('repair_plan', 0)):,} with a repair plan due (two) "
         f"and {int(stages.get('watch', 0)):,} to watch (one)."
     ]
-    if not review.history.path:
+    sources = review.quarters.groupby("quarter")["source"].first()
+    exported = [quarter for quarter, source in sources.items() if source == FROM_THE_EXPORT]
+    recorded = [quarter for quarter, source in sources.items() if source == RECORDED]
+    if exported:
         sentences.append(
-            "No history of earlier periods was given, so only this period's strikes count; the "
-            "customer-review command keeps that history for each company."
+            f"{' and '.join(exported)} {verb(len(exported), 'was', 'were')} never reviewed "
+            "through the customer-review command, which keeps each company's history: "
+            f"{verb(len(exported), 'its', 'their')} outcome is judged from the export, with "
+            f"the same rules, as of {verb(len(exported), 'its', 'each')} quarter's end."
+        )
+    if recorded:
+        sentences.append(
+            f"{' and '.join(recorded)} {verb(len(recorded), 'counts', 'count')} as "
+            f"{verb(len(recorded), 'it was', 'they were')} reviewed then."
         )
     return sentences
+
+
+def strike_quarters(review: Review) -> str:
+    """The quarters the strikes count, in words: ``the three quarters 2026-Q1 to 2026-Q3``."""
+    quarters = [quarter_label(q) for q in quarters_counted(review.period.as_of)]
+    return f"the {len(quarters)} quarters {quarters[0]} to {quarters[-1]}"
 
 
 def changes_sentence(review: Review, changes: pd.DataFrame) -> str:
     """What the changes table compares, or why there is none."""
     previous = review.period.previous().label
+    if review.previous is None:
+        return f"The export begins after {previous} ended: there is nothing to compare."
+    # A recorded period has rows; one judged from the export may have reviewed no one.
+    recorded = len(review.previous) and review.previous["source"].iloc[0] == RECORDED
+    judged = (
+        ""
+        if recorded
+        else " (never reviewed through the customer-review command: judged from the export "
+        "as of its end)"
+    )
     if changes.empty:
-        return (
-            f"Nothing changed since {previous}, or {previous} was not reviewed through the "
-            "customer-review command, which keeps the history."
-        )
-    return f"Compared with the review of {previous}: {count(len(changes), 'change')}."
+        return f"Nothing changed since {previous}{judged}."
+    return f"Compared with {previous}{judged}: {count(len(changes), 'change')}."
 
 
 NO_DECISIONS = (

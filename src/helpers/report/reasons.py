@@ -13,41 +13,82 @@ import pandas as pd
 from helpers.io.contract import CHECKLIST_FROM_DATA, CHECKLIST_ITEMS
 from helpers.io.settings import ExitRules
 from helpers.report.money import CurrencyDisplay
-from helpers.report.words import ASSESSED_NO, display, item_labels, money, per_hour, share
+from helpers.report.words import (
+    ASSESSED_NO,
+    date,
+    display,
+    hours,
+    item_labels,
+    judgement_window,
+    money,
+    per_hour,
+    share,
+)
 from helpers.review.model import Review
 
 # What ``_reason`` reads of a customer's row; the payment columns are absent without payments.
 _REASON_COLUMNS = (
     "checklist_score",
+    "too_new",
+    "tenure_start",
     "non_payer",
+    "pays_by_assessment",
     "open_balance",
     "oldest_unpaid_days",
     "payment_advice",
     "avg_days_late",
+    "revenue",
+    "hours",
+    "hours_not_invoiced",
+    "last_invoice",
+    "enough_time",
     "revenue_per_hour",
     "in_bottom_5pct",
     "on_headache_list",
     "quarters_bought",
+    "quarters_available",
+    "quarters_needed",
     "share_of_wallet",
 )
 
 
 def _reason(row: dict, review: Review, median: float, currency: CurrencyDisplay) -> str:
     """One customer's checklist result in words: the score, then what counts against it:
-    payment, the items the data answered no (``row["<item> by data"]``), the items an account
-    owner answered no and those unanswered (``row["by_owner"]``, ``row["unanswered"]``, in
-    words already)."""
+    payment, time, the items the data answered no (``row["<item> by data"]``), the items an
+    account owner answered no and those unanswered (``row["by_owner"]``, ``row["unanswered"]``,
+    in words already); first of all, when the customer is too new to judge, that."""
     parts = []
     if row.get("non_payer", False):
+        owed = (
+            f"{money(row['open_balance'], currency)} unpaid {row['oldest_unpaid_days']} days "
+            "past due"
+        )
         parts.append(
-            f"owes {money(row['open_balance'], currency)} with an invoice "
-            f"{row['oldest_unpaid_days']} days past due"
+            f"owes {owed}, but its account owner says it pays"
+            if row.get("pays_by_assessment", False)
+            else f"does not pay: {owed}"
         )
     elif str(row.get("payment_advice", "")).startswith("late"):
         parts.append(f"pays {row['avg_days_late']:.0f} days late on average")
+    # Work not invoiced yet is worth a word once it is as much as it takes to be ranked.
+    if row.get("hours_not_invoiced", 0) >= max(review.settings.min_hours, 0.1):
+        parts.append(
+            f"{hours(row['hours_not_invoiced'])} hours not invoiced yet since the last invoice "
+            f"on {date(row['last_invoice'])}"
+        )
+    took_time = row.get("hours", 0) > 0
+    if took_time and not row.get("enough_time", True) and not row.get("too_new", False):
+        parts.append(
+            f"too little time logged to rank ({hours(row['hours'])} hours in "
+            f"{judgement_window(review)})"
+        )
     if row["service by data"]:
         rate = per_hour(row["revenue_per_hour"], currency)
-        if row["in_bottom_5pct"]:
+        if row["revenue"] <= 0:
+            parts.append(
+                f"took {hours(row['hours'])} hours and bought nothing in {judgement_window(review)}"
+            )
+        elif row["in_bottom_5pct"]:
             parts.append(f"revenue per hour in the bottom 5% ({rate})")
         elif row["on_headache_list"]:
             parts.append(
@@ -57,7 +98,13 @@ def _reason(row: dict, review: Review, median: float, currency: CurrencyDisplay)
             parts.append(f"revenue per hour {rate}, below the median {per_hour(median, currency)}")
     if row["repeat_business by data"]:
         window = review.settings.checklist.repeat_quarters_window
-        parts.append(f"bought in {row['quarters_bought']} of the last {window} quarters")
+        if row["quarters_available"] < window:
+            parts.append(
+                f"bought in {row['quarters_bought']} of the {row['quarters_available']} quarters "
+                f"since it became a customer ({row['quarters_needed']} needed)"
+            )
+        else:
+            parts.append(f"bought in {row['quarters_bought']} of the last {window} quarters")
     if row["spend by data"]:
         parts.append(f"{share(row['share_of_wallet'])} share of wallet")
     if row["upsell by data"]:
@@ -66,7 +113,10 @@ def _reason(row: dict, review: Review, median: float, currency: CurrencyDisplay)
         parts.append(row["by_owner"])
     if row["unanswered"]:
         parts.append("unanswered: " + row["unanswered"])
-    return f"{row['checklist_score']} of 7: " + (", ".join(parts) or "no item answered no")
+    score = f"{row['checklist_score']} of 7: " + (", ".join(parts) or "no item answered no")
+    if row.get("too_new", False):
+        return f"too new to judge (customer since {date(row['tenure_start'])}); so far {score}"
+    return score
 
 
 def _listed(flags: pd.DataFrame, words: dict[str, str]) -> pd.Series:
@@ -127,8 +177,8 @@ def tactic_reason(row: dict, rules: ExitRules) -> str:
         "leaves",
         "no_fair_price": "fire candidate, and no fair price would make its time pay: end it "
         "honestly",
-        "time_without_revenue": "takes the team's time without revenue this period: charge for "
-        "the time",
+        "time_without_revenue": "took the team's time and bought nothing in the judgement "
+        "window: charge for the time",
         "too_much_time": "checklist {score} of 7 but too much time: make the contract pay for "
         "it ({tax:.0%} more)",
         "rise_step_by_step": "needs {tax:.0%} more to reach the median rate: {steps} quarterly "

@@ -23,19 +23,26 @@ from helpers.report.words import (
     VERDICTS,
     band_labels,
     display,
+    hours,
     item_labels,
     money,
     note,
     per_hour,
     share,
+    window_heading,
 )
 from helpers.review import portfolio
+from helpers.review.judgement import TOO_NEW
 from helpers.review.model import Review
 from helpers.review.strikes import HEADACHE_LIST
 
 TABLE_ROWS_SHOWN = 25
 # What a section says instead of a table with no rows.
 NO_ROWS = {
+    "not_invoiced": "No customer invoiced on a regular cycle has hours logged since its last "
+    "invoice.",
+    "unranked": "Every customer with time logged has enough of it to be ranked.",
+    "too_new": "No customer is too new to judge.",
     "payment_actions": "No customer needs action on payment.",
     "headache": "No customer is on the headache list: too few customers have time logged.",
     "fire_candidates": "No customer is a fire candidate.",
@@ -123,7 +130,7 @@ def payment_by_size(review: Review):
             "Median days late": by_size["median_days_late"].to_numpy(),
             "Average days beyond terms": by_size["avg_days_beyond_terms"].to_numpy(),
             "Open balance": by_size["open_balance"].to_numpy(),
-            "Late payers": by_size["late_payers"].to_numpy(),
+            f"Late payers, {window_heading(review)}": by_size["late_payers"].to_numpy(),
             "Non-payers": by_size["non_payers"].to_numpy(),
         }
     )
@@ -161,14 +168,14 @@ def payment_actions(review: Review):
         {
             "Customer": needs["name"],
             "Size": needs["size_band"],
-            "Average days beyond terms": needs["avg_days_late"],
+            f"Average days beyond terms, {window_heading(review)}": needs["avg_days_late"],
             "Open balance": needs["open_balance"],
             "Oldest unpaid (days past due)": needs["oldest_unpaid_days"],
             "Advice": needs["payment_advice"].map(PAYMENT_ADVICE),
         }
     )
     formats = {
-        "Average days beyond terms": "{:.0f}",
+        f"Average days beyond terms, {window_heading(review)}": "{:.0f}",
         "Open balance": lambda v: money(v, currency),
         "Oldest unpaid (days past due)": lambda v: "–" if pd.isna(v) or v <= 0 else f"{v:.0f}",
     }
@@ -176,52 +183,131 @@ def payment_actions(review: Review):
 
 
 def headache_table(review: Review):
-    """The headache list, worst revenue per hour first, with rank and percentile."""
+    """The headache list, worst revenue per hour first, with rank and percentile: revenue,
+    hours and revenue per hour over the judgement window, and the period's revenue beside."""
     currency = display(review.settings)
     c = review.customers
     listed = c[c["on_headache_list"]].sort_values(["rph_rank", "revenue"])
     if listed.empty:
         return note(NO_ROWS["headache"])
+    window, label = window_heading(review), review.period.label
     frame = pd.DataFrame(
         {
             "Rank": listed["rph_rank"],
             "Customer": listed["name"],
             "Size": listed["size_band"],
-            "Revenue": listed["revenue"],
-            "Hours": listed["hours"],
+            f"Revenue, {window}": listed["revenue"],
+            f"Hours, {window}": listed["ranked_hours"],
             "Revenue per hour": listed["revenue_per_hour"],
             "Percentile": listed["rph_percentile"],
             "Bottom 5%": listed["in_bottom_5pct"].map({True: "yes", False: ""}),
             "Band": listed["band"].map(band_labels(review.settings)),
+            f"Revenue in {label}": listed["period_revenue"],
         }
     )
     formats = {
-        "Revenue": lambda v: money(v, currency),
-        "Hours": "{:,.1f}",
+        f"Revenue, {window}": lambda v: money(v, currency),
+        f"Hours, {window}": "{:,.1f}",
         "Revenue per hour": lambda v: per_hour(v, currency),
         "Percentile": share,
+        f"Revenue in {label}": lambda v: money(v, currency),
     }
     return table(frame, formats, what="customers")
 
 
+def not_invoiced_table(review: Review):
+    """The customers invoiced on a regular cycle with hours logged since their last invoice:
+    work not invoiced yet, to invoice; most hours first."""
+    c = review.customers
+    due = c[c["hours_not_invoiced"] > 0].sort_values("hours_not_invoiced", ascending=False)
+    if due.empty:
+        return note(NO_ROWS["not_invoiced"])
+    frame = pd.DataFrame(
+        {
+            "Customer": due["name"],
+            "Account owner": due["account_owner"],
+            "Hours not invoiced yet": due["hours_not_invoiced"],
+            "Last invoice": due["last_invoice"].dt.strftime("%-d %b %Y"),
+            "Invoiced every": due["cycle_days"].map(lambda d: f"{d:.0f} days"),
+        }
+    )
+    formats = {"Hours not invoiced yet": hours}
+    return table(frame, formats, what="customers", numbers=("Last invoice", "Invoiced every"))
+
+
+def unranked_table(review: Review):
+    """The customers not ranked by revenue per hour although time was logged for them: too
+    little time to judge by (under ``min_hours`` in the window), most hours first. (Those too
+    new are listed apart.)"""
+    c = review.customers
+    unranked = c[(c["hours"] > 0) & ~c["enough_time"] & ~c["too_new"]]
+    if unranked.empty:
+        return note(NO_ROWS["unranked"])
+    unranked = unranked.sort_values(["ranked_hours", "revenue"], ascending=False)
+    currency, window = display(review.settings), window_heading(review)
+    frame = pd.DataFrame(
+        {
+            "Customer": unranked["name"],
+            "Size": unranked["size_band"],
+            f"Hours, {window}": unranked["ranked_hours"],
+            f"Revenue, {window}": unranked["revenue"],
+            "Band": unranked["band"].map(band_labels(review.settings)),
+        }
+    )
+    formats = {f"Hours, {window}": "{:,.1f}", f"Revenue, {window}": lambda v: money(v, currency)}
+    return table(frame, formats, what="customers")
+
+
+def too_new_table(review: Review):
+    """The customers too new to judge, listed apart with what is known so far, most revenue
+    first: what they brought and took, what they owe, and their score so far."""
+    c = review.customers
+    new = c[c["band"] == TOO_NEW].sort_values("revenue", ascending=False)
+    if new.empty:
+        return note(NO_ROWS["too_new"])
+    currency = display(review.settings)
+    frame = pd.DataFrame(
+        {
+            "Customer": new["name"],
+            "Customer since": new["tenure_start"].dt.strftime("%-d %b %Y"),
+            "Account owner": new["account_owner"],
+            "Revenue so far": new["revenue"],
+            "Hours so far": new["hours"],
+        }
+    )
+    formats = {"Revenue so far": lambda v: money(v, currency), "Hours so far": hours}
+    if review.has_payments:
+        frame["Open balance"] = new["open_balance"]
+        frame["Payment"] = new["payment_advice"].map(PAYMENT_ADVICE)
+        formats["Open balance"] = lambda v: money(v, currency)
+    frame["Score so far"] = (
+        new["checklist_score"].astype(str) + " of " + new["checklist_answered"].astype(str)
+    )
+    return table(frame, formats, what="customers", numbers=("Customer since", "Score so far"))
+
+
 def fire_candidates_table(review: Review):
-    """Fire candidates, lowest score first, with the reason in words."""
+    """Fire candidates, lowest score first, with the reason in words: the period's revenue and
+    the judgement window's."""
     currency = display(review.settings)
     c = review.customers
     fire = c[c["band"] == "fire_candidate"].sort_values(["checklist_score", "revenue"])
     if fire.empty:
         return note(NO_ROWS["fire_candidates"])
+    window, label = window_heading(review), review.period.label
     frame = pd.DataFrame(
         {
             "Customer": fire["name"],
             "Size": fire["size_band"],
-            "Revenue": fire["revenue"],
+            f"Revenue in {label}": fire["period_revenue"],
+            f"Revenue, {window}": fire["revenue"],
             "Revenue per hour": fire["revenue_per_hour"],
             "Reason": reasons(review, fire.index),
         }
     )
     formats = {
-        "Revenue": lambda v: money(v, currency),
+        f"Revenue in {label}": lambda v: money(v, currency),
+        f"Revenue, {window}": lambda v: money(v, currency),
         "Revenue per hour": lambda v: per_hour(v, currency),
     }
     return table(frame, formats, what="customers")
@@ -283,7 +369,7 @@ def needs_assessment_table(review: Review):
         {
             "Customer": pending["name"],
             "Account owner": pending["account_owner"],
-            "Revenue": pending["revenue"],
+            f"Revenue, {window_heading(review)}": pending["revenue"],
             "Score so far": pending["checklist_score"].astype(str)
             + " of "
             + pending["checklist_answered"].astype(str)
@@ -294,7 +380,8 @@ def needs_assessment_table(review: Review):
             ],
         }
     )
-    return table(frame, {"Revenue": lambda v: money(v, currency)}, what="customers")
+    formats = {f"Revenue, {window_heading(review)}": lambda v: money(v, currency)}
+    return table(frame, formats, what="customers")
 
 
 def aging_table(review: Review):
@@ -325,8 +412,22 @@ QUALITY_FACTS = {
         "computed",
     ),
     "customers_not_reviewed": (
-        "Customers left out of this period",
-        "no invoice, no time and nothing owed in the period",
+        "Customers left out of this review",
+        "no invoice and no time in the judgement window, and nothing owed",
+    ),
+    "too_new": (
+        "Customers too new to judge",
+        "a customer for less than min_tenure_months: no band by score, no strike; listed apart",
+    ),
+    "too_little_time": (
+        "Customers with too little time logged to rank",
+        "less than min_hours in the judgement window: not ranked by revenue per hour; the "
+        "service item is unanswered",
+    ),
+    "hours_not_invoiced": (
+        "Customers with work not invoiced yet",
+        "hours logged since the last invoice of a customer invoiced on a regular cycle: left "
+        "out of revenue per hour until invoiced",
     ),
     "unknown_size": (
         "Customers of unknown size",
@@ -337,10 +438,13 @@ QUALITY_FACTS = {
         "share of wallet unknown: the spend item is unanswered unless assessed",
     ),
     "revenue_without_time": (
-        "Customers with revenue but no time logged",
+        "Customers with revenue but no time logged in the judgement window",
         "not ranked by revenue per hour; the service item is unanswered",
     ),
-    "credit_notes": ("Credit notes issued in the period", "reduce revenue; not judged as payments"),
+    "credit_notes": (
+        "Credit notes issued in the judgement window",
+        "reduce revenue; not judged as payments",
+    ),
     "paid_after_as_of": (
         "Invoices paid after the as-of date",
         "counted as unpaid on the as-of date",
@@ -507,7 +611,8 @@ def tactics_table(review: Review):
 
 
 def strikes_table(review: Review):
-    """Customers with a strike in the last three periods, most strikes first."""
+    """Customers with a strike in the last three quarters, most strikes first. A quarter never
+    reviewed through the command is judged from the export, and says so."""
     c = review.customers
     struck = c[c["strikes_last_3"] > 0].sort_values(
         ["strikes_last_3", "revenue"], ascending=[False, False]
@@ -519,8 +624,9 @@ def strikes_table(review: Review):
             "Customer": struck["name"],
             "Band now": struck["band"].map(band_labels(review.settings)),
             "On the headache list now": struck["on_headache_list"].map({True: "yes", False: ""}),
-            "Strikes in the last 3 periods": struck["strikes_last_3"],
-            "Periods with a strike": struck["strike_periods"],
+            "Strikes in the last 3 quarters": struck["strikes_last_3"],
+            "Quarters with a strike": struck["strike_periods"],
+            "Of those, judged from the export": struck["strikes_from_export"],
             "Stage": struck["stage"].map(STAGE_LABELS),
         }
     )

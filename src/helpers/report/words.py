@@ -24,6 +24,7 @@ BAND_LABELS = {
     "review": "Review",
     "fire_candidate": "Fire candidate",
     "needs_assessment": "Needs assessment",
+    "too_new": "Too new to judge",
 }
 ITEM_LABELS = {
     "repeat_business": "Repeat business",
@@ -57,7 +58,7 @@ PAYMENT_ADVICE = {
     "late_unknown_size": "Find out the company's size: large pay late by policy, small need "
     "earlier invoices",
     "on_time": "No action",
-    "no_invoices_due": "Nothing due in the period",
+    "no_invoices_due": "Nothing fell due to judge by",
 }
 TACTICS = {
     "notice": "Three months' notice",
@@ -163,6 +164,63 @@ def days(value: float) -> str:
 def hours(value: float) -> str:
     """Hours with one decimal: ``1,234.5``; a dash when missing."""
     return "–" if pd.isna(value) else f"{value:,.1f}"
+
+
+NUMBER_WORDS = {
+    1: "one",
+    2: "two",
+    3: "three",
+    6: "six",
+    12: "twelve",
+    18: "eighteen",
+    24: "twenty-four",
+}
+
+
+def months(number: int) -> str:
+    """``twelve months``, ``one month``, ``15 months``."""
+    return f"{NUMBER_WORDS.get(number, str(number))} {'month' if number == 1 else 'months'}"
+
+
+def judgement_window(review) -> str:
+    """The window the review judges customers over, in words: ``the twelve months to 30
+    September 2026``."""
+    return f"the {months(review.window.months)} to {date(review.window.end)}"
+
+
+def window_heading(review) -> str:
+    """The judgement window for a column's heading: ``12 months``."""
+    return f"{review.window.months} months"
+
+
+def months_without_data(review) -> str:
+    """The days of the period after the last day the export records, in words: ``October to
+    December 2026``, ``December 2026``, ``16 September to 31 December 2026``; empty when the
+    export reaches the period's end."""
+    if not review.reaches_past_the_data:
+        return ""
+    first = pd.Timestamp(review.data_end) + pd.Timedelta(days=1)
+    last = pd.Timestamp(review.period.end)
+    if first.day != 1:
+        return f"{date(first)} to {date(last)}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{last:%B %Y}"
+    if first.year == last.year:
+        return f"{first:%B} to {last:%B %Y}"
+    return f"{first:%B %Y} to {last:%B %Y}"
+
+
+def no_data_yet(review) -> str:
+    """That the period reaches past the export, in a sentence (empty when it does not):
+    ``October to December 2026 have no data yet: the export ends on 30 September 2026, and
+    the review is judged as of then.``"""
+    missing = months_without_data(review)
+    if not missing:
+        return ""
+    return (
+        f"{missing} {'have' if ' to ' in missing else 'has'} no data yet: the export ends on "
+        f"{date(review.data_end)}, and the review is judged as of then."
+    )
 
 
 def paragraphs(sentences: Iterable[str]) -> HTML:

@@ -21,7 +21,7 @@ from helpers.io.export import Export
 from helpers.review import measures
 from helpers.review.exits import exit_impact
 from helpers.review.model import Review
-from helpers.review.strikes import customer_periods, window_labels
+from helpers.review.strikes import customer_quarters, quarter_label, quarters_counted
 
 HISTORY_MONTHS = 24  # how far back the invoices and time entries of the dossier reach
 CLOSE_MATCHES = 3  # near matches named for an unknown id, by id and by name each
@@ -187,7 +187,9 @@ def build_dossier(export: Export, review: Review, customer_id: object) -> Dossie
         made = export.assessments[export.assessments["customer_id"] == customer_id]
         assessments = made[made["assessed_on"] <= as_of].sort_values("assessed_on", kind="stable")
 
-    _, lines_sold = measures.product_lines_bought(export.invoices, pd.Index([customer_id]), period)
+    _, lines_sold = measures.product_lines_bought(
+        export.invoices, pd.Index([customer_id]), period.as_of
+    )
     return Dossier(
         review=review,
         customer_id=customer_id,
@@ -205,11 +207,12 @@ def portfolio_measures(dossier: Dossier) -> pd.DataFrame:
     payments, wallets).
 
     Columns: ``customer`` (this customer's value); ``median`` (over the reviewed customers for
-    whom the measure is known; for revenue per hour, the review's median over customers with
-    time logged); ``total`` (all reviewed customers together: a sum, or for revenue per hour
+    whom the measure is known; for revenue per hour, the review's median over the customers
+    ranked); ``total`` (all reviewed customers together: a sum, or for revenue per hour
     and share of wallet the overall rate; NaN for days late); ``share`` (the customer's part of
     the total, for sums); ``rank`` and ``ranked`` (its place among the customers for whom the
-    measure is known: largest first, for revenue and contribution).
+    measure is known: largest first, for revenue and contribution; for revenue per hour,
+    ``ranked`` counts the customers ranked).
     """
     review, c = dossier.review, dossier.customer
     everyone = review.customers
@@ -234,6 +237,7 @@ def portfolio_measures(dossier: Dossier) -> pd.DataFrame:
         revenue = everyone["revenue"].sum()
         add("revenue_per_hour", revenue / hours if hours else np.nan)
         rows["revenue_per_hour"]["median"] = review.median_revenue_per_hour
+        rows["revenue_per_hour"]["ranked"] = int(everyone["ranked"].sum())
     add("contribution", everyone["contribution"].sum(), rank=True)
     if review.has_payments:
         add("avg_days_late", np.nan)
@@ -277,15 +281,16 @@ def latest_assessment(dossier: Dossier) -> pd.Series | None:
 
 
 def strike_window(dossier: Dossier) -> list[str]:
-    """The labels of the periods the strikes count, oldest first."""
-    return window_labels(dossier.review.period)
+    """The labels of the quarters the strikes count, oldest first."""
+    return [quarter_label(q) for q in quarters_counted(dossier.review.period.as_of)]
 
 
 def strike_history(dossier: Dossier) -> pd.DataFrame:
-    """The periods the strikes count, one row each (``strikes.customer_periods``): ``band``
-    and ``on_headache_list`` as reviewed (missing when never recorded), and ``strike``."""
+    """The quarters the strikes count, one row each (``strikes.customer_quarters``): ``band``
+    and ``on_headache_list`` (missing when not reviewed then), ``strike`` and ``source``
+    (this review, recorded, or judged from the export)."""
     review = dossier.review
-    return customer_periods(review.history.outcomes, review.period, dossier.customer)
+    return customer_quarters(review.quarters, dossier.customer_id, review.period.as_of)
 
 
 def tactics(dossier: Dossier) -> pd.Series | None:

@@ -133,23 +133,25 @@ def aged_receivables(open_: pd.DataFrame, customers: pd.Index) -> pd.DataFrame:
 def payment(
     invoices: pd.DataFrame,
     customers: pd.Index,
-    period: ReviewPeriod,
+    start,
+    as_of,
     non_payer_days: int = 90,
 ) -> pd.DataFrame:
-    """Payment behaviour per customer for invoices *due* in the period, and what is open.
+    """Payment behaviour per customer for invoices *due* from ``start`` to ``as_of``, and what
+    is open on ``as_of``.
 
-    - ``avg_days_late``: amount-weighted average days beyond terms of the invoices due in the
-      period (up to the as-of date), counting early payment as 0, so paying one invoice early
-      does not excuse another paid late. Credit notes (amount <= 0) are left out.
+    - ``avg_days_late``: amount-weighted average days beyond terms of the invoices due then,
+      counting early payment as 0, so paying one invoice early does not excuse another paid
+      late. Credit notes (amount <= 0) are left out.
     - ``share_invoices_late``: share of those invoices paid late or still unpaid past due.
     - ``open_balance``: everything issued by the as-of date and not paid by then.
     - ``oldest_unpaid_invoice`` / ``oldest_unpaid_days``: the open invoice furthest past due.
     - ``non_payer``: an open invoice more than ``non_payer_days`` days past due.
     """
-    invoices = invoices.assign(days_late=days_late(invoices, period.as_of))
+    invoices = invoices.assign(days_late=days_late(invoices, as_of))
     judged = invoices[
-        period.contains(invoices["due_on"])
-        & (invoices["due_on"] <= pd.Timestamp(period.as_of))
+        (invoices["due_on"] >= pd.Timestamp(start))
+        & (invoices["due_on"] <= pd.Timestamp(as_of))
         & (invoices["amount"] > 0)
     ]
     beyond_terms = judged["days_late"].clip(lower=0).fillna(0)
@@ -161,7 +163,7 @@ def payment(
     result["avg_days_late"] = (weighted / amount).reindex(customers)
     result["share_invoices_late"] = late.reindex(customers).astype("float64")
 
-    open_ = open_invoices(invoices, period.as_of)
+    open_ = open_invoices(invoices, as_of)
     result["open_balance"] = _by_customer(open_["amount"], open_["customer_id"], customers)
     oldest = open_.sort_values(["days_past_due", "invoice_id"], ascending=[False, True])
     oldest = oldest.drop_duplicates("customer_id").set_index("customer_id")
@@ -170,23 +172,6 @@ def payment(
     result["non_payer"] = (result["oldest_unpaid_days"] > non_payer_days).fillna(False)
     result["non_payer"] = result["non_payer"].astype(bool)
     return result
-
-
-def annual_revenue(invoices: pd.DataFrame, customers: pd.Index, period: ReviewPeriod) -> pd.Series:
-    """Revenue of the twelve months ending with the period, per customer.
-
-    A trailing year rather than the period scaled up: a customer billed once a quarter would
-    look four times too big or absent in a monthly review. Where the export starts inside
-    that year, the revenue found is scaled up to twelve months.
-    """
-    end = pd.Timestamp(period.end)
-    start = end - pd.DateOffset(years=1) + pd.Timedelta(days=1)
-    window = invoices[(invoices["issued_on"] >= start) & (invoices["issued_on"] <= end)]
-    year_days = (end - start).days + 1
-    first = invoices["issued_on"].min()
-    covered_days = (end - max(start, first)).days + 1 if pd.notna(first) else year_days
-    scale = year_days / covered_days if 0 < covered_days < year_days else 1.0
-    return _by_customer(window["amount"], window["customer_id"], customers) * scale
 
 
 def future_potential(annual: pd.Series, potential_annual_spend: pd.Series) -> pd.DataFrame:
@@ -219,10 +204,10 @@ def quarters_with_purchases(
     return counted.reindex(customers, fill_value=0).astype("int64")
 
 
-def product_lines_bought(invoices: pd.DataFrame, customers: pd.Index, period: ReviewPeriod):
-    """How many product lines each customer bought in the year up to the period's end, and
-    how many lines the company sold to anyone in that year (missing without product lines)."""
-    end = pd.Timestamp(period.end)
+def product_lines_bought(invoices: pd.DataFrame, customers: pd.Index, end):
+    """How many product lines each customer bought in the year up to ``end``, and how many
+    lines the company sold to anyone in that year (missing without product lines)."""
+    end = pd.Timestamp(end)
     year = invoices[
         (invoices["issued_on"] > end - pd.DateOffset(years=1)) & (invoices["issued_on"] <= end)
     ]

@@ -1,44 +1,73 @@
-"""One review: the export's customers measured, scored and banded for one period.
+"""One review: the export's customers judged as of one day, and the period a report covers.
 
 ``build_review`` is the single place where the stages meet; the notebook calls it once and
 every section reads from the ``Review`` it returns, so a number shown twice is the same number.
-It reads and writes nothing: the export and the recorded history come in as data.
+It reads and writes nothing: the export, the recorded history and the day the review is made
+come in as data.
+
+The judgement (``helpers.review.judgement``) is made over the judgement window up to the as-of
+date, so a month's, a quarter's and a year's review made on the same day agree; the period's
+own revenue, hours and invoices due are shown beside it. Strikes count quarters, recorded or
+judged from the export (``helpers.review.strikes``).
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 import pandas as pd
 
-from helpers.errors import ParameterError
+from helpers.errors import ParameterError, PeriodError
 from helpers.io.export import DroppedRows, Export
 from helpers.io.files import InputFile
 from helpers.io.history import Recorded
 from helpers.io.periods import ReviewPeriod
 from helpers.io.settings import ReviewSettings
 from helpers.review import measures
-from helpers.review.exits import exit_impact, exit_tactics, moving_on, payment_advice
+from helpers.review.evidence import (
+    Window,
+    effective_as_of,
+    first_recorded_day,
+    judgement_window,
+    last_recorded_day,
+)
+from helpers.review.exits import exit_impact, exit_tactics, moving_on
+from helpers.review.judgement import judge, median_revenue_per_hour
 from helpers.review.quality import data_quality
-from helpers.review.scoring import checklist, data_answers, latest_assessment
-from helpers.review.strikes import changes_since_previous, strike_history
+from helpers.review.strikes import (
+    changes_since_previous,
+    period_outcome,
+    quarter_outcomes,
+    strike_history,
+)
 
-# The domain's range for the headache list is the bottom 5% to 10%: the list uses the parameter
-# (10% by default) and the report marks the customers in the bottom 5% as well.
-HEADACHE_CORE_SHARE = 0.05
+CHECKLIST_COUNTS = ("checklist_score", "checklist_answered", "checklist_unanswered")
+# The period's own figures, beside the judgement's, in the customers' table.
+PERIOD_COLUMNS = {
+    "revenue": "period_revenue",
+    "invoices": "period_invoices",
+    "hours": "period_hours",
+}
 
 
 @dataclass(frozen=True, eq=False)  # one review is one period's: compared by identity
 class Review:
     """Everything the report shows about one period.
 
-    ``customers``: one row per customer reviewed (invoiced, with time logged, or owing money in
-    the period), indexed by ``customer_id``, with the export's columns, the measures, the
-    checklist and the band. ``invoices_due``: invoices due in the period with ``days_late``
-    and ``size_band``. ``open_invoices``: what was unpaid on the as-of date, aged.
-    ``not_reviewed``: customers in the export with no activity and nothing owed.
-    ``has_time`` / ``has_payments``: whether the export could say anything about either.
+    ``customers``: one row per customer reviewed (invoiced or with time logged in the
+    judgement window, or owing money on the as-of date), indexed by ``customer_id``, with the
+    export's columns, the judgement's measures (``judgement.judge``: revenue, hours, revenue per
+    hour and contribution over the judgement window), the period's own (``period_revenue``,
+    ``period_invoices``, ``period_hours``), the checklist, the band and the strikes.
+    ``invoices_due``: invoices due in the period with ``days_late`` and ``size_band``.
+    ``open_invoices``: what was unpaid on the as-of date, aged. ``not_reviewed``: customers in
+    the export with nothing in the window and nothing owed. ``has_time`` / ``has_payments``:
+    whether the export could say anything about either. ``period.as_of`` is the day judged as
+    of: no later than ``data_end``, the last day the export records. ``quarters``: every
+    customer's outcome in the quarters its strikes count; ``previous``: the previous period's
+    outcome, recorded or judged from the export (``None`` before the export begins).
     """
 
     period: ReviewPeriod
@@ -55,11 +84,20 @@ class Review:
     data_quality: pd.DataFrame = field(default_factory=pd.DataFrame)
     history: Recorded = field(default_factory=Recorded)  # earlier periods, as recorded
     moving_on: pd.DataFrame | None = None  # customers let go: given up against freed since
+    window: Window | None = None  # the judgement window, to the as-of date
+    data_end: date | None = None  # the last day the export records
+    quarters: pd.DataFrame = field(default_factory=pd.DataFrame)
+    previous: pd.DataFrame | None = None
 
     def changes(self) -> pd.DataFrame:
-        """Who entered or left a band or the headache list since the previous period, as
-        recorded in the history (``strikes.changes_since_previous``)."""
-        return changes_since_previous(self.history.outcomes, self.period, self.customers)
+        """Who entered or left a band or the headache list since the previous period
+        (``strikes.changes_since_previous``)."""
+        return changes_since_previous(self.previous, self.customers)
+
+    @property
+    def reaches_past_the_data(self) -> bool:
+        """Whether the period ends after the last day the export records."""
+        return self.data_end is not None and self.period.end > self.data_end
 
     @property
     def aging(self) -> pd.DataFrame:
@@ -112,11 +150,12 @@ class Review:
 
     @property
     def median_revenue_per_hour(self) -> float:
-        """The portfolio median of revenue per hour, over customers with time logged.
+        """The portfolio median of revenue per hour, over the customers ranked (enough time
+        logged, not too new), in the judgement window.
 
         The same figure the checklist's service item is judged against.
         """
-        return float(self.customers["revenue_per_hour"].median())
+        return median_revenue_per_hour(self.customers)
 
 
 def build_review(
@@ -124,11 +163,15 @@ def build_review(
     period: ReviewPeriod,
     settings: ReviewSettings,
     history: Recorded | None = None,
+    today: date | None = None,
 ) -> Review:
-    """Measure, score and band every customer of ``export`` for ``period``.
+    """Judge every customer of ``export`` and show ``period``'s figures beside.
 
-    ``history`` holds the outcomes recorded for the periods before this one that the strikes
-    count (``strikes.history_window``); none: this period alone."""
+    The review is judged as of the earliest of the period's end, ``today`` (the day the review
+    is made, or the day the analyst asked for in ``period.as_of``; the period's end when
+    neither is given) and the last day the export records. ``history`` holds the outcomes
+    recorded for earlier periods (``strikes.history_needed``); where a quarter or the previous
+    period was never recorded, it is judged from the export as of its end."""
     everyone = export.customers.set_index("customer_id")
     ids = everyone.index
     unknown = [i for i in settings.exit_ids if i not in ids]
@@ -138,76 +181,83 @@ def build_review(
         raise ParameterError(
             f"exit_ids names customers not in the export: {hints}", parameter="exit_ids"
         )
+    as_of = effective_as_of(period.end, today or period.as_of, export)
+    period = replace(period, as_of=as_of)
+    history = history or Recorded()
     invoices = export.invoices
     has_payments = export.has("invoices", "paid_on")
 
-    table = everyone.join(
-        measures.activity(export.customers, invoices, export.time_entries, period)
-    )
-    table = table.join(
-        measures.headache_ranking(table["revenue_per_hour"], settings.headache_share)
-    )
-    table["in_bottom_5pct"] = (table["rph_percentile"] <= HEADACHE_CORE_SHARE).fillna(False)
-    table = table.join(
-        measures.contribution(table["revenue"], table["hours"], settings.hourly_cost)
-    )
-    if has_payments:
-        paid = measures.payment(invoices, ids, period, settings.non_payer_days)
-        table = table.join(paid)
-        table["payment_advice"] = payment_advice(
-            paid, everyone["size_band"], settings.late_payer_days
-        )
-    annual = measures.annual_revenue(invoices, ids, period)
-    table = table.join(measures.future_potential(annual, everyone["potential_annual_spend"]))
-    quarters = period.trailing_quarters(settings.checklist.repeat_quarters_window)
-    table["quarters_bought"] = measures.quarters_with_purchases(invoices, ids, quarters)
-    if invoices["issued_on"].min() > quarters[0].start_time:
-        table["quarters_bought"] = pd.NA  # the export does not reach back far enough to judge
-    lines_bought, lines_sold = measures.product_lines_bought(invoices, ids, period)
-    table["product_lines_bought"] = lines_bought
+    judged_as_of: dict[date, pd.DataFrame] = {}
 
-    reviewed = (table["revenue"] != 0) | (table["hours"].fillna(0) > 0)
-    if has_payments:
-        reviewed |= table["open_balance"] > 0
-    table = table[reviewed]
-    # Service is judged against the median revenue per hour of the customers reviewed.
-    answers = data_answers(table, lines_sold, settings.checklist)
-    assessment = latest_assessment(export.assessments, period.as_of)
-    table = table.join(checklist(answers, assessment, settings.checklist))
+    def judged(day: date) -> pd.DataFrame | None:
+        """The customers reviewed as of ``day``, judged; ``None`` before the export begins."""
+        if pd.Timestamp(day) < first_recorded_day(export):
+            return None
+        if day not in judged_as_of:
+            judged_as_of[day] = judge(export, day, settings)
+        everyone_then = judged_as_of[day]
+        reviewed_then = everyone_then[everyone_then["active"]]
+        return reviewed_then.astype({count: "int64" for count in CHECKLIST_COUNTS})
+
+    table = judged(as_of)
+    if table is None:
+        first = first_recorded_day(export).date().isoformat()
+        raise PeriodError(
+            f"{period.label} is judged as of {as_of.isoformat()} and the export's first record "
+            f"is of {first}: there is nothing to review in it",
+            parameter="period",
+        )
+    reviewed = table.index
+    in_period = measures.activity(export.customers, invoices, export.time_entries, period)
+    table = table.join(in_period[list(PERIOD_COLUMNS)].rename(columns=PERIOD_COLUMNS))
 
     due = pd.DataFrame()
     open_ = pd.DataFrame()
     if has_payments:
         due = invoices[
-            period.contains(invoices["due_on"]) & (invoices["due_on"] <= pd.Timestamp(period.as_of))
-        ].assign(days_late=lambda f: measures.days_late(f, period.as_of))
+            period.contains(invoices["due_on"]) & (invoices["due_on"] <= pd.Timestamp(as_of))
+        ].assign(days_late=lambda f: measures.days_late(f, as_of))
         due = due.join(everyone["size_band"], on="customer_id")
-        open_ = measures.open_invoices(invoices, period.as_of)
-        open_ = open_[open_["customer_id"].isin(table.index)]
+        open_ = measures.open_invoices(invoices, as_of)
+        open_ = open_[open_["customer_id"].isin(reviewed)]
     let_go = None
     if export.decisions is not None:
-        median = float(table["revenue_per_hour"].median())
         let_go = moving_on(
-            export.decisions, invoices, export.time_entries, period.as_of, median
+            export.decisions,
+            invoices,
+            export.time_entries,
+            as_of,
+            median_revenue_per_hour(table),
         ).join(everyone["name"])
+    quarters = quarter_outcomes(history.outcomes, as_of, table, judged)
+    previous = period.previous()
     review = Review(
         period=period,
         settings=settings,
         customers=table,
         invoices_due=due,
         open_invoices=open_,
-        not_reviewed=int((~reviewed).sum()),
+        not_reviewed=len(ids) - len(reviewed),
         has_time=export.time_entries is not None,
         has_payments=has_payments,
         has_assessments=export.assessments is not None,
         files=export.files,
         dropped=export.dropped,
         data_quality=data_quality(export, period, table),
-        history=history or Recorded(),
+        history=history,
         moving_on=let_go,
+        window=judgement_window(as_of, settings.judgement_months),
+        data_end=_day(last_recorded_day(export)),
+        quarters=quarters,
+        previous=period_outcome(
+            history.outcomes, previous.kind, previous.label, previous.end, judged
+        ),
     )
-    # The strikes need the finished bands and headache list.
-    strikes = strike_history(review.history.outcomes, period, review.customers)
+    strikes = strike_history(quarters, review.customers)
     for column in strikes.columns:
         review.customers[column] = strikes[column]
     return review
+
+
+def _day(moment: pd.Timestamp | None) -> date | None:
+    return None if moment is None else moment.date()

@@ -19,6 +19,9 @@ QUALITY_CHECKS = (
     "rows_rejected",
     "rows_left_out",
     "customers_not_reviewed",
+    "too_new",
+    "too_little_time",
+    "hours_not_invoiced",
     "unknown_size",
     "no_wallet",
     "revenue_without_time",
@@ -41,13 +44,17 @@ def data_quality(export: Export, period: ReviewPeriod, reviewed: pd.DataFrame) -
     for dropped in export.dropped:
         rows.append(("rows_left_out", len(dropped.rows), dropped.file, len(dropped.rows)))
     rows.append(("customers_not_reviewed", len(export.customers) - len(reviewed), "", 0))
+    rows.append(("too_new", int(reviewed["too_new"].sum()), "", 0))
+    if export.time_entries is not None:
+        little = ~reviewed["enough_time"] & ~reviewed["too_new"] & (reviewed["hours"] > 0)
+        rows.append(("too_little_time", int(little.sum()), "", 0))
+        rows.append(("hours_not_invoiced", int((reviewed["hours_not_invoiced"] > 0).sum()), "", 0))
     rows.append(("unknown_size", int((reviewed["size_band"] == UNKNOWN_SIZE).sum()), "", 0))
     rows.append(("no_wallet", int(reviewed["potential_annual_spend"].isna().sum()), "", 0))
     if export.time_entries is not None:
         no_time = int((reviewed["time_status"] == NO_TIME_LOGGED).sum())
         rows.append(("revenue_without_time", no_time, "", 0))
-    issued = export.invoices[period.contains(export.invoices["issued_on"])]
-    rows.append(("credit_notes", int((issued["amount"] < 0).sum()), "", 0))
+    rows.append(("credit_notes", int(reviewed["credit_notes"].sum()), "", 0))
     if export.has("invoices", "paid_on"):
         paid_later = int((export.invoices["paid_on"] > as_of).sum())
         rows.append(("paid_after_as_of", paid_later, "", 0))

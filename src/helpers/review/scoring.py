@@ -42,22 +42,26 @@ def _judged(condition: pd.Series, evidence: pd.Series) -> pd.Series:
 
 
 def data_answers(
-    measures: pd.DataFrame, product_lines_sold: int, rules: ChecklistRules = ChecklistRules()
+    measures: pd.DataFrame,
+    product_lines_sold: int,
+    median_rph: float,
+    rules: ChecklistRules = ChecklistRules(),
 ) -> pd.DataFrame:
     """Answers to the four data items from per-customer measures; missing where unknowable.
 
-    ``measures`` needs: ``quarters_bought`` (in the window; missing if the export does not
-    cover it), ``share_of_wallet``, ``headroom``, ``revenue_per_hour`` and
-    ``product_lines_bought``. Service is "yes" at or above the portfolio median revenue per
-    hour, judged only for customers with time logged.
+    ``measures`` needs: ``quarters_bought`` and ``quarters_needed`` (missing where the customer
+    or the export is too young to tell), ``share_of_wallet``, ``headroom``,
+    ``revenue_per_hour`` (missing where it is not ranked) and ``product_lines_bought``.
+    Service is "yes" at or above ``median_rph``, the portfolio's median.
     """
     quarters, wallet = measures["quarters_bought"], measures["share_of_wallet"]
     rph, headroom = measures["revenue_per_hour"], measures["headroom"]
     unbought = product_lines_sold - measures["product_lines_bought"]
+    needed = measures["quarters_needed"]
     answers = pd.DataFrame(index=measures.index)
-    answers["repeat_business"] = _judged(quarters >= rules.repeat_quarters_needed, quarters)
+    answers["repeat_business"] = _judged(quarters >= needed, quarters.where(needed.notna()))
     answers["spend"] = _judged(wallet >= rules.spend_share_needed, wallet)
-    answers["service"] = _judged(rph >= rph.median(), rph)
+    answers["service"] = _judged(rph >= median_rph, rph)
     # Either kind of room is enough; pandas' boolean dtype applies three-valued logic, so an
     # unknown headroom with no unbought lines stays unknown rather than becoming "no".
     answers["upsell"] = _judged(headroom >= rules.upsell_min_headroom, headroom) | _judged(

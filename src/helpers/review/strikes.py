@@ -1,22 +1,29 @@
-"""The three strikes: which periods count, what is a strike, and where a customer stands.
+"""The three strikes: which quarters count, what is a strike, and where a customer stands.
 
-A strike is one review period in which a customer was a fire candidate or on the headache list
-(DOMAIN.md, "The process", step 4: three strikes and the customer is in final review). A
-customer's strikes are counted over the last ``WINDOW`` periods of the review's kind, this one
-included; the earlier ones come from the company's history (``helpers.io.history``), which the
-caller reads for ``history_window`` and passes in, and this period's from the review itself, so
-the count is the same before and after the period is recorded.
+A strike is one quarter in which a customer was a fire candidate or on the headache list
+(DOMAIN.md, "The process", step 4: three strikes and the customer is in final review), whatever
+the review's cadence: twelve monthly reviews make four quarters, not twelve chances of a strike.
+A customer's strikes are counted over the last ``WINDOW`` quarters up to the as-of date, the
+as-of date's own quarter included, which is this review's judgement. An earlier quarter's
+outcome is the one recorded when that quarter was reviewed (``helpers.io.history``), which
+stays authoritative; where none was recorded it is judged from the export itself, with the same
+rules, as of the quarter's end: the first review of a company with two years of history already
+knows its strikes. "What changed" compares with the previous period of the review's own kind,
+recorded or judged alike.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from helpers.io.periods import ReviewPeriod
 
-WINDOW = 3  # periods a strike counts for, this one included
+WINDOW = 3  # quarters a strike counts for, the as-of date's own included
+PERIOD_KINDS = ("month", "quarter", "year")
 STRIKE_BAND = "fire_candidate"
 HEADACHE_LIST = "headache_list"  # what a change enters or leaves, besides the bands
 
@@ -25,31 +32,46 @@ STAGE_WATCH = "watch"
 STAGE_REPAIR_PLAN = "repair_plan"
 STAGE_EXIT_DECISION = "exit_decision"
 STAGES = (STAGE_NONE, STAGE_WATCH, STAGE_REPAIR_PLAN, STAGE_EXIT_DECISION)
-# Strikes in the last three periods -> the customer's place on the road map; more than three
+# Strikes in the last three quarters -> the customer's place on the road map; more than three
 # (possible with a longer window) is still the exit decision.
 STAGE_FOR_STRIKES = {0: STAGE_NONE, 1: STAGE_WATCH, 2: STAGE_REPAIR_PLAN, 3: STAGE_EXIT_DECISION}
 
-CHANGE_COLUMNS = ["customer_id", "name", "change", "what", "previous_band", "band"]
+# Where a period's outcome comes from.
+THIS_REVIEW = "this review"
+RECORDED = "recorded"
+FROM_THE_EXPORT = "from the export"
+
+OUTCOME_COLUMNS = ["customer_id", "name", "band", "on_headache_list", "strike", "source"]
+CHANGE_COLUMNS = ["customer_id", "name", "change", "what", "previous_band", "band", "source"]
+
+# Judges every customer as of a day: band and on_headache_list per customer, for the
+# customers reviewed then (``helpers.review.judgement.judge``, as the model calls it).
+Judge = Callable[[date], pd.DataFrame]
 
 
-def history_window(period: ReviewPeriod, window: int = WINDOW) -> tuple[str, str, str]:
-    """What the history must hold for ``period``'s strikes: the periods of its kind starting
-    from the first of the ``window`` periods ending with it, up to (not including) it. Returns
-    (kind, first start, this start), the dates in ISO form, as ``helpers.io.history.
-    read_outcomes`` takes them."""
-    if window < 1:
-        raise ValueError(f"window must be 1 period or more (got {window!r})")
-    first = period.calendar_period() - (window - 1)
-    return period.kind, first.start_time.date().isoformat(), period.start.isoformat()
+def quarters_counted(as_of: date, window: int = WINDOW) -> list[pd.Period]:
+    """The ``window`` quarters a strike counts in, oldest first, ``as_of``'s own last."""
+    last = pd.Period(pd.Timestamp(as_of), freq="Q")
+    return [last - step for step in range(window - 1, -1, -1)]
 
 
-def window_labels(period: ReviewPeriod, window: int = WINDOW) -> list[str]:
-    """The labels of the ``window`` periods a strike counts in, oldest first, ``period`` last."""
-    return [period.previous(steps).label for steps in range(window - 1, 0, -1)] + [period.label]
+def quarter_label(quarter: pd.Period) -> str:
+    return f"{quarter.year}-Q{quarter.quarter}"
+
+
+def history_needed(period: ReviewPeriod, window: int = WINDOW) -> tuple[list[str], str, str]:
+    """What the company's history must be read for: the kinds of period and the starts, up to
+    (not including) the as-of date, from early enough to hold every period that ends with one
+    of the quarters counted (a year ending with the first of them starts nine months before
+    it) and the previous period of the review's kind. As ``helpers.io.history.read_outcomes``
+    takes them."""
+    first = quarters_counted(period.as_of, window)[0].start_time - pd.DateOffset(months=9)
+    start = min(first.date(), period.previous().start)
+    return list(PERIOD_KINDS), start.isoformat(), period.as_of.isoformat()
 
 
 def strikes(customers: pd.DataFrame) -> pd.Series:
-    """Boolean per customer: a strike this period (a fire candidate or on the headache list)."""
+    """Boolean per customer: a strike (a fire candidate or on the headache list)."""
     listed = customers["on_headache_list"].fillna(False).astype(bool)
     return (customers["band"] == STRIKE_BAND).fillna(False).astype(bool) | listed
 
@@ -59,112 +81,148 @@ def stage_for(strike_count: int) -> str:
     return STAGE_FOR_STRIKES[min(strike_count, max(STAGE_FOR_STRIKES))]
 
 
-def outcome_rows(period: ReviewPeriod, customers: pd.DataFrame) -> list[tuple[Any, ...]]:
-    """The period's outcome per customer of ``customers`` (indexed by ``customer_id``, with
-    ``name``, ``band`` and ``on_headache_list``), as the history records it
-    (``helpers.io.history.OUTCOME_COLUMNS``)."""
-    start, end = period.start.isoformat(), period.end.isoformat()
-    return [
-        (period.label, period.kind, start, end, str(customer_id), _text(name), _text(band))
-        + (int(listed), int(struck))
-        for customer_id, name, band, listed, struck in zip(
-            customers.index,
-            customers["name"],
-            customers["band"],
-            customers["on_headache_list"].fillna(False).astype(bool),
-            strikes(customers),
-            strict=True,
+def outcome(customers: pd.DataFrame, source: str) -> pd.DataFrame:
+    """``customers`` (indexed by ``customer_id``, with ``name``, ``band`` and
+    ``on_headache_list``) as one period's outcome: ``OUTCOME_COLUMNS``."""
+    return pd.DataFrame(
+        {
+            "customer_id": customers.index.astype(str),
+            "name": customers["name"].to_numpy(),
+            "band": customers["band"].to_numpy(),
+            "on_headache_list": customers["on_headache_list"].fillna(False).to_numpy(bool),
+            "strike": strikes(customers).to_numpy(),
+            "source": source,
+        }
+    )
+
+
+def period_outcome(
+    recorded: pd.DataFrame, kind: str, label: str, end: date, judged: Judge
+) -> pd.DataFrame | None:
+    """The outcome of the period ``label`` of ``kind`` ending on ``end``: as recorded in
+    ``recorded`` (the history's rows), or else judged from the export as of ``end``; ``None``
+    when the export holds nothing up to then.
+
+    A quarter never reviewed as a quarter takes the outcome recorded for the month, or else
+    the year, that ends on the same day: a company reviewed monthly has its March recorded,
+    judged as of the first quarter's end as the quarter would have been."""
+    rows = recorded[(recorded["period_kind"] == kind) & (recorded["period_label"] == label)]
+    if rows.empty and kind == "quarter":
+        same_end = recorded[recorded["period_end"] == end.isoformat()]
+        for other in ("month", "year"):
+            rows = same_end[same_end["period_kind"] == other]
+            if len(rows):
+                break
+    if len(rows):
+        rows = rows.assign(
+            on_headache_list=rows["on_headache_list"].astype(bool),
+            strike=rows["strike"].astype(bool),
+            source=RECORDED,
         )
-    ]
+        return rows[OUTCOME_COLUMNS].reset_index(drop=True)
+    customers = judged(end)
+    if customers is None:
+        return None
+    return outcome(customers, FROM_THE_EXPORT)
 
 
-def strike_history(
-    earlier: pd.DataFrame, period: ReviewPeriod, customers: pd.DataFrame, window: int = WINDOW
+def quarter_outcomes(
+    recorded: pd.DataFrame,
+    as_of: date,
+    current: pd.DataFrame,
+    judged: Judge,
+    window: int = WINDOW,
 ) -> pd.DataFrame:
-    """Each customer's strikes in the last ``window`` periods of ``period``'s kind.
+    """Every customer's outcome in each quarter its strikes count: ``OUTCOME_COLUMNS`` and
+    ``quarter`` (its label). The as-of date's quarter is ``current``, this review's customers;
+    earlier ones are recorded or judged from the export (``period_outcome``)."""
+    frames = []
+    quarters = quarters_counted(as_of, window)
+    for quarter in quarters[:-1]:
+        end = quarter.end_time.date()
+        found = period_outcome(recorded, "quarter", quarter_label(quarter), end, judged)
+        if found is not None:
+            frames.append(found.assign(quarter=quarter_label(quarter)))
+    frames.append(outcome(current, THIS_REVIEW).assign(quarter=quarter_label(quarters[-1])))
+    return pd.concat(frames, ignore_index=True)
 
-    ``earlier`` holds the outcomes recorded before ``period`` (``history_window``'s periods;
-    rows of other periods are ignored); ``customers`` is this period's review (indexed by
-    ``customer_id``, with ``band`` and ``on_headache_list``). A period never recorded has no
-    strikes. Returns a frame indexed like ``customers`` with ``strikes_last_3`` (the count,
-    named for the default window), ``strike_periods`` (their labels, oldest first,
-    comma-separated; empty text when none) and ``stage`` (``stage_for`` the count).
+
+def strike_history(quarters: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+    """Each customer's strikes in the quarters of ``quarters`` (``quarter_outcomes``).
+
+    Returns a frame indexed like ``customers`` with ``strikes_last_3`` (the count, named for
+    the default window), ``strike_periods`` (the quarters, oldest first, comma-separated; empty
+    text when none), ``strikes_from_export`` (those of them judged from the export rather than
+    recorded or reviewed now) and ``stage`` (``stage_for`` the count).
     """
-    earlier = _in_window(earlier, period, window)
-    earlier = earlier[earlier["strike"].astype(bool)]
-    struck_now = customers.index[strikes(customers).to_numpy()]
-    strike_rows = [
-        *earlier[["customer_id", "period_label", "period_start"]].itertuples(index=False),
-        *((str(customer_id), period.label, period.start.isoformat()) for customer_id in struck_now),
-    ]
-    struck = pd.DataFrame(strike_rows, columns=["customer_id", "period_label", "period_start"])
-    by_customer = struck.sort_values("period_start", kind="stable").groupby("customer_id")
+    struck = quarters[quarters["strike"]]
+    by_customer = struck.sort_values("quarter", kind="stable").groupby("customer_id")
     ids = customers.index.astype(str)
     count = by_customer.size().reindex(ids, fill_value=0).astype(int)
-    labels = by_customer["period_label"].agg(", ".join).reindex(ids, fill_value="")
+    labels = by_customer["quarter"].agg(", ".join).reindex(ids, fill_value="")
+    exported = struck[struck["source"] == FROM_THE_EXPORT].groupby("customer_id")["quarter"]
+    from_export = exported.agg(", ".join).reindex(ids, fill_value="")
     history = pd.DataFrame(
-        {"strikes_last_3": count.to_numpy(), "strike_periods": labels.to_numpy()},
+        {
+            "strikes_last_3": count.to_numpy(),
+            "strike_periods": labels.to_numpy(),
+            "strikes_from_export": from_export.to_numpy(),
+        },
         index=customers.index,
     )
     history["stage"] = history["strikes_last_3"].map(stage_for)
     return history
 
 
-def customer_periods(
-    earlier: pd.DataFrame, period: ReviewPeriod, customer: pd.Series, window: int = WINDOW
+def customer_quarters(
+    quarters: pd.DataFrame, customer_id: str, as_of: date, window: int = WINDOW
 ) -> pd.DataFrame:
-    """One customer's place in each of the ``window`` periods its strikes count, oldest first,
-    indexed by period label: ``band`` and ``on_headache_list`` as reviewed (this period from
-    ``customer``, its row of the review; earlier ones from ``earlier``, missing when never
-    recorded), and ``strike``."""
-    mine = _in_window(earlier, period, window)
-    mine = mine[mine["customer_id"] == str(customer.name)].set_index("period_label")
+    """One customer's place in each quarter its strikes count, oldest first, indexed by the
+    quarter's label: ``band`` and ``on_headache_list`` (missing when it was not reviewed then:
+    not recorded and not yet a customer the export knows), ``strike`` and ``source``."""
+    mine = quarters[quarters["customer_id"] == str(customer_id)].set_index("quarter")
     rows = []
-    for label in window_labels(period, window):
-        if label == period.label:
-            band, listed = customer["band"], bool(customer["on_headache_list"])
-        elif label in mine.index:
-            band, listed = mine.loc[label, "band"], bool(mine.loc[label, "on_headache_list"])
+    for quarter in map(quarter_label, quarters_counted(as_of, window)):
+        if quarter in mine.index:
+            row = mine.loc[quarter]
+            rows.append((quarter, row["band"], bool(row["on_headache_list"]), bool(row["strike"])))
+            rows[-1] += (row["source"],)
         else:
-            band, listed = None, None
-        struck = bool(band == STRIKE_BAND or listed) if band is not None else False
-        rows.append((label, band, listed, struck))
-    frame = pd.DataFrame(rows, columns=["period", "band", "on_headache_list", "strike"])
+            rows.append((quarter, None, None, False, None))
+    frame = pd.DataFrame(rows, columns=["period", "band", "on_headache_list", "strike", "source"])
     return frame.set_index("period")
 
 
-def changes_since_previous(
-    earlier: pd.DataFrame, period: ReviewPeriod, customers: pd.DataFrame
-) -> pd.DataFrame:
-    """What changed between the calendar-previous period (as recorded in ``earlier``) and this
-    period's review of ``customers``.
+def changes_since_previous(previous: pd.DataFrame | None, customers: pd.DataFrame) -> pd.DataFrame:
+    """What changed between the previous period's outcome (``period_outcome``; ``None`` when
+    unknown) and this period's review of ``customers``.
 
     One row per change, with ``CHANGE_COLUMNS``: ``change`` is ``entered`` or ``left`` and
-    ``what`` a band or ``HEADACHE_LIST``. A band change is one row: ``left fire_candidate``
-    when the customer was a fire candidate, otherwise ``entered`` the new band; entering or
-    leaving the headache list is a row of its own. Customers new this period appear only when
-    they enter ``fire_candidate`` or the headache list; customers gone from the review ``left``
-    their previous band. Empty (with the columns) when the previous period was never recorded.
+    ``what`` a band or ``HEADACHE_LIST``; ``source`` says where the previous period's outcome
+    comes from. A band change is one row: ``left fire_candidate`` when the customer was a fire
+    candidate, otherwise ``entered`` the new band; entering or leaving the headache list is a
+    row of its own. Customers new this period appear only when they enter ``fire_candidate``
+    or the headache list; customers gone from the review ``left`` their previous band.
     """
-    previous = earlier[earlier["period_label"] == period.previous().label]
-    if previous.empty:
+    if previous is None or previous.empty:
         return pd.DataFrame(columns=CHANGE_COLUMNS)
-    previous = previous[["customer_id", "name", "band", "on_headache_list"]].assign(
-        on_headache_list=lambda frame: frame["on_headache_list"].astype(bool)
+    source = previous["source"].iloc[0]
+    current = outcome(customers, THIS_REVIEW)
+    both = (
+        previous.drop(columns=["strike", "source"])
+        .merge(
+            current.drop(columns=["strike", "source"]),
+            on="customer_id",
+            how="outer",
+            suffixes=("_previous", ""),
+            indicator="seen",
+        )
+        .sort_values("customer_id", kind="stable")
     )
-    current = pd.DataFrame(
-        {
-            "customer_id": customers.index.astype(str),
-            "name": customers["name"].to_numpy(),
-            "band": customers["band"].to_numpy(),
-            "on_headache_list": customers["on_headache_list"].fillna(False).to_numpy(bool),
-        }
-    )
-    both = previous.merge(
-        current, on="customer_id", how="outer", suffixes=("_previous", ""), indicator="seen"
-    ).sort_values("customer_id", kind="stable")
     changes = [
-        change for customer in both.to_dict("records") for change in _customer_changes(customer)
+        {**change, "source": source}
+        for customer in both.to_dict("records")
+        for change in _customer_changes(customer)
     ]
     return pd.DataFrame(changes, columns=CHANGE_COLUMNS)
 
@@ -203,11 +261,23 @@ def _customer_changes(customer: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _in_window(earlier: pd.DataFrame, period: ReviewPeriod, window: int) -> pd.DataFrame:
-    """The rows of ``earlier`` for the periods before ``period`` that its strikes count."""
-    kind, first, before = history_window(period, window)
-    starts = earlier["period_start"].astype(str)
-    return earlier[(earlier["period_kind"] == kind) & (starts >= first) & (starts < before)]
+def outcome_rows(period: ReviewPeriod, customers: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """The period's outcome per customer of ``customers`` (indexed by ``customer_id``, with
+    ``name``, ``band`` and ``on_headache_list``), as the history records it
+    (``helpers.io.history.OUTCOME_COLUMNS``)."""
+    start, end = period.start.isoformat(), period.end.isoformat()
+    return [
+        (period.label, period.kind, start, end, str(customer_id), _text(name), _text(band))
+        + (int(listed), int(struck))
+        for customer_id, name, band, listed, struck in zip(
+            customers.index,
+            customers["name"],
+            customers["band"],
+            customers["on_headache_list"].fillna(False).astype(bool),
+            strikes(customers),
+            strict=True,
+        )
+    ]
 
 
 def _text(value: object) -> str | None:

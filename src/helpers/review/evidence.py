@@ -1,0 +1,141 @@
+"""How much evidence there is to judge each customer by.
+
+A customer is judged over the judgement window, by default the twelve months up to the as-of
+date, whatever the period the report covers; over its tenure instead when it has been a
+customer for less time than that; and not at all when it is younger than the minimum tenure
+("too new to judge"). Its revenue per hour is ranked only when enough time was logged for it.
+Hours logged since the last invoice of a customer invoiced on a regular cycle are work not
+invoiced yet, not time without revenue. And nothing is judged as of a day the export does not
+reach: the as-of date is the earliest of the period's end, the day the review is made and the
+last day the export records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from helpers.io.export import Export
+
+# A cycle of invoices no longer than this is regular (monthly, quarterly); longer is ad hoc.
+MAX_CYCLE_DAYS = 100
+# Invoiced on a cycle and late by less than half a cycle: the next invoice is on its way.
+CYCLE_GRACE = 1.5
+MIN_INVOICES_FOR_A_CYCLE = 3
+
+
+@dataclass(frozen=True)
+class Window:
+    """The judgement window: the days from ``start`` to ``end`` (the as-of date), both in."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    months: int
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def judgement_window(as_of: date, months: int) -> Window:
+    """The ``months`` months ending with ``as_of``: for 30 September 2026 and twelve months,
+    1 October 2025 to 30 September 2026."""
+    end = pd.Timestamp(as_of)
+    # From the day after, back: the twelve months to 28 February 2025 begin on 1 March 2024.
+    return Window(end + pd.Timedelta(days=1) - pd.DateOffset(months=months), end, months)
+
+
+def last_recorded_day(export: Export) -> pd.Timestamp | None:
+    """The last day the export records anything on: an invoice issued or paid, time logged,
+    an assessment or a decision made. Due dates are not records of the past: an invoice issued
+    today may fall due next month."""
+    days = [export.invoices["issued_on"].max()]
+    if export.has("invoices", "paid_on"):
+        days.append(export.invoices["paid_on"].max())
+    for table, column in (
+        ("time_entries", "date"),
+        ("assessments", "assessed_on"),
+        ("decisions", "decided_on"),
+    ):
+        frame = getattr(export, table)
+        if frame is not None and len(frame):
+            days.append(frame[column].max())
+    known = [pd.Timestamp(day) for day in days if pd.notna(day)]
+    return max(known) if known else None
+
+
+def first_recorded_day(export: Export) -> pd.Timestamp:
+    """The first day the export records an invoice or time on: before it, nothing is known."""
+    days = [export.invoices["issued_on"].min()]
+    if export.time_entries is not None and len(export.time_entries):
+        days.append(export.time_entries["date"].min())
+    return min(pd.Timestamp(day) for day in days if pd.notna(day))
+
+
+def effective_as_of(period_end: date, asked: date, export: Export) -> date:
+    """The day a review is judged as of: the earliest of the period's end, the day asked (the
+    day the review is made, or the analyst's as-of date) and the last day the export records."""
+    days = [pd.Timestamp(period_end), pd.Timestamp(asked)]
+    last = last_recorded_day(export)
+    if last is not None:
+        days.append(last)
+    return min(days).date()
+
+
+def tenure_start(export: Export) -> pd.Series:
+    """Since when each customer has been one: its ``customer_since`` where given, otherwise
+    its first invoice, otherwise the first time logged for it (missing when none)."""
+    customers = export.customers.set_index("customer_id")
+    first = export.invoices.groupby("customer_id")["issued_on"].min()
+    if export.time_entries is not None:
+        logged = export.time_entries.groupby("customer_id")["date"].min()
+        first = pd.concat([first, logged]).groupby(level=0).min()
+    since = customers["customer_since"].astype("datetime64[s]")
+    return since.fillna(first.reindex(customers.index).astype("datetime64[s]"))
+
+
+def invoicing_cycle(invoices: pd.DataFrame, ids: pd.Index, as_of: date) -> pd.DataFrame:
+    """How each customer is invoiced, up to ``as_of``: ``last_invoice`` (the day of its last
+    invoice), ``cycle_days`` (the median number of days between its invoicing days; missing
+    with fewer than ``MIN_INVOICES_FOR_A_CYCLE`` of them) and ``regular`` (a cycle of at most
+    ``MAX_CYCLE_DAYS`` whose next invoice is not yet overdue: ``as_of`` lies within
+    ``CYCLE_GRACE`` cycles of the last invoice)."""
+    as_of = pd.Timestamp(as_of)
+    billed = invoices[(invoices["amount"] > 0) & (invoices["issued_on"] <= as_of)]
+    days = billed[["customer_id", "issued_on"]].drop_duplicates().sort_values("issued_on")
+    gaps = days.groupby("customer_id")["issued_on"].diff().dt.days
+    by_customer = days.assign(gap=gaps).groupby("customer_id")
+    result = pd.DataFrame(index=ids)
+    result["last_invoice"] = by_customer["issued_on"].max().reindex(ids)
+    enough = by_customer.size().reindex(ids, fill_value=0) >= MIN_INVOICES_FOR_A_CYCLE
+    result["cycle_days"] = by_customer["gap"].median().reindex(ids).where(enough)
+    since_last = (as_of - result["last_invoice"]).dt.days
+    result["regular"] = (
+        (result["cycle_days"] <= MAX_CYCLE_DAYS)
+        & (since_last <= CYCLE_GRACE * result["cycle_days"])
+    ).fillna(False)
+    return result
+
+
+def hours_not_invoiced(time_entries: pd.DataFrame, cycles: pd.DataFrame, as_of: date) -> pd.Series:
+    """Per customer (``cycles``' index), the hours logged after the last invoice of a customer
+    invoiced on a regular cycle, up to ``as_of``: work not invoiced yet. 0 for the others."""
+    regular = cycles.index[cycles["regular"]]
+    mine = time_entries[time_entries["customer_id"].isin(regular)]
+    last = cycles["last_invoice"].reindex(mine["customer_id"]).to_numpy()
+    after = (mine["date"].to_numpy() > last) & (mine["date"] <= pd.Timestamp(as_of)).to_numpy()
+    hours = mine["hours"].where(after, 0.0).groupby(mine["customer_id"]).sum()
+    return hours.reindex(cycles.index, fill_value=0.0).astype("float64")
+
+
+def in_judged_days(rows: pd.DataFrame, on: str, judged_from: pd.Series, as_of: date) -> pd.Series:
+    """Whether each row (of a customer, ``customer_id``) is dated (column ``on``) within its
+    customer's judged days: from ``judged_from`` (per customer) to ``as_of``."""
+    first = judged_from.reindex(rows["customer_id"]).to_numpy()
+    dated = rows[on].to_numpy()
+    return pd.Series(
+        (dated >= first) & (dated <= np.datetime64(pd.Timestamp(as_of))), index=rows.index
+    )

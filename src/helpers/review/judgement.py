@@ -1,0 +1,233 @@
+"""The judgement of every customer as of one day: the measures over the judgement window, the
+headache list, the checklist and the band.
+
+A judgement depends on the export, the as-of date and the settings alone, not on the period a
+report covers, so a month's, a quarter's and a year's review made as of the same day judge
+every customer alike; and it can be made again as of an earlier quarter's end, which is how
+strikes are counted from the export itself (``helpers.review.strikes``).
+
+Per customer, over its judged days (the judgement window, or its tenure when shorter):
+revenue (credit notes included), hours, and the hours not invoiced yet of a customer invoiced on
+a regular cycle; revenue per hour from the revenue that is not overdue past ``non_payer_days``
+and the hours less those not invoiced yet; the headache list among the customers who can be
+ranked (not too new, and with at least ``min_hours`` to rank); contribution; payment as of the
+as-of date over the invoices due in the judged days; yearly revenue pro-rated from the judged
+days, against the customer's wallet; repeat business over the quarters it could have bought in.
+A customer that does not pay is a fire candidate unless its account owner vouches that it pays;
+one younger than ``min_tenure_months`` is too new to judge.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from helpers.io.export import Export
+from helpers.io.settings import ReviewSettings
+from helpers.review import measures
+from helpers.review.evidence import (
+    Window,
+    first_recorded_day,
+    hours_not_invoiced,
+    in_judged_days,
+    invoicing_cycle,
+    judgement_window,
+    tenure_start,
+)
+from helpers.review.exits import payment_advice
+from helpers.review.scoring import checklist, data_answers, latest_assessment
+
+# The domain's range for the headache list is the bottom 5% to 10%: the list uses the parameter
+# (10% by default) and the report marks the customers in the bottom 5% as well.
+HEADACHE_CORE_SHARE = 0.05
+TOO_NEW = "too_new"
+FEWEST_QUARTERS = 2  # fewer quarters of tenure than this: repeat business cannot be told
+
+
+def judge(export: Export, as_of: date, settings: ReviewSettings) -> pd.DataFrame:
+    """Every customer of ``export`` judged as of ``as_of``, one row each (indexed by
+    ``customer_id``, the export's columns first). ``active`` says whether the customer did
+    anything in the judgement window (revenue, time) or owes anything on ``as_of``: the
+    customers a review reviews."""
+    customers = export.customers.set_index("customer_id")
+    ids = customers.index
+    window = judgement_window(as_of, settings.judgement_months)
+    table = customers.copy()
+    table = table.join(_evidence(export, window, settings))
+    table = table.join(_window_activity(export, table, window, settings))
+    table["ranked"] = table["enough_time"] & ~table["too_new"]
+    ranking = measures.headache_ranking(
+        table["revenue_per_hour"].where(table["ranked"]), settings.headache_share
+    )
+    table = table.join(ranking)
+    table["in_bottom_5pct"] = (table["rph_percentile"] <= HEADACHE_CORE_SHARE).fillna(False)
+    table = table.join(
+        measures.contribution(table["revenue"], table["hours"], settings.hourly_cost)
+    )
+    has_payments = export.has("invoices", "paid_on")
+    if has_payments:
+        paid = measures.payment(export.invoices, ids, window.start, as_of, settings.non_payer_days)
+        table = table.join(paid)
+        table["payment_advice"] = payment_advice(
+            paid, customers["size_band"], settings.late_payer_days
+        )
+    table = table.join(_future_potential(table, customers["potential_annual_spend"], window))
+    table = table.join(_repeat_business(export, table, as_of, settings))
+    lines_bought, lines_sold = measures.product_lines_bought(export.invoices, ids, as_of)
+    table["product_lines_bought"] = lines_bought
+    table["active"] = (table["revenue"] != 0) | (table["hours"].fillna(0) > 0)
+    if has_payments:
+        table["active"] |= table["open_balance"] > 0
+
+    judged = table[table["active"]]
+    median = float(judged["revenue_per_hour"].where(judged["ranked"]).median())
+    answers = data_answers(
+        judged.assign(revenue_per_hour=judged["revenue_per_hour"].where(judged["ranked"])),
+        lines_sold,
+        median,
+        settings.checklist,
+    )
+    assessment = latest_assessment(export.assessments, as_of)
+    scored = checklist(answers, assessment, settings.checklist)
+    table = table.join(scored)
+    for count in ("checklist_score", "checklist_answered", "checklist_unanswered"):
+        table[count] = table[count].astype("Int64")  # missing for those not reviewed
+    table["pays_by_assessment"] = _vouched(assessment, table.index)
+    table["band_by_score"] = table["band"]
+    if has_payments:
+        does_not_pay = table["non_payer"] & ~table["pays_by_assessment"]
+        table.loc[does_not_pay & table["active"], "band"] = "fire_candidate"
+    table.loc[table["too_new"] & table["active"], "band"] = TOO_NEW
+    return table
+
+
+def median_revenue_per_hour(judged: pd.DataFrame) -> float:
+    """The portfolio's median revenue per hour: over the customers ranked."""
+    return float(judged["revenue_per_hour"].where(judged["ranked"]).median())
+
+
+def _evidence(export: Export, window: Window, settings: ReviewSettings) -> pd.DataFrame:
+    """Per customer: ``tenure_start``, ``judged_from`` (the later of the window's start and the
+    tenure's) and ``judged_days``, ``too_new``, and how it is invoiced (``last_invoice``,
+    ``cycle_days``, ``regular``)."""
+    ids = pd.Index(export.customers["customer_id"], name="customer_id")
+    since = tenure_start(export).reindex(ids)
+    result = pd.DataFrame(index=ids)
+    result["tenure_start"] = since
+    # Not before the window, the customer's tenure, nor the export's first record: a year's
+    # figures count only the days the export covers.
+    began = max(window.start, first_recorded_day(export))
+    first = since.where(since > began, began).fillna(began)
+    result["judged_from"] = first.astype("datetime64[s]")
+    result["judged_days"] = (window.end - result["judged_from"]).dt.days + 1
+    # A customer since 1 April has six whole months on 30 September.
+    tenure_ends = since + pd.DateOffset(months=settings.min_tenure_months)
+    result["too_new"] = (tenure_ends > window.end + pd.Timedelta(days=1)).fillna(False)
+    result["too_new"] = result["too_new"].astype(bool)
+    return result.join(invoicing_cycle(export.invoices, ids, window.end))
+
+
+def _window_activity(
+    export: Export, evidence: pd.DataFrame, window: Window, settings: ReviewSettings
+) -> pd.DataFrame:
+    """Per customer, over its judged days: ``revenue``, ``invoices``, ``credit_notes``,
+    ``overdue_revenue`` (of invoices unpaid more than ``non_payer_days`` past due on the as-of
+    date), ``hours``, ``hours_not_invoiced``; what revenue per hour is judged on,
+    ``ranked_revenue`` (less the overdue) for ``ranked_hours`` (less those not invoiced yet);
+    ``revenue_per_hour``, ``time_status`` and ``enough_time`` (at least ``min_hours`` to rank).
+    Hours are missing when the export holds no time entries. ``evidence``: ``_evidence``'s."""
+    judged_from = evidence["judged_from"]
+    ids = judged_from.index
+    invoices = export.invoices
+    mine = invoices[in_judged_days(invoices, "issued_on", judged_from, window.end)]
+    result = pd.DataFrame(index=ids)
+    result["revenue"] = _sum(mine["amount"], mine["customer_id"], ids)
+    result["invoices"] = mine.groupby("customer_id").size().reindex(ids, fill_value=0)
+    credit = mine[mine["amount"] < 0]
+    result["credit_notes"] = credit.groupby("customer_id").size().reindex(ids, fill_value=0)
+    if export.has("invoices", "paid_on"):
+        late = measures.days_late(mine, window.end)
+        unpaid = mine["paid_on"].isna() | (mine["paid_on"] > window.end)
+        overdue = mine[unpaid & (late > settings.non_payer_days) & (mine["amount"] > 0)]
+        result["overdue_revenue"] = _sum(overdue["amount"], overdue["customer_id"], ids)
+    else:
+        result["overdue_revenue"] = 0.0
+    if export.time_entries is None:
+        for column in ("hours", "hours_not_invoiced", "ranked_hours", "revenue_per_hour"):
+            result[column] = np.nan
+        result["ranked_revenue"] = result["revenue"] - result["overdue_revenue"]
+        result["time_status"] = pd.Series(pd.NA, ids, dtype="string")
+        result["enough_time"] = False
+        return result
+    entries = export.time_entries
+    logged = entries[in_judged_days(entries, "date", judged_from, window.end)]
+    result["hours"] = _sum(logged["hours"], logged["customer_id"], ids)
+    result["hours_not_invoiced"] = hours_not_invoiced(logged, evidence, window.end)
+    result["ranked_hours"] = result["hours"] - result["hours_not_invoiced"]
+    result["ranked_revenue"] = result["revenue"] - result["overdue_revenue"]
+    with_hours = result["ranked_hours"] > 0
+    result["revenue_per_hour"] = (result["ranked_revenue"] / result["ranked_hours"]).where(
+        with_hours
+    )
+    status = np.select(
+        [with_hours & (result["revenue"] > 0), with_hours, result["revenue"] != 0],
+        [measures.TIME_AND_REVENUE, measures.NO_REVENUE, measures.NO_TIME_LOGGED],
+        default=None,
+    )
+    result["time_status"] = pd.Series(status, ids, dtype="string")
+    result["enough_time"] = with_hours & (result["ranked_hours"] >= settings.min_hours)
+    return result
+
+
+def _future_potential(table: pd.DataFrame, potential: pd.Series, window: Window) -> pd.DataFrame:
+    """A year's revenue at the pace of the judged days (the window's revenue scaled to twelve
+    months, and up again where the customer was judged over fewer days than the window's),
+    and its share of the customer's wallet (``measures.future_potential``); unknown for a
+    customer too new to judge."""
+    per_year = 12 / window.months
+    yearly = table["revenue"] * per_year * window.days / table["judged_days"].clip(lower=1)
+    result = measures.future_potential(yearly.astype("float64"), potential)
+    for column in ("share_of_wallet", "headroom"):
+        result[column] = result[column].where(~table["too_new"])
+    return result
+
+
+def _repeat_business(
+    export: Export, table: pd.DataFrame, as_of: date, settings: ReviewSettings
+) -> pd.DataFrame:
+    """In how many of the last ``repeat_quarters_window`` quarters (ending with the as-of
+    date's) each customer bought, and how many it needs: the rule's share of the quarters it
+    could have bought in, since its tenure and the export began. Missing with fewer than
+    ``FEWEST_QUARTERS`` such quarters."""
+    rules = settings.checklist
+    last = pd.Period(pd.Timestamp(as_of), freq="Q")
+    quarters = [last - step for step in range(rules.repeat_quarters_window - 1, -1, -1)]
+    ids = table.index
+    bought = measures.quarters_with_purchases(export.invoices, ids, quarters)
+    began = max(export.invoices["issued_on"].min(), quarters[0].start_time)
+    since = table["tenure_start"].fillna(began).where(table["tenure_start"] > began, began)
+    first_quarter = since.dt.to_period("Q")
+    available = pd.Series(
+        [sum(q >= first for q in quarters) for first in first_quarter], index=ids, dtype="int64"
+    )
+    needed = np.ceil(rules.repeat_quarters_needed * available / len(quarters) - 1e-9)
+    enough = available >= min(FEWEST_QUARTERS, len(quarters))
+    result = pd.DataFrame(index=ids)
+    result["quarters_bought"] = bought.astype("Int64").where(enough)
+    result["quarters_available"] = available
+    result["quarters_needed"] = needed.astype("Int64").where(enough)
+    return result
+
+
+def _vouched(assessment: pd.DataFrame, ids: pd.Index) -> pd.Series:
+    """Whether the account owner's latest assessment says the customer pays (``pays``: yes),
+    which keeps a customer with an old debt out of the fire band."""
+    if "pays" not in assessment:
+        return pd.Series(False, ids)
+    return assessment["pays"].reindex(ids).eq("yes").fillna(False).astype(bool)
+
+
+def _sum(values: pd.Series, keys: pd.Series, ids: pd.Index) -> pd.Series:
+    return values.groupby(keys).sum().reindex(ids, fill_value=0).astype("float64")
