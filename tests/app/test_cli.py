@@ -61,6 +61,7 @@ def test_bad_export_exits_2_naming_file_row_and_column(tmp_path: Path):
         ),
         (["--period", "2026-Q3", "-p", "colour", "red"], "unknown parameter 'colour'"),
         (["--period", "2026-Q3", "-p", "as_of", "yesterday"], "as_of 'yesterday' is not a date"),
+        (["--period", "2026-Q3", "--as-of", "2026-06-30"], "as_of 2026-06-30 is before 2026-Q3"),
     ],
 )
 def test_bad_parameters_exit_2_and_name_the_parameter(tiny_export: Path, tmp_path, args, message):
@@ -220,3 +221,20 @@ def test_the_dossier_renders_through_the_command_line(tmp_path: Path):
     assert unknown.exit_code == 2
     assert "customer_id 'C037' is not in the export; close: C0037" in unknown.stderr
     assert not other.exists()  # nothing written
+
+
+def test_as_of_judges_the_review_as_of_that_day(tiny_export: Path, tmp_path: Path):
+    # The quarter before 15 September is 2026-Q2, judged as of its end (30 June): the earliest
+    # of its end, the day asked and the data's end. 2026-Q3 is judged as of the day asked.
+    reports = tmp_path / "r"
+    for period, label, judged_on in (
+        ("last-quarter", "2026-Q2", "30 June 2026"),
+        ("2026-Q3", "2026-Q3", "15 September 2026"),
+    ):
+        result = run(
+            "--export", str(tiny_export), "--reports", str(reports), "--period", period,
+            "--as-of", "2026-09-15",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        page = next(reports.glob(f"*/{label}/review.html")).read_text(encoding="utf-8")
+        assert f"payments as of {judged_on}" in page

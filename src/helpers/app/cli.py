@@ -163,7 +163,8 @@ def main() -> None:
 @click.option(
     "--as-of",
     "as_of",
-    help="The day last-month/last-quarter/last-year count back from (default: today), YYYY-MM-DD.",
+    help="Review as if on this day (default: today), YYYY-MM-DD: last-month, last-quarter and "
+    "last-year count back from it, and no review is judged as of a later day.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for cron).")
 @click.option("--notebook", type=click.Path(exists=True, path_type=Path), default=REVIEW_NOTEBOOK)
@@ -187,8 +188,11 @@ def run(
     reports/index.html. A period that fails leaves its earlier files as they were and does
     not stop the others.
     """
+    today = _today(as_of)
+    if as_of and "as_of" not in dict(parameters):
+        parameters = (*parameters, ("as_of", today.isoformat()))  # each review judged then
     source = _source(config_path, export_path, company, reports_dir, parameters)
-    labels = checked(expand_periods, periods, _today(as_of))
+    labels = checked(expand_periods, periods, today)
     result = run_periods(
         source, labels, notebook=notebook, progress=_Progress(quiet, len(labels)), engine=engine
     )
