@@ -5,12 +5,16 @@ reviewed customers are A, B, C and E (D did nothing), with the tiny settings as 
 tests/review/test_model.py: revenue A 6000, B 400, C 200, E 0; hours A 20, B 40, C 0, E 5.
 """
 
+import re
 from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from helpers.io.export import load_export
 from helpers.report import dossier_charts as charts
-from tests.support import tiny_dossier, title_of
+from helpers.report import dossier_tables as tables
+from helpers.review.dossier import build_dossier
+from tests.support import tiny_dossier, tiny_review, tiny_settings, title_of
 
 
 def test_position_chart_highlights_the_customer(tiny_export: Path):
@@ -60,3 +64,18 @@ def test_time_chart_from_three_quarters_with_time(tiny_export: Path):
         "unspecified",
         "sales",
     ]
+
+
+def test_position_chart_of_a_customer_too_new_to_rank(tiny_export: Path):
+    # Judged over twelve months with six months' tenure needed, B (no customer_since; first
+    # invoice 1 May 2026, five months before 1 October) is too new to judge, so not ranked. Its
+    # revenue per hour leaves out B1's €500, 122 days past due: €400 for 40 hours, €10/h.
+    settings = tiny_settings(judgement_months=12, min_tenure_months=6)
+    review = tiny_review(tiny_export, settings=settings)
+    beta = build_dossier(load_export(tiny_export), review, "B")
+    title = title_of(charts.position_chart(beta))
+    assert title.startswith("Beta & Sons earns €10/h, below the median")
+    assert title.endswith("; not ranked: too new to judge")
+    # Its measures are over the 153 days from 1 May to 30 September 2026 (31+30+31+31+30).
+    header = re.findall(r"<th[^>]*>(.*?)</th>", tables.measures_table(beta).to_html())
+    assert "This customer (153 days)" in header

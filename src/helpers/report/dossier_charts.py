@@ -25,6 +25,7 @@ from helpers.report.chart_style import (
     new_figure,
     rate_lines,
 )
+from helpers.report.dossier_words import rank_standing
 from helpers.report.words import (
     band_labels,
     count,
@@ -32,7 +33,6 @@ from helpers.report.words import (
     days,
     display,
     judgement_window,
-    ordinal,
     per_hour,
     share,
     window_heading,
@@ -171,12 +171,11 @@ def position_chart(dossier: Dossier) -> Figure:
         )
     rate = me["revenue_per_hour"]
     side = "above" if rate > median else "below" if rate < median else "at"
-    ranked = int(c["revenue_per_hour"].notna().sum())
     finding_title(
         ax,
         f"{label_for(dossier.name, dossier.customer_id)} earns {per_hour(rate, currency)}, "
-        f"{side} the median {per_hour(median, currency)}: {ordinal(int(me['rph_rank']))} "
-        f"lowest of {ranked:,}",
+        f"{side} the median {per_hour(median, currency)}"
+        f"{': ' if dossier.customer['ranked'] else '; '}{rank_standing(dossier, percentile=False)}",
     )
     return figure
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.report.dossier_words import checklist_answers
+from helpers.report.dossier_words import checklist_answers, rank_standing
 from helpers.report.tables import ANSWER_CELLS, table
 from helpers.report.words import (
     AGING_LABELS,
@@ -75,24 +75,7 @@ def where_it_stands(dossier: Dossier, measures: pd.DataFrame) -> dict[str, str]:
     }
     if "hours" in measures.index:
         where["hours"] = f"{share(measures.loc['hours', 'share'])} of the team's hours"
-        if c["too_new"]:
-            where["revenue_per_hour"] = "not ranked: too new to judge"
-        elif pd.isna(c["revenue_per_hour"]) and not c["hours"] > 0:
-            where["revenue_per_hour"] = "not ranked: no time logged"
-        elif not c["ranked"]:
-            where["revenue_per_hour"] = (
-                f"not ranked: too little time logged (fewer than {rules.min_hours:g} hours)"
-            )
-        else:
-            where["revenue_per_hour"] = (
-                f"{ordinal(int(c['rph_rank']))} lowest of "
-                f"{measures.loc['revenue_per_hour', 'ranked']:,} "
-                f"(percentile {share(c['rph_percentile'])})"
-            )
-            if c["in_bottom_5pct"]:
-                where["revenue_per_hour"] += "; in the bottom 5%"
-            elif c["on_headache_list"]:
-                where["revenue_per_hour"] += "; on the headache list"
+        where["revenue_per_hour"] = rank_standing(dossier)
     if "avg_days_late" in measures.index:
         late_from, late = rules.late_payer_days, c["avg_days_late"]
         where["avg_days_late"] = (
@@ -151,7 +134,15 @@ def measures_table(dossier: Dossier):
             "Where it stands": [where[k] for k in frame.index],
         }
     )
-    numbers = ("This customer", "Portfolio median", "All customers together")
+    # A customer younger than the window is measured over the days it has been one.
+    judged_days = int(dossier.customer["judged_days"])
+    mine = (
+        "This customer"
+        if judged_days >= dossier.review.window.days
+        else f"This customer ({judged_days:,} days)"
+    )
+    shown = shown.rename(columns={"This customer": mine})
+    numbers = (mine, "Portfolio median", "All customers together")
     return table(shown, rows=len(shown), numbers=numbers)
 
 

@@ -31,6 +31,7 @@ from helpers.report.words import (
     money,
     months,
     no_data_yet,
+    ordinal,
     per_hour,
     share,
     verb,
@@ -261,6 +262,29 @@ def time_sentences(dossier: Dossier) -> list[str]:
         f"quarter was {per_quarter.idxmax()} with {hours(per_quarter.max())} hours."
     )
     return sentences
+
+
+def rank_standing(dossier: Dossier, percentile: bool = True) -> str:
+    """Where the customer's revenue per hour stands among the customers ranked (with its
+    percentile, unless not ``percentile``), or why it is not ranked: the same words in the
+    portfolio table and the position chart's title."""
+    review, c = dossier.review, dossier.customer
+    if c["too_new"]:
+        return "not ranked: too new to judge"
+    if pd.isna(c["revenue_per_hour"]) and not c["hours"] > 0:
+        return "not ranked: no time logged"
+    if not c["ranked"]:
+        return (
+            f"not ranked: too little time logged (fewer than {review.settings.min_hours:g} hours)"
+        )
+    standing = f"{ordinal(int(c['rph_rank']))} lowest of {int(review.customers['ranked'].sum()):,}"
+    if percentile:
+        standing += f" (percentile {share(c['rph_percentile'])})"
+    if c["in_bottom_5pct"]:
+        return standing + "; in the bottom 5%"
+    if c["on_headache_list"]:
+        return standing + "; on the headache list"
+    return standing
 
 
 def checklist_answers(dossier: Dossier) -> pd.DataFrame:
