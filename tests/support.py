@@ -338,3 +338,40 @@ def recorded_rows(db_path: Path) -> list[tuple]:
         return connection.execute(
             "SELECT * FROM period_outcome ORDER BY period_start, period_label, customer_id"
         ).fetchall()
+
+
+def tactic_candidates(rate: float | None = None) -> pd.DataFrame:
+    """Nine customers to price ways out for, at a median rate of 100/h (tests/review/
+    test_exits.py), each at its own revenue per hour or all at ``rate``. Each judged revenue a
+    year is its rate times its hours a year; revenue a year is all it was invoiced."""
+    rows = {
+        # id: band, rate, hours a year, score, answered, non-payer, values aligned
+        "u": ("review", 80.0, 100.0, 5, 7, False, True),
+        "v": ("review", 40.0, 50.0, 3, 7, False, None),
+        "p": ("review", 40.0, 50.0, 4, 7, False, True),
+        "w": ("fire_candidate", 40.0, 50.0, 2, 7, False, False),
+        "x": ("review", 0.0, 20.0, 4, 7, False, True),
+        "y": ("fire_candidate", 90.0, 10.0, 2, 7, True, True),
+        "z": ("fire_candidate", 30.0, 10.0, 1, 7, False, True),
+        "q": ("needs_assessment", 60.0, 10.0, 4, 5, False, True),
+        "k": ("keep", 40.0, 50.0, 6, 7, False, True),
+    }
+    frame = pd.DataFrame.from_dict(
+        rows,
+        orient="index",
+        columns=[
+            "band",
+            "revenue_per_hour",
+            "hours_a_year",
+            "checklist_score",
+            "checklist_answered",
+            "non_payer",
+            "values_aligned",
+        ],
+    )
+    frame["values_aligned"] = frame["values_aligned"].astype("boolean")
+    if rate is not None:
+        frame["revenue_per_hour"] = rate
+    frame["judged_revenue_a_year"] = frame["revenue_per_hour"] * frame["hours_a_year"]
+    frame["revenue_a_year"] = frame["judged_revenue_a_year"]
+    return frame

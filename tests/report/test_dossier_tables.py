@@ -86,13 +86,22 @@ def test_strikes_table_says_which_period_is_not_in_the_history(tiny_export, tmp_
 
 def test_ways_out_for_a_fire_candidate(beta):
     assert cells(tables.tactics_table(beta)) == [
-        ["Three months' notice", "service ends on 30 December 2026", "suggested"],
+        # B's €400 in the three-month window is €1,600 a year.
+        [
+            "Three months' notice",
+            "gives up €1,600 a year; service ends on 30 December 2026",
+            "suggested",
+        ],
         [
             "Price increase with 30 days' notice",
             "none needed: its time already pays the median €10/h",
             "",
         ],
-        ["10% price increase every quarter", "none needed", ""],
+        [
+            "10% price increase every quarter",
+            "none needed: its time already pays the median €10/h",
+            "",
+        ],
         ["Headache tax", "none needed", ""],
         ["Sales compensation", "adjust it: the customer does not share our values", ""],
     ]

@@ -153,17 +153,23 @@ def test_strike_sentences_without_and_with_history(beta, tiny_export: Path, tmp_
 
 
 def test_ways_out_in_words(beta, tiny_export: Path):
-    # Losing B: 400 of 6600 revenue (6%), 40 hours that earn 400 back at 10/h, contribution
-    # up by 2000; net loss 0: affordable.
+    # Losing B: 400 of 6600 revenue (6%), 40 hours, contribution up by 2000. None of the hours
+    # sold again, 400 lost (more than the 2% affordable); all sold at 10/h, nothing.
     sentences = say.tactics_sentences(beta)
     assert sentences[0].startswith(
-        "Suggested: three months' notice. Why: does not pay: stop work, collect what is owed"
+        "Suggested: three months' notice. Why: does not pay: no price rise fixes unpaid "
+        "invoices; collect what is owed and give notice"
     )
-    assert sentences[1].startswith(
+    assert sentences[1:] == [
         "Letting Beta & Sons go would lose €400 of revenue over the three months to 30 "
-        "September 2026 (6%), free 40.0 hours, which could earn €400 at the median rate, and "
-        "raise the contribution by €2,000. Verdict: affordable"
-    )
+        "September 2026 (6%), free 40.0 hours and raise the contribution by €2,000.",
+        "The net loss is €400 if none of the freed hours is sold again, and €0 if all of them "
+        "are sold at the median €10/h; the verdict counts 0% of them sold again "
+        "(resold_share): a net loss of €400.",
+        "Verdict: needs a replacement plan (a net loss of at most 2% of revenue is affordable; "
+        "losing more than 10% of revenue never is).",
+        "The dates below count from 30 September 2026, the day the plan starts.",
+    ]
     alpha = tiny_dossier(tiny_export, "A")
     assert say.tactics_sentences(alpha) == [
         "Alpha Ltd is neither a fire candidate nor on the headache list as of 30 September "

@@ -105,9 +105,9 @@ def test_whale_and_wallet_sentences(tiny_export: Path):
 
 def test_tactics_sentence(tiny_export: Path):
     assert say.tactics_sentence(tiny_review(tiny_export)).startswith(
-        "Counted from 30 September 2026: 3 months' notice ends service on 30 December 2026; a "
-        "price rise announced with 30 days' notice takes effect on 30 October 2026, and "
-        "quarterly rises of 10% follow every three months from then."
+        "Counted from 30 September 2026, the day the plan starts: 3 months' notice ends service "
+        "on 30 December 2026; a price rise announced with 30 days' notice takes effect on 30 "
+        "October 2026, and quarterly rises of 10% follow every three months from then, until"
     )
 
 

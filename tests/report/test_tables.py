@@ -95,24 +95,44 @@ def test_checklist_matrix_marks_unanswered_items(tiny_export: Path):
 
 def test_impact_and_tactics_tables(tiny_export: Path):
     review = tiny_review(tiny_export)
-    # Letting B go: 400 of 6600 revenue (6%), 40 of 65 hours (62%), contribution +2000, the
-    # hours earn back 40 x 10 = 400. Ten largest: all four customers, before and after.
+    # Letting B go: 400 of 6600 revenue (6%), 40 of 65 hours (62%), contribution +2000. All
+    # 40 hours sold again at 10/h would earn the 400 back; none sold (the default), the whole
+    # 400 is lost, more than the 2% affordable. Ten largest: all four, before and after.
     assert cells(tables.impact_table(review))[0] == [
         "The fire candidates",
         "1",
         "€400 (6%)",
         "40 h (62%)",
         "€2,000",
-        "€400",
-        "€0 (0%)",
+        "€0",
+        "€400 (6%)",
         "100% → 100%",
-        "affordable",
+        "needs a replacement plan",
     ]
     rows = cells(tables.tactics_table(review))
-    # B (fire candidate, a non-payer, at the median rate) first, then E (no revenue).
-    assert [row[0] for row in rows] == ["Beta & Sons", "Epsilon AS"]
-    assert rows[0][3:6] == ["0%", "–", "Three months' notice"]
-    assert rows[1][5] == "Headache tax"
+    # B (fire candidate, a non-payer, at the median rate) first, then E (no revenue). B's
+    # €400 over the three months is €1,600 a year, what notice gives up. E's 5 hours in the
+    # 30 days from 1 September are 61.3 a year (tests/review/test_model.py), €613 at 10/h.
+    assert rows[0][:9] == [
+        "Beta & Sons",
+        "–",
+        "Fire candidate",
+        "€10/h",
+        "€1,600",
+        "–",
+        "–",
+        "–",
+        "Three months' notice",
+    ]
+    assert rows[1][2:9] == [
+        "Needs assessment",
+        "€0/h",
+        "€0",
+        "–",
+        "–",
+        "€613 (61.3 h)",
+        "Headache tax",
+    ]
 
 
 def test_strikes_table_without_history_judges_the_export(tiny_export: Path):

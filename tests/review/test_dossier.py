@@ -154,13 +154,15 @@ def test_strike_history_judges_unrecorded_quarters_from_the_export(
 def test_ways_out_and_impact(beta, tiny_export: Path):
     # B does not pay, so notice; at 10/h it is at the median, so no rise is needed.
     assert dossier.tactics(beta)["tactic"] == "notice"
-    assert dossier.tactics(beta)["headache_tax"] == 0
-    # Losing B: 400 of 6600 revenue, 40 hours that earn 400 back at 10/h, contribution up by
-    # 2000; net loss 0: affordable.
+    assert dossier.tactics(beta)["rise_to_median"] == 0
+    # Losing B: 400 of 6600 revenue (6.1%), 40 hours, contribution up by 2000. None of the
+    # hours sure to be sold again: a net loss of 400, more than the 2% that is affordable;
+    # sold at 10/h, they would earn the 400 back.
     impact = dossier.impact(beta)
     assert impact["revenue_lost"] == 400 and impact["hours_freed"] == 40
-    assert impact["earn_back"] == 400 and impact["contribution_change"] == 2000
-    assert impact["verdict"] == "affordable"
+    assert impact["net_loss"] == 400 and impact["contribution_change"] == 2000
+    assert impact["net_loss_all_resold"] == 0
+    assert impact["verdict"] == "needs_replacement_plan"
     # A needs no way out; E, on the headache list with hours and no revenue, a headache tax.
     assert dossier.tactics(tiny_dossier(tiny_export, "A")) is None
     assert dossier.tactics(tiny_dossier(tiny_export, "E"))["tactic"] == "headache_tax"

@@ -1,5 +1,6 @@
 """The assembled review of the tiny export (tests/conftest.py), band by band."""
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -98,17 +99,26 @@ def test_exit_scenarios_of_the_tiny_company(tiny_export: Path):
     settings = tiny_settings(exit_ids=("A",))
     review = build_review(load_export(tiny_export), parse_period("2026-Q3"), settings)
     scenarios = review.exit_scenarios()
-    # Fire candidates: B (400 revenue, 40 h, earned back at 10/h). Headache list: E (no
-    # revenue, 5 h). Named: A, 6000 of 6600 revenue.
+    # Fire candidates: B (400 revenue of 6600, 6.1%, with none of its 40 h sold again: more
+    # than the 2% affordable). Headache list: E (no revenue, 5 h: nothing lost). Named: A,
+    # 6000 of 6600 revenue, more than the 10% that never is.
     assert scenarios["customers"].tolist() == [1, 1, 1]
     assert scenarios["revenue_lost"].tolist() == [400, 0, 6000]
     assert scenarios["contribution_change"].tolist() == [2000, 300, -4800]
-    assert scenarios["verdict"].tolist() == ["affordable", "affordable", "not_affordable"]
+    assert scenarios["verdict"].tolist() == [
+        "needs_replacement_plan",
+        "affordable",
+        "not_affordable",
+    ]
     tactics = review.exit_tactics()
     # B is at the median (10/h): no rise needed; E brought no revenue.
     assert tactics.index.tolist() == ["B", "E"]
-    assert tactics["headache_tax"].tolist()[0] == 0
+    assert tactics["rise_to_median"].tolist()[0] == 0
     assert tactics["tactic"].tolist() == ["notice", "headache_tax"]  # B does not pay
+    # E took 5 h in the 30 days from its first hour on 1 September; at that pace the
+    # three-month window's 92 days hold 5 x 92 / 30 h, and a year four windows: 61.3 h a
+    # year, all beyond what no revenue pays for, at the median 10/h: 613.33.
+    assert tactics.loc["E", "headache_tax_amount"] == pytest.approx(5 * 92 / 30 * 4 * 10)
 
 
 def test_unknown_exit_ids_are_named_with_near_matches(tiny_export: Path):
@@ -159,3 +169,19 @@ def test_shares_of_hours_are_unknown_without_time_entries(tiny_export: Path):
     hours, revenue = review.shares_of(review.customers.loc[["A"]])
     assert pd.isna(hours)
     assert revenue == pytest.approx(6000 / 6600)  # as above: revenue does not need time
+
+
+def test_the_plan_counts_from_the_day_the_review_is_made(tiny_export: Path):
+    export, settings = load_export(tiny_export), tiny_settings()
+    # Made on its as-of date, 30 September: the next quarterly review looks again on 31
+    # December.
+    q3 = build_review(export, parse_period("2026-Q3"), settings)
+    assert (q3.plan_from, q3.next_review) == (date(2026, 9, 30), date(2026, 12, 31))
+    # Made on 1 December, after the quarter: the plan starts then, and the next review is
+    # still the fourth quarter's.
+    late = build_review(export, parse_period("2026-Q3"), settings, made_on=date(2026, 12, 1))
+    assert (late.plan_from, late.next_review) == (date(2026, 12, 1), date(2026, 12, 31))
+    assert late.exit_tactics()["notice_ends"].iloc[0] == pd.Timestamp("2027-03-01")
+    # 2026-Q1 made on 1 December: Q2 and Q3 have passed, so the next review is Q4's.
+    q1 = build_review(export, parse_period("2026-Q1"), settings, made_on=date(2026, 12, 1))
+    assert q1.next_review == date(2026, 12, 31)

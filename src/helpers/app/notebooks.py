@@ -44,6 +44,12 @@ def history_for(history_path: str, period: ReviewPeriod) -> Recorded:
     return read_outcomes(history_path, *history_needed(period))
 
 
+def made_on(review_period: ReviewPeriod, as_of: str, today: date | None) -> date:
+    """The day the review is made: ``as_of`` when given, else ``today`` (the machine's date
+    unless given)."""
+    return review_period.as_of if as_of else (today or date.today())
+
+
 def judged_period(
     export: Export, period: str | int, as_of: str, today: date | None
 ) -> ReviewPeriod:
@@ -51,7 +57,7 @@ def judged_period(
     ``today``, the machine's date unless given) and the last day ``export`` records. Raises
     ``PeriodError`` when that day falls before the period begins: nothing to review yet."""
     review_period = parse_period(period, as_of)
-    asked = review_period.as_of if as_of else (today or date.today())
+    asked = made_on(review_period, as_of, today)
     judged_on = effective_as_of(review_period.end, asked, export)
     if judged_on < review_period.start:
         why = (
@@ -111,7 +117,11 @@ def review_from_parameters(
     export = export_from_parameters(export_path, config_path)
     review_period = judged_period(export, period, as_of, today)
     return build_review(
-        export, review_period, review_settings, history_for(history_path, review_period)
+        export,
+        review_period,
+        review_settings,
+        history_for(history_path, review_period),
+        made_on=made_on(parse_period(period, as_of), as_of, today),
     )
 
 
@@ -138,6 +148,10 @@ def dossier_from_parameters(
     customer_id = find_customer(export.customers, customer_id)
     review_period = judged_period(export, period, as_of, today)
     review = build_review(
-        export, review_period, review_settings, history_for(history_path, review_period)
+        export,
+        review_period,
+        review_settings,
+        history_for(history_path, review_period),
+        made_on=made_on(parse_period(period, as_of), as_of, today),
     )
     return build_dossier(export, review, customer_id)

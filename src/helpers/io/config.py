@@ -162,6 +162,8 @@ class ReviewSection(_Section):
     late_payer_days: float = 15.0
     affordable_loss_share: float = 0.02
     max_loss_share: float = 0.10
+    resold_share: float = 0.0
+    keep_rise_cap: float = 0.30
     exit_ids: list[str] = []
     keep_from: int = 6
     review_from: int = 3

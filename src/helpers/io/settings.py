@@ -48,6 +48,8 @@ class ExitRules:
     headache_tax_up_to: float = 0.30  # a rise up to this is charged at once as a headache tax
     quarterly_steps_up_to: int = 8  # beyond two years of quarterly rises, ask it at once
     price_rise_up_to: float = 1.00  # a fire candidate whose fair price is within this rises
+    keep_rise_cap: float = 0.30  # a customer to keep is never asked to rise more than this
+    resold_share: float = 0.0  # share of freed hours the company can sell again (0: none)
 
 
 def check_display(code: object, locale: object, symbol: object, position: object) -> None:
@@ -148,7 +150,7 @@ class ReviewSettings:
                 f"hourly_cost must be an amount per hour, 0 or more (got {self.hourly_cost!r})",
                 parameter="hourly_cost",
             )
-        for name in ("affordable_loss_share", "max_loss_share"):
+        for name in ("affordable_loss_share", "max_loss_share", "keep_rise_cap", "resold_share"):
             value = getattr(self.exit, name)
             if not isinstance(value, int | float) or not 0 <= value <= 1:
                 raise ParameterError(

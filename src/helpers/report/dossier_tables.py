@@ -9,13 +9,12 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.report.dossier_words import checklist_answers, rank_standing
+from helpers.report.reasons import priced_ways
 from helpers.report.tables import ANSWER_CELLS, table
 from helpers.report.words import (
     AGING_LABELS,
     TACTICS,
     band_labels,
-    count,
-    date,
     days,
     display,
     hours,
@@ -243,23 +242,7 @@ def tactics_table(dossier: Dossier):
         return None
     currency = display(dossier.review.settings)
     rules = dossier.review.settings.exit
-    median = per_hour(dossier.review.median_revenue_per_hour, currency)
-    tax, steps = row["headache_tax"], row["quarterly_steps"]
-    schedule = [d for d in str(row["quarterly_schedule"]).split(", ") if d]
-    if pd.isna(tax):
-        rise = "no price rise turns no revenue into the median rate"
-        quarterly = rise
-        headache = "charge for the time in the contract, by the hour"
-    elif tax == 0:
-        rise = f"none needed: its time already pays the median {median}"
-        quarterly = headache = "none needed"
-    else:
-        rise = f"{share(tax)} more, to the median {median}, from {date(row['price_increase_from'])}"
-        quarterly = (
-            f"{count(int(steps), 'rise')} of {share(rules.quarterly_increase)}, from "
-            f"{date(schedule[0])} to {date(schedule[-1])}"
-        )
-        headache = f"{share(tax)} more written into the contract for the extra time"
+    priced = priced_ways(row.to_dict(), rules, currency, dossier.review.median_revenue_per_hour)
     values = dossier.customer["values_aligned"]
     compensation = (
         "adjust it: the customer does not share our values"
@@ -268,13 +251,8 @@ def tactics_table(dossier: Dossier):
         if pd.notna(values)
         else "values unanswered: ask the account owner"
     )
-    ways = [
-        ("notice", TACTICS["notice"], f"service ends on {date(row['notice_ends'])}"),
-        ("price_increase", TACTICS["price_increase"], rise),
-        ("quarterly_increase", TACTICS["quarterly_increase"], quarterly),
-        ("headache_tax", TACTICS["headache_tax"], headache),
-        ("sales_compensation", "Sales compensation", compensation),
-    ]
+    ways = [(key, TACTICS[key], priced[key]) for key in priced]
+    ways.append(("sales_compensation", "Sales compensation", compensation))
     frame = pd.DataFrame(
         {
             "Way out": [label for _, label, _ in ways],

@@ -467,24 +467,38 @@ def tactics_sentences(dossier: Dossier) -> list[str]:
             )
         return [sentence]
     impact = model.impact(dossier)
-    verdict = VERDICTS[impact["verdict"]]
+    rules = review.settings.exit
     revenue = review.customers["revenue"].sum()
     change = impact["contribution_change"]
-    freed = (
-        f", free {hours(impact['hours_freed'])} hours, which could earn "
-        f"{money(impact['earn_back'], currency)} at the median rate,"
-        if review.has_time
-        else ""
-    )
-    return [
+    sentences = [
         f"Suggested: {TACTICS[row['tactic']].lower()}. "
-        f"Why: {tactic_reason(row.to_dict(), review.settings.exit)}.",
+        f"Why: {tactic_reason(row.to_dict(), rules, currency)}.",
         f"Letting {dossier.name} go would lose {money(impact['revenue_lost'], currency)} of "
         f"revenue over {judgement_window(review)} ({share(impact['revenue_lost'] / revenue)})"
-        f"{freed} and {'raise' if change >= 0 else 'lower'} the contribution by "
-        f"{money(abs(change), currency)}. Verdict: {verdict} (a net loss, after "
-        "what the freed hours could earn, of at most "
-        f"{share(review.settings.exit.affordable_loss_share)} of revenue is affordable; losing "
-        f"more than {share(review.settings.exit.max_loss_share)} of revenue never is).",
-        f"The dates below count from {date(review.period.as_of)}, the as-of date.",
+        + (f", free {hours(impact['hours_freed'])} hours" if review.has_time else "")
+        + f" and {'raise' if change >= 0 else 'lower'} the contribution by "
+        f"{money(abs(change), currency)}.",
     ]
+    if review.has_time:
+        sentences.append(resale_range(impact, review))
+    sentences += [
+        f"Verdict: {VERDICTS[impact['verdict']]} (a net loss of at most "
+        f"{share(rules.affordable_loss_share)} of revenue is affordable; losing more than "
+        f"{share(rules.max_loss_share)} of revenue never is).",
+        f"The dates below count from {date(review.plan_from)}, the day the plan starts.",
+    ]
+    return sentences
+
+
+def resale_range(impact: dict, review) -> str:
+    """What an exit's freed hours could earn back, from none sold again to all sold at the
+    median rate, and the share the verdict assumes (``resold_share``)."""
+    currency, rules = display(review.settings), review.settings.exit
+    median = per_hour(review.median_revenue_per_hour, currency)
+    return (
+        f"The net loss is {money(impact['revenue_lost'], currency)} if none of the freed hours "
+        f"is sold again, and {money(impact['net_loss_all_resold'], currency)} if all of them are "
+        f"sold at the median {median}; the verdict counts "
+        f"{share(rules.resold_share)} of them sold again (resold_share): a net loss of "
+        f"{money(impact['net_loss'], currency)}."
+    )

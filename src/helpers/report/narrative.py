@@ -287,15 +287,17 @@ def impact_sentences(review: Review) -> list[str]:
     currency = display(review.settings)
     rules = review.settings.exit
     top = top_share(review.customers["revenue"], rules.concentration_top)
+    median = per_hour(review.median_revenue_per_hour, currency)
     return [
         f"Over {judgement_window(review)}, letting a customer go would have lost its revenue "
-        "but freed the hours it took, which could earn "
-        f"revenue elsewhere at the median {per_hour(review.median_revenue_per_hour, currency)}. "
-        f"A scenario is affordable when the revenue lost, less that, is at most "
-        f"{share(rules.affordable_loss_share)} of revenue (affordable_loss_share); not "
-        f"affordable when it would lose more than {share(rules.max_loss_share)} of revenue "
-        "(max_loss_share), whatever the hours could earn; otherwise it needs a plan to replace "
-        "the revenue first.",
+        "and freed the hours it took. Those hours earn again only if they can be sold to "
+        "someone else: the table gives the net loss with none of them sold again and with all "
+        f"of them sold at the median {median}. The verdict counts "
+        f"{share(rules.resold_share)} of them sold again (resold_share): a scenario is "
+        f"affordable when its net loss is at most {share(rules.affordable_loss_share)} of "
+        f"revenue (affordable_loss_share); not affordable when it would lose more than "
+        f"{share(rules.max_loss_share)} of revenue (max_loss_share), whatever the hours; "
+        "otherwise it needs a plan to replace the revenue first.",
         f"The {rules.concentration_top} largest customers bring "
         f"{share(top)} of revenue: the more the business "
         "depends on a few, the more each exit weighs.",
@@ -303,17 +305,22 @@ def impact_sentences(review: Review) -> list[str]:
 
 
 def tactics_sentence(review: Review) -> str:
-    """The dates every way out shares, counted from the as-of date."""
+    """The dates every way out shares, counted from the day the plan starts."""
     rules = review.settings.exit
-    as_of = pd.Timestamp(review.period.as_of)
-    notice_ends, rise = way_out_dates(as_of, rules)
+    plan_from = pd.Timestamp(review.plan_from)
+    notice_ends, rise = way_out_dates(plan_from, rules)
     return (
-        f"Counted from {as_of:%-d %B %Y}: {rules.notice_months} months' notice ends service on "
-        f"{notice_ends:%-d %B %Y}; a price rise announced with {rules.price_notice_days} days' "
-        f"notice takes effect on {rise:%-d %B %Y}, and quarterly rises of "
-        f"{share(rules.quarterly_increase)} follow every three months from then. The rise to "
-        "the median rate is the headache tax: what it would take for the customer's revenue "
-        "per hour to reach the portfolio median."
+        f"Counted from {plan_from:%-d %B %Y}, the day the plan starts: "
+        f"{rules.notice_months} months' notice ends service on {notice_ends:%-d %B %Y}; a "
+        f"price rise announced with {rules.price_notice_days} days' notice takes effect on "
+        f"{rise:%-d %B %Y}, and quarterly rises of {share(rules.quarterly_increase)} follow "
+        "every three months from then, until the customer's revenue per hour reaches the "
+        "portfolio median. Every way out is priced a year, at the pace of the judgement "
+        "window: what notice gives up, what a rise to the median at once, the quarterly rises "
+        "(once the last has taken effect) and the headache tax (the hours beyond what the "
+        "revenue pays for at the median rate, charged at that rate) would bring. A customer to "
+        f"keep is never given notice nor asked for more than {share(rules.keep_rise_cap)} "
+        "(keep_rise_cap)."
     )
 
 

@@ -15,6 +15,7 @@ from helpers.io.settings import ExitRules
 from helpers.report.money import CurrencyDisplay
 from helpers.report.words import (
     ASSESSED_NO,
+    count,
     date,
     display,
     hours,
@@ -24,6 +25,7 @@ from helpers.report.words import (
     per_hour,
     share,
 )
+from helpers.review.exits import offered
 from helpers.review.model import Review
 
 # What ``_reason`` reads of a customer's row; the payment columns are absent without payments.
@@ -163,30 +165,115 @@ def reasons(review: Review, ids: pd.Index | None = None) -> pd.Series:
     )
 
 
-def tactic_reason(row: dict, rules: ExitRules) -> str:
-    """Why the way out suggested for a customer fits, in words: ``row`` is its row of
-    ``Review.exit_tactics()`` with ``band`` and ``checklist_score``."""
-    tax, steps = row["headache_tax"], row["quarterly_steps"]
+def tactic_reason(row: dict, rules: ExitRules, currency: CurrencyDisplay) -> str:
+    """Why the way out suggested for a customer fits, and why over the others, in words:
+    ``row`` is its row of ``Review.exit_tactics()``."""
+    tax, steps, score = row["rise_to_median"], row["quarterly_steps"], row["checklist_score"]
+    rise = rules.quarterly_increase
     why = {
-        "does_not_pay": "does not pay: stop work, collect what is owed and give notice",
-        "time_already_pays": (
-            "fire candidate whose time already pays: price is not the problem; end it "
-            "honestly and help it find another supplier"
+        "does_not_pay": lambda: (
+            "does not pay: no price rise fixes unpaid invoices; collect what is owed "
+            "and give notice"
         ),
-        "fair_price_within_reach": "fire candidate: a {tax:.0%} rise makes its time pay, or it "
-        "leaves",
-        "no_fair_price": "fire candidate, and no fair price would make its time pay: end it "
-        "honestly",
-        "time_without_revenue": "took the team's time and bought nothing in the judgement "
-        "window: charge for the time",
-        "too_much_time": "checklist {score} of 7 but too much time: make the contract pay for "
-        "it ({tax:.0%} more)",
-        "rise_step_by_step": "needs {tax:.0%} more to reach the median rate: {steps} quarterly "
-        "rises keep the customer while the margin climbs",
-        "too_much_to_rise_step_by_step": "needs {tax:.0%} more, too much to reach step by step: "
-        "they pay for the extra effort or leave",
-    }[row["why"]]
-    text = why.format(tax=tax, steps=steps, score=row.get("checklist_score"))
+        "time_already_pays": lambda: (
+            "fire candidate whose time already pays the median rate: price is "
+            "not the problem and no rise would help; end it honestly and help it find another "
+            "supplier"
+        ),
+        "fair_price_within_reach": lambda: (
+            f"fire candidate: a {share(tax)} rise with 30 days' notice "
+            f"makes its time pay ({money(row['price_increase_amount'], currency)} a year) or it "
+            "leaves; step-by-step rises would keep a customer the checklist says to let go"
+        ),
+        "no_fair_price": lambda: (
+            f"fire candidate that would need {share(tax)} more: no fair price makes "
+            "its time pay, so notice rather than a rise"
+        ),
+        "time_without_revenue": lambda: (
+            f"took {hours(row['hours_a_year'])} hours a year and bought nothing in the "
+            "judgement window: no price rise applies to nothing, so charge the time as a "
+            "headache tax"
+        ),
+        "keep_and_repair": lambda: (
+            f"a customer to keep ({score} of 7 yes): find out why its time runs "
+            f"{share(tax)} over what its revenue pays for at the median rate and repair that "
+            f"first; rises stop at {share(rules.keep_rise_cap)} (keep_rise_cap): "
+            f"{count(int(steps), 'quarterly rise')} of {share(rise)}"
+        ),
+        "too_much_time": lambda: (
+            f"{score} of 7 yes and {share(tax)} short of the median rate: small "
+            f"enough (up to {share(rules.headache_tax_up_to)}) to charge the extra time as a "
+            "headache tax at once, where rises would take quarters"
+        ),
+        "rise_step_by_step": lambda: (
+            f"needs {share(tax)} more: too much for a headache tax at once (over "
+            f"{share(rules.headache_tax_up_to)}), so {count(int(steps), 'quarterly rise')} of "
+            f"{share(rise)} keep the customer while the margin climbs"
+        ),
+        "worth_keeping": lambda: (
+            f"needs {share(tax)} more, beyond {rules.quarterly_steps_up_to} "
+            f"quarterly rises; {score} of its {row['checklist_answered']} answers are yes, worth "
+            "keeping: make the contract pay for the extra time rather than raise a price it would "
+            "leave over"
+        ),
+        "too_much_to_rise_step_by_step": lambda: (
+            f"needs {share(tax)} more, beyond "
+            f"{rules.quarterly_steps_up_to} quarterly rises, and only {score} of its "
+            f"{row['checklist_answered']} answers are yes: raise the price with 30 days' "
+            "notice; it pays for the extra effort or leaves"
+        ),
+    }[row["why"]]()
     if row.get("adjust_compensation", False):
-        text += "; adjust sales compensation for serving a customer who does not share our values"
-    return text
+        why += "; adjust sales compensation for serving a customer who does not share our values"
+    return why
+
+
+NOT_OFFERED = "not for a customer to keep"
+
+
+def priced_ways(row: dict, rules: ExitRules, currency: CurrencyDisplay, median: float) -> dict:
+    """Each way out for a customer in money, in words, by tactic: what notice gives up, what a
+    rise at once, the quarterly rises and the headache tax bring a year. ``row`` is its row of
+    ``Review.exit_tactics()``; ``median`` the portfolio's median revenue per hour."""
+    tax = row["rise_to_median"]
+    notice = (
+        f"gives up {money(row['notice_amount'], currency)} a year; service ends on "
+        f"{date(row['notice_ends'])}"
+    )
+    if pd.isna(tax):
+        rise = quarterly = "no price rise turns no revenue into the median rate"
+    elif tax == 0:
+        rise = quarterly = (
+            f"none needed: its time already pays the median {per_hour(median, currency)}"
+        )
+    else:
+        rise = (
+            f"+{money(row['price_increase_amount'], currency)} a year: {share(tax)} more from "
+            f"{date(row['price_increase_from'])}"
+        )
+        steps = int(row["quarterly_steps"])
+        quarterly = (
+            f"+{money(row['quarterly_increase_amount'], currency)} a year after "
+            f"{count(steps, 'rise')} of {share(rules.quarterly_increase)}, the last on "
+            f"{date(row['quarterly_until'])} ({money(row['quarterly_collected'], currency)} "
+            "on the way)"
+        )
+        if row["band"] == "keep" and tax > rules.keep_rise_cap:
+            quarterly += f", capped at {share(rules.keep_rise_cap)} for a customer to keep"
+    extra = row["headache_tax_amount"]
+    headache = (
+        f"+{money(extra, currency)} a year: {hours(extra / median)} hours beyond what its "
+        f"revenue pays for at the median {per_hour(median, currency)}"
+        if extra > 0 and median > 0
+        else "none needed"
+    )
+    ways = {
+        "notice": notice,
+        "price_increase": rise,
+        "quarterly_increase": quarterly,
+        "headache_tax": headache,
+    }
+    return {
+        key: text if offered(row["band"], key, tax, rules) else NOT_OFFERED
+        for key, text in ways.items()
+    }

@@ -14,7 +14,7 @@ import html
 import pandas as pd
 
 from helpers.io.contract import CHECKLIST_ITEMS
-from helpers.report.reasons import reasons, tactic_reason
+from helpers.report.reasons import NOT_OFFERED, reasons, tactic_reason
 from helpers.report.words import (
     HEADACHE_LIST_LABEL,
     PAYMENT_ADVICE,
@@ -22,6 +22,7 @@ from helpers.report.words import (
     TACTICS,
     VERDICTS,
     band_labels,
+    count,
     display,
     hours,
     item_labels,
@@ -32,6 +33,7 @@ from helpers.report.words import (
     window_heading,
 )
 from helpers.review import portfolio
+from helpers.review.exits import offered
 from helpers.review.judgement import TOO_NEW
 from helpers.review.model import Review
 from helpers.review.strikes import HEADACHE_LIST
@@ -535,7 +537,8 @@ def impact_table(review: Review):
     """One row per exit scenario: what would be lost, freed and earned back, and the verdict."""
     currency = display(review.settings)
     scenarios = review.exit_scenarios()
-    top = review.settings.exit.concentration_top
+    rules = review.settings.exit
+    top = rules.concentration_top
 
     def with_share(amount: float, part: float, unit=lambda v: money(v, currency)) -> str:
         return f"{unit(amount)} ({share(part)})"
@@ -553,8 +556,10 @@ def impact_table(review: Review):
                 for h, s in zip(scenarios["hours_freed"], scenarios["hours_share"], strict=True)
             ],
             "Contribution change": [money(v, currency) for v in scenarios["contribution_change"]],
-            "Freed hours could earn": [money(v, currency) for v in scenarios["earn_back"]],
-            "Net loss": [
+            "Net loss, all freed hours sold again": [
+                money(v, currency) for v in scenarios["net_loss_all_resold"]
+            ],
+            f"Net loss, {share(rules.resold_share)} sold again": [
                 with_share(a, s)
                 for a, s in zip(scenarios["net_loss"], scenarios["net_loss_share"], strict=True)
             ],
@@ -572,42 +577,65 @@ def impact_table(review: Review):
 
 
 def tactics_table(review: Review):
-    """The ways out for each fire candidate and headache-list customer, priced, with the one
-    suggested and why; fire candidates first. The dates shared by all are in
-    ``narrative.tactics_sentence``; quarterly rises show their span where they are suggested."""
+    """The ways out for each fire candidate and headache-list customer, each priced in money a
+    year, with the one suggested and why; fire candidates first, then the largest sums. The
+    dates shared by all are in ``narrative.tactics_sentence``."""
     currency = display(review.settings)
     tactics = review.exit_tactics()
     if tactics.empty:
         return note(NO_ROWS["tactics"])
     tactics = tactics.assign(order=(tactics["band"] != "fire_candidate").astype(int))
-    tactics = tactics.sort_values(["order", "revenue_per_hour"])
+    tactics = tactics.sort_values(["order", "revenue_a_year"], ascending=[True, False])
+    rules, median = review.settings.exit, review.median_revenue_per_hour
     rows = tactics.to_dict("records")
+    amount = lambda v: money(v, currency)  # noqa: E731
 
-    def rises(row: dict) -> str:
-        if pd.isna(row["quarterly_steps"]) or row["quarterly_steps"] == 0:
+    def rise(row: dict) -> str:
+        tax = row["rise_to_median"]
+        return (
+            "–"
+            if pd.isna(tax) or tax == 0
+            else f"{amount(row['price_increase_amount'])} ({share(tax)})"
+        )
+
+    def quarterly(row: dict) -> str:
+        steps = row["quarterly_steps"]
+        if pd.isna(steps) or steps == 0:
             return "–"
-        if row["tactic"] != "quarterly_increase":
-            return f"{row['quarterly_steps']}"
-        schedule = row["quarterly_schedule"].split(", ")
-        return f"{row['quarterly_steps']}: {schedule[0]} to {schedule[-1]}"
+        return (
+            f"{amount(row['quarterly_increase_amount'])} ({count(int(steps), 'rise')}, to "
+            f"{row['quarterly_until']:%b %Y})"
+        )
+
+    def headache(row: dict) -> str:
+        extra = row["headache_tax_amount"]
+        if not extra > 0 or not median > 0:
+            return "–"
+        return f"{amount(extra)} ({hours(extra / median)} h)"
+
+    def priced(key: str, cell) -> list[str]:
+        return [
+            cell(row) if offered(row["band"], key, row["rise_to_median"], rules) else NOT_OFFERED
+            for row in rows
+        ]
 
     frame = pd.DataFrame(
         {
             "Customer": tactics["name"],
+            "Account owner": tactics["account_owner"],
             "Band": tactics["band"].map(band_labels(review.settings)),
-            "Revenue per hour": tactics["revenue_per_hour"],
-            "Rise to the median rate": tactics["headache_tax"],
-            "Quarterly 10% rises": [rises(row) for row in rows],
+            "Revenue per hour": [per_hour(v, currency) for v in tactics["revenue_per_hour"]],
+            "Notice gives up, a year": priced("notice", lambda row: amount(row["notice_amount"])),
+            "Rise at once brings, a year": priced("price_increase", rise),
+            "Quarterly rises bring, a year": priced("quarterly_increase", quarterly),
+            "Headache tax brings, a year": priced("headache_tax", headache),
             "Suggested": tactics["tactic"].map(TACTICS),
-            "Why": [tactic_reason(row, review.settings.exit) for row in rows],
+            "Why": [tactic_reason(row, rules, currency) for row in rows],
         },
         index=tactics.index,
     )
-    formats = {
-        "Revenue per hour": lambda v: per_hour(v, currency),
-        "Rise to the median rate": share,
-    }
-    return table(frame, formats, what="customers", numbers=("Quarterly 10% rises",))
+    numbers = tuple(c for c in frame.columns if "a year" in c) + ("Revenue per hour",)
+    return table(frame, what="customers", numbers=numbers)
 
 
 def strikes_table(review: Review):

@@ -88,6 +88,28 @@ class Review:
     data_end: date | None = None  # the last day the export records
     quarters: pd.DataFrame = field(default_factory=pd.DataFrame)
     previous: pd.DataFrame | None = None
+    made_on: date | None = None  # the day the review is made: its plan starts then
+
+    @property
+    def plan_from(self) -> date:
+        """The day the plan's dates count from: the day the review is made, or the as-of
+        date when that is later (a review made before its period ends)."""
+        return max(self.period.as_of, self.made_on or self.period.as_of)
+
+    @property
+    def next_review(self) -> date:
+        """The day the next review of the same cadence looks again: the end of the first
+        period after this one that ends after ``plan_from``."""
+        following = self.period.previous(-1)
+        while following.end <= self.plan_from:
+            following = following.previous(-1)
+        return following.end
+
+    def per_year(self) -> pd.Series:
+        """What turns each customer's figures over the days it was judged into a year's: the
+        window's months to twelve, and the window's days to the customer's judged days."""
+        judged_days = self.customers["judged_days"].clip(lower=1)
+        return 12 / self.window.months * self.window.days / judged_days
 
     def changes(self) -> pd.DataFrame:
         """Who entered or left a band or the headache list since the previous period
@@ -121,13 +143,22 @@ class Review:
         return pd.DataFrame.from_dict(rows, orient="index").rename_axis("scenario")
 
     def exit_tactics(self) -> pd.DataFrame:
-        """The priced ways out for every fire candidate and headache-list customer."""
+        """The ways out for every fire candidate and headache-list customer, priced a year at
+        the pace of its judged days, dated from ``plan_from`` (``exits.exit_tactics``)."""
         c = self.customers
         candidates = c[(c["band"] == "fire_candidate") | c["on_headache_list"]]
-        tactics = exit_tactics(
-            candidates, self.median_revenue_per_hour, self.period.as_of, self.settings.exit
+        year = self.per_year().reindex(candidates.index)
+        candidates = candidates.assign(
+            revenue_a_year=candidates["annual_revenue"],
+            judged_revenue_a_year=candidates["ranked_revenue"].fillna(0) * year,
+            hours_a_year=candidates["ranked_hours"].fillna(0) * year,
         )
-        return candidates[["name", "band", "revenue_per_hour", "checklist_score"]].join(tactics)
+        tactics = exit_tactics(
+            candidates, self.median_revenue_per_hour, self.plan_from, self.settings.exit
+        )
+        shown = ["name", "account_owner", "band", "revenue_per_hour", "checklist_score"]
+        shown += ["checklist_answered", "revenue_a_year", "hours_a_year"]
+        return candidates[shown].join(tactics)
 
     @property
     def has_wallet(self) -> bool:
@@ -164,6 +195,7 @@ def build_review(
     settings: ReviewSettings,
     history: Recorded | None = None,
     today: date | None = None,
+    made_on: date | None = None,
 ) -> Review:
     """Judge every customer of ``export`` and show ``period``'s figures beside.
 
@@ -171,7 +203,8 @@ def build_review(
     is made, or the day the analyst asked for in ``period.as_of``; the period's end when
     neither is given) and the last day the export records. ``history`` holds the outcomes
     recorded for earlier periods (``strikes.history_needed``); where a quarter or the previous
-    period was never recorded, it is judged from the export as of its end."""
+    period was never recorded, it is judged from the export as of its end. ``made_on`` is the
+    day the review is made, from which its plan's dates count (``Review.plan_from``)."""
     everyone = export.customers.set_index("customer_id")
     ids = everyone.index
     unknown = [i for i in settings.exit_ids if i not in ids]
@@ -252,6 +285,7 @@ def build_review(
         previous=period_outcome(
             history.outcomes, previous.kind, previous.label, previous.end, judged
         ),
+        made_on=made_on or today,
     )
     strikes = strike_history(quarters, review.customers)
     for column in strikes.columns:
