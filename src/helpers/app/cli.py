@@ -4,8 +4,8 @@ safely, with meaningful exit codes.
 ``customer-review run --config companies/acme.toml --period 2026-Q3`` renders the period's
 review through the run pipeline (``helpers.app.run``): the parameters are checked first, the
 review notebook reads and checks the export once, and ``reports/<company>/<period>/``
-receives ``review.html``, ``review.ipynb``, ``customer_scores.csv`` and ``summary.json``
-atomically; the period is recorded in ``reports/<company>/history.sqlite`` and
+receives ``review.html``, ``review.ipynb``, ``customer_scores.csv``, ``actions.csv`` and
+``summary.json`` atomically; the period is recorded in ``reports/<company>/history.sqlite`` and
 ``reports/index.html`` is rebuilt. Several ``--period`` values, a range (``2026-01..2026-12``)
 or ``last-quarter`` / ``last-month`` render one after the other; a period that fails does not
 stop the others. ``--export PATH`` instead of ``--config`` reads an export that follows our

@@ -3,11 +3,12 @@ scheduled run must keep.
 
 For each period: the notebook's parameters are made (its defaults, the company config's
 values, then ``-p`` overrides) and checked before anything is rendered; the review notebook is
-executed (it reads the export, builds the review, writes ``customer_scores.csv`` and the
-outcome) and turned into one offline page, atomically; then the period's outcome is recorded in
-the company's history, its headline numbers in ``summary.json``, and ``reports/index.html`` is
-rebuilt. Nothing is written for a period refused as bad input, and a failed render leaves the
-earlier report as it was. One period failing does not stop the others.
+executed (it reads the export, builds the review, writes ``customer_scores.csv``,
+``actions.csv`` and the outcome) and turned into one offline page, atomically; then the
+period's outcome is recorded in the company's history, its headline numbers in
+``summary.json``, and ``reports/index.html`` is rebuilt. Nothing is written for a period
+refused as bad input, and a failed render leaves the earlier report as it was. One period
+failing does not stop the others.
 
 The notebook runs in a Jupyter kernel (``engine="kernel"``, the default) or, for the tests,
 in this process (``engine="inprocess"``, ``helpers.report.engines``).
@@ -42,11 +43,13 @@ NOT_REVIEW_SETTINGS = {
     "period",
     "company",
     "scores_path",
+    "actions_path",
     "outcome_path",
     "history_path",
 }
 NOT_DOSSIER_SETTINGS = {"export_path", "period", "company", "customer_id"}
 SCORES_FILE = "customer_scores.csv"
+ACTIONS_FILE = "actions.csv"
 HISTORY_FILE = "history.sqlite"  # one per company, beside its periods' folders
 OUTCOME_FILE = ".outcome.json"  # written by the notebook, read once the page is written
 BAD_INPUT = Refusal.exit_code
@@ -245,7 +248,11 @@ def run_period(
         out_dir,
         values,
         title=f"{company}: customer review {period.label}",
-        outputs={"scores_path": SCORES_FILE, "outcome_path": OUTCOME_FILE},
+        outputs={
+            "scores_path": SCORES_FILE,
+            "actions_path": ACTIONS_FILE,
+            "outcome_path": OUTCOME_FILE,
+        },
         progress=progress.interactive,
         engine=engine,
     )

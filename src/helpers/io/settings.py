@@ -50,6 +50,9 @@ class ExitRules:
     price_rise_up_to: float = 1.00  # a fire candidate whose fair price is within this rises
     keep_rise_cap: float = 0.30  # a customer to keep is never asked to rise more than this
     resold_share: float = 0.0  # share of freed hours the company can sell again (0: none)
+    action_days: int = (
+        14  # an action that needs no notice is due this many days after the plan starts
+    )
 
 
 def check_display(code: object, locale: object, symbol: object, position: object) -> None:

@@ -155,6 +155,7 @@ def _row(folder: str, headline: Headline) -> dict[str, object]:
         "headache_revenue": "–" if revenue is None or math.isnan(revenue) else share(revenue),
         "review": f"{base}/review.html",
         "scores": f"{base}/customer_scores.csv",
+        "actions": f"{base}/actions.csv",
         "rendered_at": headline.rendered_at.replace("T", " ").replace("+00:00", " UTC"),
     }
 
