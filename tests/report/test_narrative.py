@@ -52,13 +52,14 @@ def test_summary_sentences_of_the_tiny_review(tiny_export: Path):
         "1 other customer in the export bought nothing, took no time and owed nothing in the "
         "three months to 30 September 2026, and is left out."
     )
-    # Keep A 6000 / 6600 = 91%; fire candidate B 400 / 6600 = 6%; C and E 200 / 6600 = 3%.
+    # Keep A 6000 / 6600 = 91%; fire candidate B 400 / 6600 = 6%; C and E 200 / 6600 = 3%,
+    # each with 1 yes so far, below review_from (3): likely fire candidates.
     assert sentences[3] == (
         "By the seven-item checklist, over the three months to 30 September 2026: keep: 1 "
         "customer (91% of revenue); review: 0 customers (0% of revenue); fire candidate: 1 "
         "customer (6% of revenue); needs assessment: 2 customers (3% of revenue). Customers "
         "who need an assessment cannot be placed until someone answers the missing checklist "
-        "items."
+        "items; 2 of them have 2 or fewer yes answers so far: likely fire candidates."
     )
     # Bottom 40%: E alone, 5 of 65 hours (8%) and none of the revenue.
     assert sentences[4] == (
@@ -66,11 +67,13 @@ def test_summary_sentences_of_the_tiny_review(tiny_export: Path):
         "customers ranked by revenue per hour (1 customer at or below €0/h), takes 8% of the "
         "team's hours and brings 0% of the revenue."
     )
-    # B owes B1 500 + B2 400; C (micro, 16 days beyond terms) pays late.
+    # B owes B1 500 (122 days past due) + B2 400 (68 days); no one else owes anything more
+    # than 90 days past due. C (micro, 16 days beyond terms) pays late.
     assert sentences[5] == (
-        "Payment, over the three months to 30 September 2026: 1 non-payer owes €900 with "
-        "invoices more than 90 days past due; 1 small or micro customer pays late and should "
-        "be invoiced earlier and more often."
+        "Payment, over the three months to 30 September 2026: 1 non-payer (an invoice unpaid "
+        "more than 90 days past due) owes €900 in all, €500 of it more than 90 days past due "
+        "(all that is owed that long); 1 small or micro customer pays late and should be "
+        "invoiced earlier and more often."
     )
 
 

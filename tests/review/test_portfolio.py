@@ -32,6 +32,8 @@ def test_bands(review):
     ]
     # Every band is listed, empty ones too: the tiny review takes no one as too new.
     assert bands["customers"].tolist() == [1, 0, 1, 2, 0]
+    # Ranked by revenue per hour, as the revenue chart draws them: A, B and E; C logged no time.
+    assert bands["ranked"].tolist() == [1, 0, 1, 1, 0]
     assert bands["revenue"].tolist() == [6000, 0, 400, 200, 0]  # C 200 + E 0
     assert bands["hours"].tolist() == [20, 0, 40, 5, 0]  # C 0 + E 5
     assert bands["share_of_revenue"].tolist() == pytest.approx(

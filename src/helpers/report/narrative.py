@@ -112,7 +112,8 @@ def summary_sentences(review: Review) -> list[str]:
         f"By the seven-item checklist, over {window}: "
         + "; ".join(band_part(band) for band in BANDS if band != TOO_NEW)
         + ". Customers who need an assessment cannot be placed until someone answers the missing "
-        "checklist items."
+        "checklist items"
+        + _likely_fire_candidates(review)
         + (
             f" {count(int(by_band.loc[TOO_NEW, 'customers']), 'customer')} "
             f"{verb(int(by_band.loc[TOO_NEW, 'customers']), 'is', 'are')} too new to judge "
@@ -126,6 +127,19 @@ def summary_sentences(review: Review) -> list[str]:
     if review.has_payments:
         sentences.append(payment_sentence(review))
     return sentences
+
+
+def _likely_fire_candidates(review: Review) -> str:
+    """How many customers awaiting an assessment are likely fire candidates, ending the
+    sentence."""
+    likely = len(portfolio.likely_fire_candidates(review))
+    if not likely:
+        return "."
+    fewest = review.settings.checklist.review_from - 1
+    return (
+        f"; {likely:,} of them {verb(likely, 'has', 'have')} {fewest} or fewer yes answers so "
+        f"far: likely fire candidates."
+    )
 
 
 def _not_ranked(review: Review) -> str:
@@ -184,10 +198,19 @@ def payment_sentence(review: Review) -> str:
     parts = []
     if len(non_payers):
         owed = money(non_payers["open_balance"].sum(), currency)
+        # The same 90+ figure as the aging chart's title, and the non-payers' part of it.
+        over_90 = portfolio.aging_by_size(review)["90+"].sum()
+        theirs = review.aging["90+"].reindex(non_payers.index, fill_value=0).sum()
+        everyone = (
+            "all that is owed that long"
+            if abs(over_90 - theirs) < portfolio.TOLERANCE
+            else f"of {money(over_90, currency)} owed that long by all customers"
+        )
         parts.append(
-            f"{count(len(non_payers), 'non-payer')} {verb(len(non_payers), 'owes', 'owe')} "
-            f"{owed} with invoices more than "
-            f"{review.settings.non_payer_days} days past due"
+            f"{count(len(non_payers), 'non-payer')} (an invoice unpaid more than "
+            f"{review.settings.non_payer_days} days past due) "
+            f"{verb(len(non_payers), 'owes', 'owe')} {owed} in all, "
+            f"{money(theirs, currency)} of it more than 90 days past due ({everyone})"
         )
     if advice.get("late_large", 0):
         large = int(advice["late_large"])

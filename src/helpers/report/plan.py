@@ -26,6 +26,7 @@ from helpers.report.words import (
     per_hour,
     share,
 )
+from helpers.review import portfolio
 from helpers.review.actions import action_plan, group_totals
 from helpers.review.model import Review
 
@@ -196,7 +197,9 @@ def _reason(row: dict, review: Review) -> str:
     if action == "get_assessment":
         score, open_ = int(row["checklist_score"]), int(row["checklist_unanswered"])
         likely = (
-            ": likely a fire candidate" if score < review.settings.checklist.review_from else ""
+            ": likely a fire candidate"
+            if row["customer_id"] in portfolio.likely_fire_candidates(review)
+            else ""
         )
         return f"{count(open_, 'item')} unanswered, {score} yes so far{likely}"
     if action == "repair_plan":

@@ -54,17 +54,29 @@ RECONCILIATION_CHECKS = (
 
 @once_per_review
 def bands(review: Review) -> pd.DataFrame:
-    """Per band (``BANDS``, every band present): ``customers``, ``revenue``, ``hours`` and the
-    band's ``share_of_revenue`` and ``share_of_hours`` of the reviewed customers' totals (NaN
-    where the total is zero; hours are zero without time entries)."""
+    """Per band (``BANDS``, every band present): ``customers``, of them ``ranked`` by revenue
+    per hour (as the revenue chart draws them), ``revenue``, ``hours`` and the band's
+    ``share_of_revenue`` and ``share_of_hours`` of the reviewed customers' totals (NaN where
+    the total is zero; hours are zero without time entries)."""
     c = review.customers
     grouped = c.groupby("band", observed=True)[["revenue", "hours"]].sum()
     grouped.insert(0, "customers", c["band"].value_counts())
+    ranked = c.loc[c["ranked"].astype(bool), "band"].value_counts()
+    grouped.insert(1, "ranked", ranked.reindex(grouped.index, fill_value=0))
     grouped = grouped.reindex(list(BANDS), fill_value=0)
     revenue, hours = c["revenue"].sum(), c["hours"].sum()
     grouped["share_of_revenue"] = grouped["revenue"] / revenue if revenue else float("nan")
     grouped["share_of_hours"] = grouped["hours"] / hours if hours else float("nan")
     return grouped
+
+
+@once_per_review
+def likely_fire_candidates(review: Review) -> pd.Index:
+    """The customers awaiting an assessment whose yes answers so far are below the fire
+    line (``review_from``): unless the missing answers are yes, they are fire candidates."""
+    c = review.customers
+    awaiting = c["band"].eq("needs_assessment")
+    return c.index[awaiting & (c["checklist_score"] < review.settings.checklist.review_from)]
 
 
 @dataclass(frozen=True)
