@@ -48,8 +48,38 @@ def test_index_lists_every_company_and_period_newest_first(tmp_path: Path):
     row = page[page.index('href="acme-ltd/2026-Q3/review.html"') :]
     row = row[: row.index("</tr>")]
     cells = re.findall(r'<td class="number">([^<]*)</td>', row)
-    assert cells == ["265", "€751,021", "4", "23", "7%", "1%"]
+    # An older summary without open balance, days late or the previous period: dashes.
+    assert cells == ["265", "€751,021", "4", "23", "7%", "1%", "–", "–"]
     assert "€1,234" in page  # the other company's revenue
+
+
+def test_index_shows_each_figure_against_the_previous_period(tmp_path: Path):
+    headline = replace(
+        HEADLINE,
+        open_balance=266867.97,
+        avg_days_late=5.53,
+        previous={
+            "label": "2026-Q2",
+            "revenue": 631601.28,
+            "fire_candidates": 5,
+            "headache_share_of_hours": 0.0545,
+            "headache_share_of_revenue": 0.0050,
+            "open_balance": 270043.53,
+            "avg_days_late": 5.86,
+        },
+    )
+    rendered(tmp_path, "acme-ltd", headline)
+    page = write_index(tmp_path).read_text(encoding="utf-8")
+    row = page[page.index('href="acme-ltd/2026-Q3/review.html"') :]
+    row = row[: row.index("</tr>")]
+    assert "against 2026-Q2" in row
+    # 751,021 / 631,601 = 1.189: +19%; 4 fire candidates against 5: −1; 6.81% of hours
+    # against 5.45%: +1.4 points; 0.77% of revenue against 0.50%: +0.3; 266,868 owed against
+    # 270,044: 3,176 less, −1%; 5.53 days against 5.86: −0.3.
+    changes = re.findall(r'<span class="muted">([^<]*)</span>', row)
+    assert changes == ["against 2026-Q2", "+19%", "−1", "+1.4 pt", "+0.3 pt", "−1%", "−0.3"]
+    cells = re.findall(r'<td class="number">([^<]*)<', row)
+    assert cells[-2:] == ["€266,868", "5.5"]
 
 
 def test_index_escapes_names_and_loads_nothing(tmp_path: Path):

@@ -215,3 +215,20 @@ def test_a_section_with_no_one_to_list_says_so(tiny_export: Path):
     )
     assert "No customer is a fire candidate." in tables.fire_candidates_table(review).data
     assert tables.strikes_table(review) is None  # the strikes' sentences say it
+
+
+def test_comparison_with_the_previous_period(tiny_export: Path):
+    # The figures of tests/review/test_figures.py: 2026-Q2 judged from the export, 2026-Q3.
+    assert cells(tables.comparison_table(tiny_review(tiny_export))) == [
+        ["Revenue in the period", "€500", "€6,600", "+€6,100 (+1220%)"],
+        ["Hours in the period", "3", "65", "+62"],
+        # 500 / 3 = 166.67 per hour, then 6600 / 65 = 101.54: 65.13 less, 39% less.
+        ["Revenue per hour in the period", "€167/h", "€102/h", "−€65 (−39%)"],
+        # E's 5 of 65 hours: 7.7 points more than none.
+        ["Headache list's share of hours", "0%", "8%", "+7.7 points"],
+        ["Headache list's share of revenue", "0%", "0%", "±0.0 points"],
+        ["Fire candidates", "1", "1", "±0"],
+        ["Open balance on the as-of date", "€500", "€3,150", "+€2,650 (+530%)"],
+        # 30 days, then 76,200 / 4,650 = 16.4.
+        ["Average days beyond terms, invoices due", "30.0", "16.4", "−13.6"],
+    ]

@@ -50,6 +50,11 @@ class Headline:
     number_locale: str = "en"
     currency_symbol: str = ""
     currency_position: str = ""
+    # The rest of the headline figures, and the previous period's, as the review's "Against
+    # the previous period" shows them; absent from older summaries.
+    open_balance: float | None = None
+    avg_days_late: float | None = None
+    previous: dict[str, object] | None = None
 
     def __post_init__(self) -> None:
         self.currency_display  # noqa: B018 - a summary with an unusable display is unreadable
@@ -65,13 +70,14 @@ class Headline:
         c = review.customers
         listed = portfolio.headache_shares(review)
         hours, revenue = listed.hours_share, listed.revenue_share
+        before = review.previous_figures
         return cls(
             company=company,
             period=review.period.label,
             period_start=review.period.start.isoformat(),
             currency=review.settings.currency,
             customers=len(c),
-            revenue=float(c["period_revenue"].sum()),
+            revenue=review.figures.revenue,
             fire_candidates=int(portfolio.bands(review).loc["fire_candidate", "customers"]),
             headache_customers=listed.customers,
             headache_share_of_hours=None if math.isnan(hours) else hours,
@@ -80,7 +86,31 @@ class Headline:
             number_locale=review.settings.number_locale,
             currency_symbol=review.settings.currency_symbol,
             currency_position=review.settings.currency_position,
+            open_balance=_known(review.figures.open_balance),
+            avg_days_late=_known(review.figures.avg_days_late),
+            previous=None
+            if before is None
+            else {
+                "label": before.label,
+                **{key: _known(getattr(before, key)) for key in PREVIOUS_FIGURES},
+            },
         )
+
+
+# The previous period's figures the index shows a change against.
+PREVIOUS_FIGURES = (
+    "revenue",
+    "fire_candidates",
+    "headache_share_of_hours",
+    "headache_share_of_revenue",
+    "open_balance",
+    "avg_days_late",
+)
+
+
+def _known(value: float) -> float | None:
+    """``value`` for JSON: ``None`` where it is unknown (NaN)."""
+    return None if value is None or math.isnan(value) else float(value)
 
 
 def write_summary(period_dir: Path, headline: Headline) -> Path:
@@ -145,14 +175,44 @@ def _row(folder: str, headline: Headline) -> dict[str, object]:
     base = f"{folder}/{headline.period}"
     hours = headline.headache_share_of_hours
     revenue = headline.headache_share_of_revenue
+    currency = headline.currency_display
+    before = headline.previous or {}
+
+    def change(key: str, now: float | None, kind: str) -> str:
+        """The change from the previous period's figure: a share for money, points for
+        shares, a count otherwise; empty when either is unknown."""
+        old = before.get(key)
+        if now is None or old is None or (isinstance(now, float) and math.isnan(now)):
+            return ""
+        difference = now - old
+        sign = "+" if difference > 0 else "−" if difference < 0 else "±"
+        if kind == "share":
+            return f"{sign}{abs(difference) * 100:.1f} pt"
+        if kind == "money":
+            return f"{sign}{abs(difference) / old:.0%}" if old else ""
+        if kind == "days":
+            return f"{sign}{abs(difference):,.1f}"
+        return f"{sign}{abs(difference):,.0f}"
+
     return {
         "period": headline.period,
+        "previous": before.get("label", ""),
         "customers": f"{headline.customers:,}",
-        "revenue": money(headline.revenue, headline.currency_display),
+        "revenue": money(headline.revenue, currency),
+        "revenue_change": change("revenue", headline.revenue, "money"),
         "fire_candidates": f"{headline.fire_candidates:,}",
+        "fire_candidates_change": change("fire_candidates", headline.fire_candidates, "count"),
         "headache_customers": f"{headline.headache_customers:,}",
         "headache_hours": "–" if hours is None or math.isnan(hours) else share(hours),
+        "headache_hours_change": change("headache_share_of_hours", hours, "share"),
         "headache_revenue": "–" if revenue is None or math.isnan(revenue) else share(revenue),
+        "headache_revenue_change": change("headache_share_of_revenue", revenue, "share"),
+        "open_balance": "–"
+        if headline.open_balance is None
+        else money(headline.open_balance, currency),
+        "open_balance_change": change("open_balance", headline.open_balance, "money"),
+        "avg_days_late": "–" if headline.avg_days_late is None else f"{headline.avg_days_late:.1f}",
+        "avg_days_late_change": change("avg_days_late", headline.avg_days_late, "days"),
         "review": f"{base}/review.html",
         "scores": f"{base}/customer_scores.csv",
         "actions": f"{base}/actions.csv",

@@ -430,3 +430,23 @@ def moving_on_sentence(review: Review) -> str:
         f"{per_hour(review.median_revenue_per_hour, currency)}: {verdict} what was given up, "
         "if the hours were put to use."
     )
+
+
+def comparison_sentence(review: Review) -> str:
+    """Where the previous period's figures come from, or why there are none."""
+    before = review.previous_figures
+    if before is None:
+        return (
+            f"The export begins after the period before {review.period.label} ended: there is "
+            "nothing to compare with."
+        )
+    where = (
+        "its fire candidates and headache list as an earlier run recorded them"
+        if before.source == RECORDED
+        else "no run of it was recorded, so it is judged from the export with the same rules"
+    )
+    return (
+        f"{review.figures.label} against {before.label}, as of {date(before.as_of)}: {where}; "
+        "its money and hours are read from the export. The headache list's shares are of the "
+        "judgement window to each period's end."
+    )

@@ -101,6 +101,7 @@ def band_table(review: Review):
         {
             "Band": [band_labels(review.settings)[b] for b in by_band.index],
             "Customers": by_band["customers"].to_numpy(),
+            "Ranked by revenue per hour": by_band["ranked"].to_numpy(),
             "Revenue": by_band["revenue"].to_numpy(),
             "Share of revenue": by_band["share_of_revenue"].to_numpy(),
             "Hours": by_band["hours"].to_numpy(),
@@ -108,7 +109,7 @@ def band_table(review: Review):
         }
     )
     if not review.has_time:
-        frame = frame.drop(columns=["Hours", "Share of hours"])
+        frame = frame.drop(columns=["Ranked by revenue per hour", "Hours", "Share of hours"])
     formats = {
         "Revenue": lambda v: money(v, currency),
         "Hours": "{:,.0f}",
@@ -705,3 +706,65 @@ def moving_on_table(review: Review):
         "Freed hours worth": amount,
     }
     return table(frame, formats, what="customers")
+
+
+def comparison_table(review: Review):
+    """The period's headline figures beside the previous period's (``Review.figures`` and
+    ``Review.previous_figures``), with the change; ``None`` before the export begins."""
+    now, before = review.figures, review.previous_figures
+    if now is None or before is None:
+        return None
+    currency = display(review.settings)
+    amount = lambda v: money(v, currency)  # noqa: E731
+    rate = lambda v: per_hour(v, currency)  # noqa: E731
+    rows = [
+        # label, figure, format, how its change is written
+        ("Revenue in the period", "revenue", amount, "money"),
+        ("Hours in the period", "hours", "{:,.0f}".format, "{:,.0f}"),
+        ("Revenue per hour in the period", "revenue_per_hour", rate, "money"),
+        ("Headache list's share of hours", "headache_share_of_hours", share, "points"),
+        ("Headache list's share of revenue", "headache_share_of_revenue", share, "points"),
+        ("Fire candidates", "fire_candidates", "{:,}".format, "{:,.0f}"),
+        ("Open balance on the as-of date", "open_balance", amount, "money"),
+        ("Average days beyond terms, invoices due", "avg_days_late", "{:,.1f}".format, "{:,.1f}"),
+    ]
+    if not review.has_time:
+        rows = [r for r in rows if r[1] not in ("hours", "revenue_per_hour")]
+        rows = [r for r in rows if not r[1].startswith("headache")]
+    if not review.has_payments:
+        rows = [r for r in rows if r[1] not in ("open_balance", "avg_days_late")]
+
+    def shown(figures, key: str, fmt) -> str:
+        value = getattr(figures, key)
+        return "–" if pd.isna(value) else fmt(value)
+
+    def change(key: str, kind: str) -> str:
+        old, new = getattr(before, key), getattr(now, key)
+        if pd.isna(old) or pd.isna(new):
+            return "–"
+        difference = new - old
+        if kind == "points":
+            size = f"{abs(difference) * 100:.1f} points"
+        elif kind == "money":
+            size = amount(abs(difference))
+        else:
+            size = kind.format(abs(difference))
+        sign = "+" if difference > 0 else "−" if difference < 0 else "±"
+        relative = f" ({sign}{abs(difference / old):.0%})" if kind == "money" and old else ""
+        return f"{sign}{size}{relative}"
+
+    frame = pd.DataFrame(
+        {
+            "Figure": [label for label, *_ in rows],
+            before.label: [
+                fmt(getattr(before, key)) if pd.notna(getattr(before, key)) else "–"
+                for _, key, fmt, _ in rows
+            ],
+            now.label: [
+                fmt(getattr(now, key)) if pd.notna(getattr(now, key)) else "–"
+                for _, key, fmt, _ in rows
+            ],
+            "Change": [change(key, kind) for _, key, _, kind in rows],
+        }
+    )
+    return table(frame, rows=len(frame), numbers=(before.label, now.label, "Change"))

@@ -34,10 +34,14 @@ from helpers.review.evidence import (
     last_recorded_day,
 )
 from helpers.review.exits import exit_impact, exit_tactics, moving_on
+from helpers.review.figures import PeriodFigures, period_figures
 from helpers.review.judgement import judge, median_revenue_per_hour
 from helpers.review.quality import data_quality
 from helpers.review.strikes import (
+    FROM_THE_EXPORT,
+    THIS_REVIEW,
     changes_since_previous,
+    outcome,
     period_outcome,
     quarter_outcomes,
     strike_history,
@@ -89,6 +93,8 @@ class Review:
     quarters: pd.DataFrame = field(default_factory=pd.DataFrame)
     previous: pd.DataFrame | None = None
     made_on: date | None = None  # the day the review is made: its plan starts then
+    figures: PeriodFigures | None = None  # the period's headline figures
+    previous_figures: PeriodFigures | None = None  # the previous period's, the same way
 
     @property
     def plan_from(self) -> date:
@@ -264,6 +270,12 @@ def build_review(
         ).join(everyone["name"])
     quarters = quarter_outcomes(history.outcomes, as_of, table, judged)
     previous = period.previous()
+    previous_outcome = period_outcome(
+        history.outcomes, previous.kind, previous.label, previous.end, judged
+    )
+    figures, previous_figures = _headline_figures(
+        export, period, table, previous, previous_outcome, judged
+    )
     review = Review(
         period=period,
         settings=settings,
@@ -282,15 +294,45 @@ def build_review(
         window=judgement_window(as_of, settings.judgement_months),
         data_end=_day(last_recorded_day(export)),
         quarters=quarters,
-        previous=period_outcome(
-            history.outcomes, previous.kind, previous.label, previous.end, judged
-        ),
+        previous=previous_outcome,
         made_on=made_on or today,
+        figures=figures,
+        previous_figures=previous_figures,
     )
     strikes = strike_history(quarters, review.customers)
     for column in strikes.columns:
         review.customers[column] = strikes[column]
     return review
+
+
+def _headline_figures(
+    export: Export,
+    period: ReviewPeriod,
+    table: pd.DataFrame,
+    previous: ReviewPeriod,
+    previous_outcome: pd.DataFrame | None,
+    judged,
+) -> tuple[PeriodFigures, PeriodFigures | None]:
+    """The period's headline figures and the previous period's (``figures.period_figures``).
+
+    A period judged before its end (the export ends first, or the review is made during it)
+    is compared with the same days of the previous one, judged from the export as of the same
+    day of it: the year to 30 September against the year before to 30 September."""
+    as_of = period.as_of
+    if as_of < period.end:
+        day = f"{as_of:%-d %b}"
+        cut = (pd.Timestamp(as_of) - pd.DateOffset(months=period.months)).date()
+        period = replace(period, label=f"{period.label} to {day}", end=as_of)
+        previous = replace(previous, label=f"{previous.label} to {cut:%-d %b}", end=cut, as_of=cut)
+        before = judged(cut)
+        previous_outcome = None if before is None else outcome(before, FROM_THE_EXPORT)
+    figures = period_figures(export, period, as_of, table, outcome(table, THIS_REVIEW), THIS_REVIEW)
+    if previous_outcome is None:
+        return figures, None
+    source = str(previous_outcome["source"].iloc[0]) if len(previous_outcome) else FROM_THE_EXPORT
+    return figures, period_figures(
+        export, previous, previous.end, judged(previous.end), previous_outcome, source
+    )
 
 
 def _day(moment: pd.Timestamp | None) -> date | None:

@@ -1,0 +1,103 @@
+"""A period's headline figures, worked out the same way for the period reviewed and for the one
+before it, so the two can stand side by side.
+
+The figures are the period's own (revenue, hours and revenue per hour in it; invoices due in
+it, and how late they were paid) and the judgement's as of its last day (the headache list's
+share of the hours and revenue of the judgement window, the fire candidates, what is owed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from helpers.io.export import Export
+from helpers.io.periods import ReviewPeriod
+from helpers.review import measures
+
+FIGURES = (
+    "revenue",
+    "hours",
+    "revenue_per_hour",
+    "headache_share_of_hours",
+    "headache_share_of_revenue",
+    "fire_candidates",
+    "open_balance",
+    "avg_days_late",
+)
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """One period's headline figures (``FIGURES``), as of ``as_of``; ``source`` says whether
+    its fire candidates and headache list were reviewed now, recorded by an earlier run, or
+    judged from the export. NaN where the export cannot say (no time, no payment dates)."""
+
+    label: str
+    as_of: date
+    source: str
+    revenue: float
+    hours: float
+    revenue_per_hour: float
+    headache_share_of_hours: float
+    headache_share_of_revenue: float
+    fire_candidates: int
+    open_balance: float
+    avg_days_late: float
+
+
+def period_figures(
+    export: Export,
+    period: ReviewPeriod,
+    as_of: date,
+    judged: pd.DataFrame,
+    outcome: pd.DataFrame,
+    source: str,
+) -> PeriodFigures:
+    """The headline figures of ``period`` as of ``as_of``: ``judged`` is the customers
+    reviewed then (with the judgement window's ``revenue`` and ``hours``), ``outcome`` who was
+    a fire candidate or on the headache list (``customer_id``, ``band``, ``on_headache_list``:
+    the review's own, recorded, or judged from the export)."""
+    invoices = export.invoices
+    activity = measures.activity(export.customers, invoices, export.time_entries, period)
+    revenue = float(activity["revenue"].sum())
+    has_time = export.time_entries is not None
+    hours = float(activity["hours"].sum()) if has_time else float("nan")
+    listed = judged.index.intersection(
+        pd.Index(outcome.loc[outcome["on_headache_list"].astype(bool), "customer_id"])
+    )
+    window_hours, window_revenue = judged["hours"].sum(), judged["revenue"].sum()
+    open_balance = avg_days_late = float("nan")
+    if export.has("invoices", "paid_on"):
+        open_ = measures.open_invoices(invoices, as_of)
+        open_balance = float(open_.loc[open_["customer_id"].isin(judged.index), "amount"].sum())
+        due = invoices[
+            period.contains(invoices["due_on"])
+            & (invoices["due_on"] <= pd.Timestamp(as_of))
+            & (invoices["amount"] > 0)
+        ]
+        beyond = measures.days_late(due, as_of).clip(lower=0).fillna(0)
+        avg_days_late = (
+            float((beyond * due["amount"]).sum() / due["amount"].sum())
+            if len(due)
+            else float("nan")
+        )
+    return PeriodFigures(
+        label=period.label,
+        as_of=as_of,
+        source=source,
+        revenue=revenue,
+        hours=hours,
+        revenue_per_hour=revenue / hours if hours else float("nan"),
+        headache_share_of_hours=float(judged.loc[listed, "hours"].sum() / window_hours)
+        if window_hours
+        else float("nan"),
+        headache_share_of_revenue=float(judged.loc[listed, "revenue"].sum() / window_revenue)
+        if window_revenue
+        else float("nan"),
+        fire_candidates=int(outcome["band"].eq("fire_candidate").sum()),
+        open_balance=open_balance,
+        avg_days_late=avg_days_late,
+    )
