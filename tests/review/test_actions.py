@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers.app.notebooks import review_from_parameters
 from helpers.io.export import load_export
 from helpers.io.periods import parse_period
 from helpers.review.actions import ACTIONS, action_plan, group_totals
@@ -84,3 +85,25 @@ def test_group_totals(tiny_export: Path):
     assert totals.loc["get_assessment", "customers"] == 2
     assert totals.loc["get_assessment", "amount"] == 800
     assert pd.Timestamp(totals.loc["get_assessment", "first_due"]).date() == date(2026, 12, 31)
+
+
+def test_on_the_sample_the_plan_keeps_its_promises():
+    # The sample company's 2026-Q3 review, made on 1 December 2026.
+    review = review_from_parameters("data/sample", "2026-Q3", today=date(2026, 12, 1))
+    tactics = review.exit_tactics()
+    keep = tactics[tactics["band"] == "keep"]
+    cap = review.settings.exit.keep_rise_cap
+    # No customer to keep is told to leave, nor asked for more than the cap.
+    assert len(keep) and (keep["tactic"] != "notice").all()
+    assert (
+        (1 + review.settings.exit.quarterly_increase) ** keep["quarterly_steps"].astype(float) - 1
+        <= cap
+    ).all()
+    # Every way out suggested comes with its amount.
+    assert tactics["amount"].notna().all()
+    # With none of the freed hours sure to be sold again, an exit can need a plan first.
+    assert set(review.exit_scenarios()["verdict"]) - {"affordable"}
+    # Every action names its money and its day, none before the plan starts.
+    plan = action_plan(review)
+    assert plan["amount"].notna().all()
+    assert (pd.to_datetime(plan["due_on"]) >= pd.Timestamp(review.plan_from)).all()
