@@ -256,8 +256,14 @@ def tiny_dossier(folder: Path, customer_id: str, history_path: str = "") -> Doss
 
 
 def cells(styler) -> list[list[str]]:
-    """A table's body as text, row by row, as the page shows it."""
-    body = re.search(r"<tbody>(.*)</tbody>", styler.to_html(), re.S)[1]
+    """A table's body as text, row by row, as the page shows it: a long table's first rows,
+    not those behind "Show all"."""
+    return table_cells(styler.to_html())
+
+
+def table_cells(page: str) -> list[list[str]]:
+    """The body of the first table in the HTML ``page`` as text, row by row."""
+    body = re.search(r"<tbody>(.*?)</tbody>", page, re.S)[1]
     return [
         [
             html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()

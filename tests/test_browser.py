@@ -14,15 +14,27 @@ A full-page screenshot of each page is saved for a person to look at: into the f
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from playwright.sync_api import Browser, ConsoleMessage, Dialog, Request, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Dialog,
+    Locator,
+    Page,
+    Request,
+    Route,
+    expect,
+    sync_playwright,
+)
 
 from helpers.app.cli import main
 from tests.support import TINY_EXPORT, TINY_SETTINGS, write_export
@@ -106,9 +118,10 @@ def is_outside(url: str) -> bool:
     return not url.startswith(("file:", "data:"))
 
 
-def visit(browser: Browser, page_path: Path, screenshot: Path) -> Visit:
-    """Open ``page_path`` in ``browser`` with every outside request blocked, record what
-    happened, and save a full-page screenshot to ``screenshot``."""
+@contextmanager
+def opened(browser: Browser, page_path: Path) -> Iterator[tuple[Page, Visit]]:
+    """``page_path`` open in ``browser``, with every outside request recorded and blocked and
+    every error or alert recorded in the ``Visit``; the page is closed afterwards."""
     seen = Visit()
 
     def requested(request: Request) -> None:
@@ -139,6 +152,15 @@ def visit(browser: Browser, page_path: Path, screenshot: Path) -> Visit:
     page.on("dialog", alerted)
     try:
         page.goto(page_path.resolve().as_uri(), wait_until="load")
+        yield page, seen
+    finally:
+        page.close()
+
+
+def visit(browser: Browser, page_path: Path, screenshot: Path) -> Visit:
+    """Open ``page_path`` in ``browser`` with every outside request blocked, record what
+    happened, and save a full-page screenshot to ``screenshot``."""
+    with opened(browser, page_path) as (page, seen):
         checks = page.evaluate(PAGE_CHECKS)
         seen.images = checks["images"]
         seen.broken_images = checks["broken"]
@@ -149,8 +171,6 @@ def visit(browser: Browser, page_path: Path, screenshot: Path) -> Visit:
         seen.text = page.inner_text("body")
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=screenshot, full_page=True)
-    finally:
-        page.close()
     return seen
 
 
@@ -272,6 +292,66 @@ def test_names_from_the_export_are_shown_as_text_and_never_run(visits, page):
         assert name in seen.text, name
     if page.startswith("hostile"):
         assert seen.title.startswith(f"{HOSTILE_COMPANY}: ")
+
+
+# Run in the page: the element a contents link points at, and where it sits in the window.
+TARGET = """(id) => {
+    const heading = document.getElementById(id);
+    if (!heading) return null;
+    const box = heading.getBoundingClientRect();
+    return {tag: heading.tagName, text: heading.innerText.trim(), top: box.top,
+            bottom: box.bottom, window: window.innerHeight};
+}"""
+
+
+def test_every_contents_link_brings_its_section_into_view(browser, sample_page):
+    with opened(browser, sample_page) as (page, seen):
+        links = page.locator("nav.page-contents a")
+        entries = [link.inner_text().split(" ", 1) for link in links.all()]
+        numbers = [number for number, _ in entries]
+        sections = [number for number in numbers if "." not in number]
+        assert sections == [str(n) for n in range(1, len(sections) + 1)]
+        assert len(sections) >= 8  # the review's sections, appendix included
+        for link, (number, title) in zip(links.all(), entries, strict=True):
+            link.click()
+            fragment = link.get_attribute("href")
+            assert page.url.endswith(fragment), number
+            target = page.evaluate(TARGET, fragment.removeprefix("#"))
+            assert target is not None, number
+            assert target["tag"] == ("H3" if "." in number else "H2")
+            assert target["text"] == title
+            assert target["top"] >= 0 and target["bottom"] <= target["window"], number
+    assert seen.outside_requests == []
+    assert seen.errors == []
+
+
+def words(rows: Locator) -> list[str]:
+    """Each row's text, its words separated by single spaces, shown or not."""
+    return [" ".join(text.split()) for text in rows.all_text_contents()]
+
+
+def test_show_all_opens_every_row_of_a_long_table(browser, sample_page):
+    with opened(browser, sample_page) as (page, seen):
+        long_table = page.locator(".long-table").first
+        first_rows = long_table.locator(":scope > table tbody tr")
+        every_row = long_table.locator("details tbody tr")
+        summary = long_table.locator("summary")
+        total = int(
+            re.fullmatch(r"Show all ([\d,]+) \w+", summary.inner_text())[1].replace(",", "")
+        )
+        shown = first_rows.count()
+        assert 0 < shown < total
+        expect(first_rows.last).to_be_visible()
+        expect(every_row.last).to_be_hidden()
+
+        summary.click()
+        assert every_row.count() == total
+        expect(every_row.last).to_be_visible()
+        # The whole table takes the first rows' place: the same rows first, not shown twice.
+        expect(first_rows.first).to_be_hidden()
+        assert words(every_row)[:shown] == words(first_rows)
+    assert seen.outside_requests == []
+    assert seen.errors == []
 
 
 def test_the_checks_catch_outside_requests_errors_broken_images_and_markup(browser, tmp_path):

@@ -3,6 +3,7 @@
 The fixture notebook is rendered once in a Jupyter kernel, where its figure is drawn inline;
 the failure paths run it in this process (``engine="inprocess"``), which fails alike."""
 
+import html
 import re
 from pathlib import Path
 
@@ -11,7 +12,13 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from helpers.errors import RenderError
-from helpers.report.render import notebook_to_html, papermill_parameters, render_notebook
+from helpers.report.render import (
+    Section,
+    notebook_to_html,
+    numbered_sections,
+    papermill_parameters,
+    render_notebook,
+)
 
 FIGURE_SOURCE = "fig, ax = plt.subplots(figsize=(2, 1.5))"
 PRINT_SOURCE = 'print(f"x times 3 is {x * 3}")'
@@ -146,6 +153,61 @@ def test_tagged_cells_and_outputs_are_removed():
     assert "removed whole cell" not in html
     assert "removed output" not in html
     assert "kept output" in html
+
+
+def contents_of(page: str) -> list[tuple[str, str, str]]:
+    """The contents list of the HTML ``page``: (number, link target, title) of each entry."""
+    nav = re.search(r"<nav[^>]*>(.*?)</nav>", page, re.S)[1]
+    entries = re.findall(
+        r'<a href="#([^"]*)"><span class="section-number">([^<]*)</span>([^<]*)</a>', nav
+    )
+    return [
+        (number, html.unescape(target), html.unescape(title).strip())
+        for target, number, title in entries
+    ]
+
+
+def test_the_contents_list_the_sections_numbered_and_linked_to_their_headings():
+    notebook = new_notebook(
+        cells=[
+            new_markdown_cell("# Review of the quarter"),
+            new_markdown_cell("## Summary\n\nThe quarter in a few lines."),
+            new_markdown_cell("### Größe & Preis\n\n```\n## code, not a heading\n```"),
+            new_markdown_cell("## Left out", metadata={"tags": ["remove-cell"]}),
+            new_markdown_cell("#### Too deep to list\n\n## Appendix: data and parameters"),
+            new_markdown_cell("### Data quality"),
+            new_markdown_cell("### Input files"),
+        ]
+    )
+    page = notebook_to_html(notebook, name="review", source_dir=Path.cwd())
+    # nbconvert's ids: spaces become hyphens, then what a URL fragment cannot hold is
+    # percent-encoded as UTF-8 (ö is C3 B6, ß is C3 9F); & and : stay.
+    assert contents_of(page) == [
+        ("1", "Summary", "Summary"),
+        ("1.1", "Gr%C3%B6%C3%9Fe-&-Preis", "Größe & Preis"),
+        ("2", "Appendix:-data-and-parameters", "Appendix: data and parameters"),
+        ("2.1", "Data-quality", "Data quality"),
+        ("2.2", "Input-files", "Input files"),
+    ]
+    ids = {html.unescape(found) for found in re.findall(r' id="([^"]*)"', page)}
+    assert {target for _, target, _ in contents_of(page)} <= ids
+    # After the title, before the first section.
+    assert page.index("Review of the quarter") < page.index("<nav") < page.index('id="Summary"')
+
+
+def test_sections_are_numbered_as_the_stylesheet_numbers_the_headings():
+    # A level-3 heading before any level-2 one is 0.1, as CSS counters starting at 0 give.
+    headings = [(3, "a", "A"), (2, "b", "B"), (3, "c", "C"), (3, "d", "D"), (2, "e", "E")]
+    assert numbered_sections(headings) == [
+        Section("0.1", "a", "A"),
+        Section("1", "b", "B", [Section("1.1", "c", "C"), Section("1.2", "d", "D")]),
+        Section("2", "e", "E"),
+    ]
+
+
+def test_a_page_without_sections_has_no_contents():
+    notebook = new_notebook(cells=[new_markdown_cell("# Title\n\nOnly prose.")])
+    assert "<nav" not in notebook_to_html(notebook, name="review", source_dir=Path.cwd())
 
 
 def test_path_parameters_become_strings():

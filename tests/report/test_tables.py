@@ -1,5 +1,8 @@
-"""The report's tables: escaped, formatted, capped."""
+"""The report's tables: escaped, formatted, long ones shown in part with the rest behind "Show
+all"."""
 
+import copy
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +14,13 @@ from helpers.report import narrative as say
 from helpers.report import tables
 from helpers.report.words import paragraphs
 from helpers.review.model import build_review
-from tests.support import cells, review_leaving_out_time_for_x, tiny_review, tiny_settings
+from tests.support import (
+    cells,
+    review_leaving_out_time_for_x,
+    table_cells,
+    tiny_review,
+    tiny_settings,
+)
 
 
 def test_tables_and_sentences_escape_text_from_the_export(tiny_export: Path):
@@ -27,10 +36,48 @@ def test_tables_and_sentences_escape_text_from_the_export(tiny_export: Path):
     assert "&amp;" in say.title("Smith & Co", review).data
 
 
-def test_long_tables_say_how_many_rows_are_left_out():
-    frame = pd.DataFrame({"n": range(30)})
-    html = tables.table(frame, rows=25, what="customers").to_html()
-    assert "25 of 30 customers shown; 5 more." in html
+def thirty_customers() -> pd.DataFrame:
+    """Customers 1 to 30 with 30 down to 1 hours; customer 28 is named like a script."""
+    names = [f"Customer {n}" for n in range(1, 31)]
+    names[27] = "<script>alert(1)</script>"
+    return pd.DataFrame(
+        {"Customer": names, "Hours": range(30, 0, -1)}, index=[f"C{n}" for n in range(1, 31)]
+    )
+
+
+def test_a_long_table_shows_its_first_rows_then_all_of_them_behind_show_all():
+    styler = tables.table(thirty_customers(), rows=25, what="customers").set_uuid("long")
+    # Styled after table() returns, as the report's own tables are: the last three rows
+    # (3, 2 and 1 hours) are all behind "Show all".
+    styler = styler.map(lambda hours: "font-weight: bold" if hours <= 3 else "", subset=["Hours"])
+    page = styler.to_html()
+    first, rest = page.split("<details", 1)
+
+    assert cells(styler) == [[f"Customer {n}", str(31 - n)] for n in range(1, 26)]
+    assert "<caption>25 of 30 customers shown; 5 more.</caption>" in first
+    assert "<summary>Show all 30 customers</summary>" in rest
+    assert table_cells(rest) == [
+        [f"Customer {n}", str(31 - n)] if n != 28 else ["<script>alert(1)</script>", "3"]
+        for n in range(1, 31)
+    ]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rest
+    assert "<script>" not in page
+    # Row 30 (1 hour), column 1, of the whole table is bold.
+    assert re.search(r"#T_long_all_row29_col1 [^{]*\{\s*font-weight: bold;", rest)
+
+
+def test_a_table_within_its_cap_is_shown_whole_without_show_all():
+    page = tables.table(thirty_customers().head(25), rows=25, what="customers").to_html()
+    assert len(table_cells(page)) == 25
+    assert "<details" not in page
+    assert "<caption>" not in page
+
+
+def test_a_copied_long_table_still_hides_its_rest_behind_show_all():
+    styler = tables.table(thirty_customers(), rows=25, what="customers")
+    page = copy.copy(styler).to_html()
+    assert "<summary>Show all 30 customers</summary>" in page
+    assert len(table_cells(page)) == 25
 
 
 def test_checklist_matrix_says_yes_no_and_unanswered_in_words(tiny_export: Path):

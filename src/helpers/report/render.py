@@ -8,12 +8,14 @@ failed run never replaces the last good report.
 from __future__ import annotations
 
 import functools
+import html
 import os
 import re
 import secrets
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,53 @@ def strip_css_comments(css: str) -> Markup:
     nothing, but a page that mentions no outside address is easier to check.
     """
     return Markup(_CSS_COMMENT.sub("", str(css)))
+
+
+# nbconvert's `add_anchor` filter gives each markdown heading it can parse an id made from its
+# text and an anchor link: <h2 id="...">text<a class="anchor-link" href="#...">¶</a></h2>.
+_SECTION_HEADING = re.compile(r'<h([23]) id="([^"]*)">(.*?)<a class="anchor-link"', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Section:
+    """An entry of a page's contents: its number ("2", or "2.1" under a level-2 heading), the
+    id of its heading, its title as text, and the level-3 sections under a level-2 one."""
+
+    number: str
+    anchor: str
+    title: str
+    subsections: list[Section] = field(default_factory=list)
+
+
+def section_headings(markdown_html: str) -> list[tuple[int, str, str]]:
+    """The level-2 and level-3 headings in ``markdown_html`` (a markdown cell as nbconvert's
+    `markdown2html` filter renders it) that carry an id, in order: (level, id, title as text).
+    """
+    return [
+        (int(level), html.unescape(anchor), " ".join(html.unescape(_TAG.sub("", title)).split()))
+        for level, anchor, title in _SECTION_HEADING.findall(markdown_html)
+    ]
+
+
+def numbered_sections(headings: Iterable[tuple[int, str, str]]) -> list[Section]:
+    """``headings`` (as `section_headings` gives them) numbered as the offline template's
+    stylesheet numbers the headings: level 2 counts 1, 2, ...; level 3 counts within its
+    section, 2.1, 2.2, ... and is listed under it (before any level-2 heading: 0.1, 0.2, ...,
+    at the top)."""
+    sections: list[Section] = []
+    parent: Section | None = None
+    section = subsection = 0
+    for level, anchor, title in headings:
+        if level == 2:
+            section, subsection = section + 1, 0
+            parent = Section(str(section), anchor, title)
+            sections.append(parent)
+        else:
+            subsection += 1
+            entry = Section(f"{section}.{subsection}", anchor, title)
+            (parent.subsections if parent else sections).append(entry)
+    return sections
 
 
 def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
@@ -103,6 +152,8 @@ def html_exporter() -> HTMLExporter:
         embed_images=True,
     )
     exporter.register_filter("strip_css_comments", strip_css_comments)
+    exporter.register_filter("section_headings", section_headings)
+    exporter.register_filter("numbered_sections", numbered_sections)
     return exporter
 
 

@@ -1,17 +1,20 @@
 """The report's tables: pandas Stylers, escaped, with numbers formatted for people.
 
 Every table goes through ``table``, which escapes every cell (a customer named ``<script>`` is
-shown as text), aligns words left and numbers right, and caps long tables with a line saying
-how many rows were left out (the full data is in ``customer_scores.csv``). A section's table
-with no rows is a note saying so instead (``NO_ROWS``), or nothing where a sentence above says
-it already.
+shown as text), aligns words left and numbers right, and shows a long table's first rows with a
+line saying how many more there are, then every row behind "Show all" (``LongTable``). A
+section's table with no rows is a note saying so instead (``NO_ROWS``), or nothing where a
+sentence above says it already.
 """
 
 from __future__ import annotations
 
+import copy
 import html
 
+import jinja2
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from helpers.io.contract import CHECKLIST_ITEMS
 from helpers.report.reasons import NOT_OFFERED, reasons, tactic_reason
@@ -56,6 +59,80 @@ NO_ROWS = {
 }
 
 
+# pandas' table, and when given ``all_rows`` (the whole table's HTML) that table behind a
+# "Show all" summary, which opens without script. pandas passes to_html's extra keywords to
+# the template. Once it is open, the page's stylesheet hides the first rows (offline template).
+_LONG_TABLE = jinja2.Environment(
+    loader=jinja2.ChoiceLoader(
+        [
+            jinja2.DictLoader(
+                {
+                    "long_table.tpl": """\
+{% extends "html_table.tpl" %}
+{% block before_table %}{% if all_rows %}<div class="long-table">{% endif %}{% endblock %}
+{% block after_table %}{% if all_rows %}
+<details class="all-rows">
+<summary>{{ show_all }}</summary>
+{{ all_rows }}
+</details>
+</div>
+{% endif %}{% endblock %}
+"""
+                }
+            ),
+            Styler.loader,
+        ]
+    ),
+    trim_blocks=True,
+).get_template("long_table.tpl")
+
+
+class LongTable(Styler):
+    """A Styler whose HTML shows a long table's first ``shown`` rows with a caption counting
+    the rest, then the whole table behind "Show all <n> <what>" (a ``<details>`` element).
+
+    The whole table rather than the rest of it: it reads as one table, columns aligned, and the
+    page hides the first rows once it is open. Formats and styles cover every row, so a style
+    added after ``table`` returns (``.map(...)``) reaches the rows behind "Show all" too. A
+    table of at most ``shown`` rows is pandas' own. Rows are hidden by index label, so the
+    frame's index must be unique.
+    """
+
+    template_html_table = _LONG_TABLE
+
+    def __init__(self, data: pd.DataFrame, *, shown: int | None = None, what: str = "rows"):
+        super().__init__(data)
+        self.shown = len(data) if shown is None else shown
+        self.what = what
+
+    def _copy(self, deepcopy: bool = False) -> LongTable:
+        # pandas copies a Styler (copy.copy, to_html) through a new instance of its class.
+        copied = super()._copy(deepcopy)
+        copied.shown, copied.what = self.shown, self.what
+        return copied
+
+    def to_html(self, buf=None, *, table_uuid: str | None = None, **options):
+        """``Styler.to_html``: the first ``shown`` rows, then, when there are more, every row
+        behind "Show all", in a second table whose id ends in ``_all``."""
+        uuid = table_uuid or self.uuid
+        left_out = len(self.data) - self.shown
+        if left_out <= 0:
+            return super().to_html(buf, table_uuid=uuid, **options)
+        every = super().to_html(table_uuid=f"{uuid}_all", **options)
+        first = copy.copy(self).hide(self.data.index[self.shown :], axis="index")
+        return Styler.to_html(
+            first,
+            buf,
+            table_uuid=uuid,
+            caption=html.escape(
+                f"{self.shown} of {len(self.data):,} {self.what} shown; {left_out:,} more."
+            ),
+            all_rows=every,
+            show_all=html.escape(f"Show all {len(self.data):,} {self.what}"),
+            **options,
+        )
+
+
 def table(
     frame: pd.DataFrame,
     formats: dict[str, object] | None = None,
@@ -63,30 +140,26 @@ def table(
     rows: int = TABLE_ROWS_SHOWN,
     what: str = "rows",
     numbers: tuple[str, ...] = (),
-):
-    """A styled, escaped table without the index; at most ``rows`` rows, with a line saying how
-    many more there are (the full data is in the CSV beside the report).
+) -> LongTable:
+    """A styled, escaped table without the index: its first ``rows`` rows, with a line saying
+    how many more there are, then all of them behind "Show all" (``LongTable``).
 
     Text columns are aligned left, numbers right; ``numbers`` names text columns that hold
     figures already formatted, to be aligned as numbers."""
-    shown = frame.head(rows)
-    styler = shown.style.hide(axis="index").format(formats or {}, escape="html", na_rep="–")
+    # The index is never shown; positions make it unique, as LongTable needs.
+    frame = frame.reset_index(drop=True)
+    styler = LongTable(frame, shown=rows, what=what).hide(axis="index")
+    styler = styler.format(formats or {}, escape="html", na_rep="–")
     # Words read from the left, numbers line up on the right.
-    text = [c for c in shown.columns if not pd.api.types.is_numeric_dtype(shown[c])]
+    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     text = [c for c in text if c not in (formats or {}) and c not in numbers]
     styler = styler.set_properties(subset=text, **{"text-align": "left"})
-    styler = styler.set_table_styles(
+    return styler.set_table_styles(
         [
-            {"selector": f"th.col{shown.columns.get_loc(c)}", "props": "text-align: left"}
+            {"selector": f"th.col{frame.columns.get_loc(c)}", "props": "text-align: left"}
             for c in text
         ]
     )
-    left_out = len(frame) - len(shown)
-    if left_out:
-        styler = styler.set_caption(
-            html.escape(f"{len(shown)} of {len(frame):,} {what} shown; {left_out:,} more.")
-        )
-    return styler
 
 
 def band_table(review: Review):
