@@ -447,6 +447,10 @@ def comparison_sentence(review: Review) -> str:
     )
     return (
         f"{review.figures.label} against {before.label}, as of {date(before.as_of)}: {where}; "
-        "its money and hours are read from the export. The headache list's shares are of the "
-        "judgement window to each period's end."
+        "its money and hours are read from the export."
+        + (
+            " The headache list's shares are of the judgement window to each period's end."
+            if review.has_time
+            else ""
+        )
     )

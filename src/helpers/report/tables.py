@@ -698,7 +698,6 @@ def tactics_table(review: Review):
             "Customer": tactics["name"],
             "Account owner": tactics["account_owner"],
             "Band": tactics["band"].map(band_labels(review.settings)),
-            "Revenue per hour": [per_hour(v, currency) for v in tactics["revenue_per_hour"]],
             "Notice gives up, a year": priced("notice", lambda row: amount(row["notice_amount"])),
             "Rise at once brings, a year": priced("price_increase", rise),
             "Quarterly rises bring, a year": priced("quarterly_increase", quarterly),
@@ -708,7 +707,7 @@ def tactics_table(review: Review):
         },
         index=tactics.index,
     )
-    numbers = tuple(c for c in frame.columns if "a year" in c) + ("Revenue per hour",)
+    numbers = tuple(c for c in frame.columns if "a year" in c)
     return table(frame, what="customers", numbers=numbers)
 
 

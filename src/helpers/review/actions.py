@@ -68,6 +68,8 @@ def action_plan(review: Review) -> pd.DataFrame:
     median = review.median_revenue_per_hour
     tactics = review.exit_tactics()
     past_due = _past_due(review)
+    # Without payment dates nobody can be judged a non-payer.
+    non_payer = c.get("non_payer", pd.Series(False, c.index)).fillna(False).astype(bool)
     groups = []
 
     def add(action: str, who: pd.Index, amount: pd.Series, due_on, **details: object) -> None:
@@ -92,7 +94,7 @@ def action_plan(review: Review) -> pd.DataFrame:
         )
 
     if review.has_payments:
-        owing = c.index[c["non_payer"].fillna(False).astype(bool)]
+        owing = c.index[non_payer]
         add("collect", owing, past_due, soon, past_due=past_due, oldest=c["oldest_unpaid_days"])
         small_late = c.index[c["payment_advice"].eq("late_small").fillna(False)]
         add(
@@ -136,7 +138,7 @@ def action_plan(review: Review) -> pd.DataFrame:
             & ~c["stage"].eq(STAGE_EXIT_DECISION)
         )
         | why.eq("keep_and_repair")
-    ) & ~c["non_payer"].fillna(False).astype(bool)
+    ) & ~non_payer
     add(
         "repair_plan",
         c.index[to_repair],
