@@ -153,7 +153,13 @@ def group_tables(review: Review) -> list[tuple[str, object]]:
                 "Why": mine["reason"],
             }
         )
-        shown = table(frame, rows=GROUP_ROWS_SHOWN, what="actions", numbers=("At stake",))
+        shown = table(
+            frame,
+            rows=GROUP_ROWS_SHOWN,
+            what="actions",
+            numbers=("At stake",),
+            all_in="actions.csv",
+        )
         groups.append((heading, shown))
     return groups
 

@@ -42,6 +42,7 @@ from helpers.review.model import Review
 from helpers.review.strikes import HEADACHE_LIST
 
 TABLE_ROWS_SHOWN = 25
+ROWS_IN_PAGE = 500  # the most rows a table carries behind "Show all"; the rest are in a CSV
 # What a section says instead of a table with no rows.
 NO_ROWS = {
     "not_invoiced": "No customer invoiced on a regular cycle has hours logged since its last "
@@ -100,35 +101,53 @@ class LongTable(Styler):
 
     template_html_table = _LONG_TABLE
 
-    def __init__(self, data: pd.DataFrame, *, shown: int | None = None, what: str = "rows"):
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        *,
+        shown: int | None = None,
+        what: str = "rows",
+        total: int | None = None,
+        all_in: str = "",
+    ):
         super().__init__(data)
         self.shown = len(data) if shown is None else shown
         self.what = what
+        # A table cut to its first rows for the page: how many there are in all, and where.
+        self.total = len(data) if total is None else total
+        self.all_in = all_in
 
     def _copy(self, deepcopy: bool = False) -> LongTable:
         # pandas copies a Styler (copy.copy, to_html) through a new instance of its class.
         copied = super()._copy(deepcopy)
         copied.shown, copied.what = self.shown, self.what
+        copied.total, copied.all_in = self.total, self.all_in
         return copied
 
     def to_html(self, buf=None, *, table_uuid: str | None = None, **options):
         """``Styler.to_html``: the first ``shown`` rows, then, when there are more, every row
         behind "Show all", in a second table whose id ends in ``_all``."""
         uuid = table_uuid or self.uuid
-        left_out = len(self.data) - self.shown
+        left_out = self.total - self.shown
         if left_out <= 0:
             return super().to_html(buf, table_uuid=uuid, **options)
         every = super().to_html(table_uuid=f"{uuid}_all", **options)
         first = copy.copy(self).hide(self.data.index[self.shown :], axis="index")
+        show_all = f"Show all {self.total:,} {self.what}"
+        if len(self.data) < self.total:
+            show_all = (
+                f"Show the first {len(self.data):,} of {self.total:,} {self.what} (all of them "
+                f"are in {self.all_in})"
+            )
         return Styler.to_html(
             first,
             buf,
             table_uuid=uuid,
             caption=html.escape(
-                f"{self.shown} of {len(self.data):,} {self.what} shown; {left_out:,} more."
+                f"{self.shown} of {self.total:,} {self.what} shown; {left_out:,} more."
             ),
             all_rows=every,
-            show_all=html.escape(f"Show all {len(self.data):,} {self.what}"),
+            show_all=html.escape(show_all),
             **options,
         )
 
@@ -140,15 +159,20 @@ def table(
     rows: int = TABLE_ROWS_SHOWN,
     what: str = "rows",
     numbers: tuple[str, ...] = (),
+    all_in: str = "customer_scores.csv",
 ) -> LongTable:
     """A styled, escaped table without the index: its first ``rows`` rows, with a line saying
-    how many more there are, then all of them behind "Show all" (``LongTable``).
+    how many more there are, then all of them behind "Show all" (``LongTable``); beyond
+    ``ROWS_IN_PAGE`` rows, only that many, with a word that all of them are in ``all_in``, so
+    that a large company's page stays small enough to mail.
 
     Text columns are aligned left, numbers right; ``numbers`` names text columns that hold
     figures already formatted, to be aligned as numbers."""
     # The index is never shown; positions make it unique, as LongTable needs.
-    frame = frame.reset_index(drop=True)
-    styler = LongTable(frame, shown=rows, what=what).hide(axis="index")
+    total = len(frame)
+    frame = frame.head(ROWS_IN_PAGE).reset_index(drop=True)
+    styler = LongTable(frame, shown=rows, what=what, total=total, all_in=all_in)
+    styler = styler.hide(axis="index")
     styler = styler.format(formats or {}, escape="html", na_rep="–")
     # Words read from the left, numbers line up on the right.
     text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
@@ -696,7 +720,6 @@ def tactics_table(review: Review):
     frame = pd.DataFrame(
         {
             "Customer": tactics["name"],
-            "Account owner": tactics["account_owner"],
             "Band": tactics["band"].map(band_labels(review.settings)),
             "Notice gives up, a year": priced("notice", lambda row: amount(row["notice_amount"])),
             "Rise at once brings, a year": priced("price_increase", rise),
@@ -708,7 +731,12 @@ def tactics_table(review: Review):
         index=tactics.index,
     )
     numbers = tuple(c for c in frame.columns if "a year" in c)
-    return table(frame, what="customers", numbers=numbers)
+    shown = table(frame, what="customers", numbers=numbers)
+    # The reason is the widest cell: room for it, on screen and on paper.
+    why = frame.columns.get_loc("Why")
+    return shown.set_table_styles(
+        [{"selector": f"td.col{why}", "props": "min-width: 18em"}], overwrite=False
+    )
 
 
 def strikes_table(review: Review):
