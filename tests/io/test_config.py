@@ -188,6 +188,15 @@ def test_parquet_folder_reads_as_the_csv_folder(tiny_export: Path, tmp_path: Pat
             "[labels] labels must give a name for bands (keep, review, fire_candidate",
         ),
         ('company = "T"\n[export\n', "not readable as TOML"),
+        # TOML writes nan and inf; neither is a threshold.
+        (
+            'company = "T"\n[export]\npath = "x"\n[review]\nhourly_cost = nan\n',
+            "review.hourly_cost: Input should be a finite number (got nan)",
+        ),
+        (
+            'company = "T"\n[export]\npath = "x"\n[review]\nupsell_min_headroom = -inf\n',
+            "review.upsell_min_headroom: Input should be a finite number (got -inf)",
+        ),
     ],
 )
 def test_bad_configs_are_refused_naming_the_key(tmp_path: Path, text: str, message: str):
@@ -373,4 +382,37 @@ def test_a_parquet_export_written_by_pandas_keeps_its_rows_and_quotes_dates(tmp_
     assert export.invoices["issued_on"].tolist() == [
         pd.Timestamp("2026-07-01 09:00"),
         pd.Timestamp("2026-08-01 23:30"),
+    ]
+
+
+def test_infinite_numbers_in_a_typed_parquet_column_are_named(tmp_path: Path):
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    pd.DataFrame({"customer_id": [1, 2], "name": ["One", "Two"]}).to_parquet(
+        folder / "customers.parquet"
+    )
+    pd.DataFrame(
+        {
+            "invoice_id": [10, 11, 12],
+            "customer_id": [1, 2, 2],
+            "issued_on": pd.to_datetime(["2026-07-01", "2026-08-01", "2026-08-02"]),
+            "due_on": pd.to_datetime(["2026-07-31", "2026-08-31", "2026-08-31"]),
+            "paid_on": pd.to_datetime([None, "2026-08-20", None]),
+            "amount": [100.0, float("inf"), float("-inf")],
+        }
+    ).to_parquet(folder / "invoices.parquet")
+    pd.DataFrame(
+        {
+            "customer_id": [1, 2],
+            "date": pd.to_datetime(["2026-07-02", "2026-08-02"]),
+            "hours": [1.5, float("inf")],
+        }
+    ).to_parquet(folder / "time_entries.parquet")
+    with pytest.raises(ExportError) as raised:
+        load_export(folder)
+    # Rows counted as a spreadsheet shows them, after the header.
+    assert [str(p) for p in raised.value.problems] == [
+        "invoices.parquet, row 3, column amount: inf is not a number",
+        "invoices.parquet, row 4, column amount: -inf is not a number",
+        "time_entries.parquet, row 3, column hours: inf is not a number",
     ]

@@ -21,6 +21,28 @@ def test_bad_settings_name_the_parameter(settings, named):
     assert refused.value.parameter == named
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        # Not a number at all, where every comparison is false and so passed every range.
+        ("hourly_cost", float("nan")),
+        ("late_payer_days", float("nan")),
+        ("upsell_min_headroom", float("-inf")),
+        ("affordable_loss_share", float("inf")),
+        ("resold_share", float("nan")),
+        # Out of the ranges the rules make sense in.
+        ("upsell_min_headroom", -1.0),
+        ("quarterly_increase", 0.0),
+        ("notice_months", 25),
+        ("action_days", -1),
+    ],
+)
+def test_every_number_is_finite_and_within_its_range(name, value):
+    with pytest.raises(ParameterError, match=name) as refused:
+        ReviewSettings.from_parameters(**{name: value})
+    assert refused.value.parameter == name
+
+
 def test_flat_parameters_reach_the_nested_rules():
     settings = ReviewSettings.from_parameters(
         headache_share=0.05, keep_from=5, review_from=2, max_loss_share=0.2, exit_ids="A, B ,"

@@ -98,8 +98,9 @@ def slug(text: str) -> str:
 
 
 class _Section(BaseModel):
-    # strict: "90" is not a number of days, and 0.1 is not a whole number.
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # strict: "90" is not a number of days, and 0.1 is not a whole number; nan and inf
+    # (which TOML allows) are no threshold.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class ExportSection(_Section):

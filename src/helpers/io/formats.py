@@ -229,7 +229,9 @@ def parse_amounts(values: pd.Series, decimal: str, thousands: str) -> pd.Series:
     if values.empty:
         return pd.Series(dtype="float64", index=values.index)
     if is_number_column(values):
-        return values.astype("float64")  # a column of numbers, from Parquet or a workbook
+        # A column of numbers, from Parquet or a workbook: inf and -inf are no amount.
+        numbers = values.astype("float64")
+        return numbers.where(np.isfinite(numbers))
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
         is_text = values.notna()  # text and blanks only, as read from CSV: no need to look
     else:

@@ -9,6 +9,7 @@ items. Every value is checked when the settings are made: a value out of range i
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields
 from typing import Literal
 
@@ -18,6 +19,19 @@ from helpers.errors import CurrencyError, ParameterError
 from helpers.io.contract import BANDS, CHECKLIST_ITEMS
 
 CURRENCY_POSITIONS = ("", "before", "after")
+# The ranges of the settings not checked one by one below (both ends allowed).
+RANGES = {
+    "upsell_min_headroom": (0, 1e12),
+    "upsell_min_unbought_lines": (0, 1000),
+    "concentration_top": (1, 1_000_000),
+    "notice_months": (0, 24),
+    "price_notice_days": (0, 365),
+    "quarterly_increase": (0.001, 1),
+    "headache_tax_up_to": (0, 10),
+    "quarterly_steps_up_to": (0, 100),
+    "price_rise_up_to": (0, 10),
+    "action_days": (0, 365),
+}
 MAX_SYMBOL_CHARACTERS = 8
 
 
@@ -107,6 +121,11 @@ class ReviewSettings:
     exit: ExitRules = field(default_factory=ExitRules)
 
     def __post_init__(self) -> None:
+        for name, value in self.as_rows():
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ParameterError(
+                    f"{name} must be a finite number (got {value!r})", parameter=name
+                )
         if not 0 < self.headache_share < 0.5:
             raise ParameterError(
                 f"headache_share must be a share between 0 and 0.5, such as 0.10 "
@@ -158,6 +177,12 @@ class ReviewSettings:
             if not isinstance(value, int | float) or not 0 <= value <= 1:
                 raise ParameterError(
                     f"{name} must be a share between 0 and 1 (got {value!r})", parameter=name
+                )
+        for name, (low, high) in RANGES.items():
+            value = dict(self.as_rows())[name]
+            if not low <= value <= high:
+                raise ParameterError(
+                    f"{name} must be from {low:g} to {high:g} (got {value!r})", parameter=name
                 )
         rules = self.checklist
         if not 0 < rules.review_from < rules.keep_from <= 7:
