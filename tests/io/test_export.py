@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from helpers.errors import ExportError
@@ -112,3 +114,35 @@ def test_locate_finds_a_relative_path_from_a_subfolder(tiny_export: Path, monkey
 def test_missing_export_is_a_clear_error(tmp_path: Path):
     with pytest.raises(FileNotFoundError, match="export not found: .*nowhere"):
         load_export(tmp_path / "nowhere")
+
+
+def test_a_header_repeated_in_a_sheet_or_a_parquet_file_is_named(tiny_export: Path, tmp_path):
+    # The second "amount" a hundred times the first: which one is the amount cannot be told.
+    invoices = pd.read_csv(tiny_export / "invoices.csv", dtype=str, keep_default_na=False)
+    doubled = invoices.assign(extra=invoices["amount"] + "00")
+    doubled.columns = [*invoices.columns, "amount"]
+    workbook = tmp_path / "export.xlsx"
+    with pd.ExcelWriter(workbook) as writer:
+        for name in ("customers", "time_entries"):
+            pd.read_csv(tiny_export / f"{name}.csv", dtype=str).to_excel(
+                writer, sheet_name=name, index=False
+            )
+        doubled.to_excel(writer, sheet_name="invoices", index=False)
+    with pytest.raises(ExportError) as raised:
+        load_export(workbook)
+    assert [str(p) for p in raised.value.problems] == [
+        "export.xlsx, sheet invoices: the header names 'amount' twice (columns 6 and 8): each "
+        "column needs a name of its own"
+    ]
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    for name in ("customers", "time_entries"):
+        pd.read_csv(tiny_export / f"{name}.csv", dtype=str).to_parquet(folder / f"{name}.parquet")
+    pa_table = pa.Table.from_pandas(doubled.set_axis(range(8), axis=1), preserve_index=False)
+    pq.write_table(pa_table.rename_columns(list(doubled.columns)), folder / "invoices.parquet")
+    with pytest.raises(ExportError) as raised:
+        load_export(folder)
+    assert [str(p) for p in raised.value.problems] == [
+        "invoices.parquet: the header names 'amount' twice (columns 6 and 8): each column needs "
+        "a name of its own"
+    ]

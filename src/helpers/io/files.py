@@ -9,6 +9,7 @@ Each file read is listed with its fingerprint for the report's appendix.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 from collections.abc import Mapping
@@ -70,6 +71,7 @@ def read_csv(path: Path, layouts: Mapping[str, TextLayout]) -> tuple[pd.DataFram
     layout = layouts[path.name]
     delimiter = DELIMITER_NAMES.get(layout.delimiter, repr(layout.delimiter))
     options = {"dtype": str, "keep_default_na": False, "encoding": layout.encoding}
+    _refuse_repeated_headers(path.parent, path.name, _csv_header(path, layout))
     try:
         # Arrow's reader takes a second where pandas' own takes twelve (5 million invoices),
         # in half the memory. It refuses more than pandas' does (a short row, bytes that are
@@ -107,6 +109,40 @@ def read_csv(path: Path, layouts: Mapping[str, TextLayout]) -> tuple[pd.DataFram
     raise ExportError(str(path.parent), [problem])
 
 
+def _csv_header(path: Path, layout: TextLayout) -> list[str]:
+    """The names in a CSV file's first row, as written (pandas renames a repeated one)."""
+    try:
+        with path.open(encoding=layout.encoding, newline="") as file:
+            return next(csv.reader(file, delimiter=layout.delimiter), [])
+    except (UnicodeDecodeError, csv.Error):
+        return []  # the reader below names what is wrong with the file
+
+
+def _refuse_repeated_headers(folder: Path, where: str, names: list[str]) -> None:
+    """Raise ``ExportError`` naming each header that ``names`` (the header of ``where``, in
+    the export at ``folder``) holds more than once: which of two columns called ``amount`` is
+    the amount cannot be told."""
+    places: dict[str, list[int]] = {}
+    for place, name in enumerate(names, start=1):
+        places.setdefault(name.strip(), []).append(place)
+    problems = [
+        Problem(
+            where,
+            f"the header names {name!r} {_times(len(columns))} (columns "
+            f"{', '.join(map(str, columns[:-1]))} and {columns[-1]}): each column needs a "
+            "name of its own",
+        )
+        for name, columns in places.items()
+        if len(columns) > 1 and name
+    ]
+    if problems:
+        raise ExportError(str(folder), problems)
+
+
+def _times(count: int) -> str:
+    return "twice" if count == 2 else f"{count} times"
+
+
 def _encoding_name(encoding: str) -> str:
     return (
         "UTF-8"
@@ -122,9 +158,22 @@ def read_workbook(path: Path, reading: Reading):
         sheet = reading.file_for(name, "")
         names[name] = f"{path.name}, sheet {sheet}"
         if sheet in sheets:
+            columns = _unmangled(list(sheets[sheet].columns))
+            _refuse_repeated_headers(path.parent, names[name], columns)
             tables[name] = _as_text(sheets[sheet], reading.date_format_for(name))
     rows = sum(len(frame) for frame in tables.values())
     return tables, names, [InputFile(path.name, rows, _sha256(path), "Excel workbook")]
+
+
+def _unmangled(columns: list[object]) -> list[str]:
+    """The header pandas read as ``columns``, its repeats as written: pandas renames the
+    second ``amount`` of a sheet ``amount.1``."""
+    names = [str(column) for column in columns]
+    written = set(names)
+    return [
+        found[1] if (found := re.fullmatch(r"(.+)\.\d+", name)) and found[1] in written else name
+        for name in names
+    ]
 
 
 def read_parquet(path: Path, reading: Reading) -> pd.DataFrame:
@@ -132,10 +181,13 @@ def read_parquet(path: Path, reading: Reading) -> pd.DataFrame:
     unreadable one is an ``ExportError``. Rows are labelled by their place in the file (an
     index stored by pandas is read as a column), as the checks' row numbers need."""
     try:
-        table = pq.read_table(path)
+        names = pq.read_schema(path).names
+        table = None if len(set(names)) < len(names) else pq.read_table(path)
     except (OSError, ValueError) as error:
         problem = Problem(path.name, f"not readable as Parquet: {error}")
         raise ExportError(str(path.parent), [problem]) from error
+    if table is None:
+        _refuse_repeated_headers(path.parent, path.name, names)
     # Dictionary-encoded text (pandas writes categoricals so) is decoded by Arrow in one step.
     plain = pa.schema(
         [
