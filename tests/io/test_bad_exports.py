@@ -66,6 +66,21 @@ def test_a_bad_export_is_refused_naming_every_problem(case: str, tmp_path: Path)
         assert problem in result.output
 
 
+@pytest.mark.parametrize("case", CASES)
+def test_run_refuses_a_bad_export_as_validate_does(case: str, tmp_path: Path):
+    export = case_export(case, tmp_path / case)
+    reports = tmp_path / "reports"
+    result = CliRunner().invoke(
+        main,
+        ["run", "--export", str(export), "--company", "Tiny", "--period", "2026-Q3",
+         "--reports", str(reports), "--engine", "inprocess"],
+    )  # fmt: skip
+    assert result.exit_code == BAD_INPUT, result.output
+    for problem in expected(case):
+        assert problem in result.output
+    assert not (reports / "tiny" / "2026-Q3").exists()
+
+
 def test_a_bad_export_leaves_the_earlier_report_as_it_was(tmp_path: Path):
     # A report from an earlier month stands in for a good run; the bad run must not touch it.
     reports = tmp_path / "reports"

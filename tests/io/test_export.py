@@ -8,7 +8,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from helpers.errors import ExportError
-from helpers.io.export import UNKNOWN_SIZE, load_export, locate, size_band_from_employees
+from helpers.io.export import (
+    UNKNOWN_SIZE,
+    load_export,
+    locate,
+    located_export,
+    size_band_from_employees,
+)
 
 
 def test_tiny_export_is_read_and_typed(tiny_export: Path):
@@ -145,4 +151,46 @@ def test_a_header_repeated_in_a_sheet_or_a_parquet_file_is_named(tiny_export: Pa
     assert [str(p) for p in raised.value.problems] == [
         "invoices.parquet: the header names 'amount' twice (columns 6 and 8): each column needs "
         "a name of its own"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("spoil", "why"),
+    [
+        # The first half of a workbook, as a mail client that gave up leaves it.
+        (
+            lambda book: book[: len(book) // 2],
+            "it is not a whole .xlsx file (cut short, or another kind of file so named)",
+        ),
+        # Bytes scrambled in the middle of a packed part.
+        (
+            lambda book: (
+                book[: len(book) // 2]
+                + bytes((b * 7 + 13) % 256 for b in book[len(book) // 2 : len(book) // 2 + 200])
+                + book[len(book) // 2 + 200 :]
+            ),
+            "its contents are damaged (a part cannot be unpacked)",
+        ),
+        # CSV text saved under a workbook's name.
+        (
+            lambda book: b"customer_id,name\nA,Alpha Ltd\n",
+            "it is not a whole .xlsx file (cut short, or another kind of file so named)",
+        ),
+    ],
+)
+def test_a_workbook_that_cannot_be_read_is_refused_before_anything_is_read(
+    tiny_export: Path, tmp_path: Path, spoil, why
+):
+    book = tmp_path / "good.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        for name in ("customers", "invoices", "time_entries"):
+            pd.read_csv(tiny_export / f"{name}.csv", dtype=str).to_excel(
+                writer, sheet_name=name, index=False
+            )
+    spoilt = tmp_path / "export.xlsx"
+    spoilt.write_bytes(spoil(book.read_bytes()))
+    with pytest.raises(ExportError) as raised:
+        located_export(spoilt)  # what run checks before a kernel starts
+    assert [str(p) for p in raised.value.problems] == [
+        f"export.xlsx: not a readable Excel workbook: {why}"
     ]

@@ -21,6 +21,7 @@ from helpers.io.contract import CONTRACT, DATE_FORMAT, SIZE_BAND_FLOORS, UNKNOWN
 from helpers.io.files import (
     WORKBOOK_SUFFIXES,
     InputFile,
+    check_workbook,
     csv_layouts,
     read_csv,
     read_folder,
@@ -88,12 +89,16 @@ def locate(path: str | Path) -> Path:
 
 def located_export(path: str | Path) -> Path:
     """The export at ``path`` (``locate``); ``ExportNotFoundError`` (a ``FileNotFoundError``)
-    saying where it was looked for when it is not there."""
+    saying where it was looked for when it is not there, and ``ExportError`` when it is a
+    workbook that is not a whole .xlsx file (``files.check_workbook``): both before anything
+    is read or rendered."""
     source = locate(path)
     if not source.exists():
         raise ExportNotFoundError(
             f"export not found: {path} (looked in {Path.cwd()} and above)", file=str(path)
         )
+    if source.is_file() and source.suffix.lower() in WORKBOOK_SUFFIXES:
+        check_workbook(source)
     return source
 
 

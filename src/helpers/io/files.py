@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -151,8 +153,47 @@ def _encoding_name(encoding: str) -> str:
     )
 
 
+NOT_A_WORKBOOK = "not a readable Excel workbook"
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse, naming the file, a workbook that is not a whole .xlsx file: cut short, damaged,
+    or another kind of file under that name. Cheap enough to run before anything is read (it
+    checks the archive's parts, not the cells)."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            damaged = book.testzip()
+            parts = set(book.namelist())
+    except zlib.error:
+        why = "its contents are damaged (a part cannot be unpacked)"
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        why = "it is not a whole .xlsx file (cut short, or another kind of file so named)"
+    else:
+        if damaged is not None:
+            why = f"its part {damaged} is damaged"
+        elif "xl/workbook.xml" not in parts:
+            why = "it is a ZIP archive without a workbook in it"
+        else:
+            return
+    raise ExportError(str(path.parent), [Problem(path.name, f"{NOT_A_WORKBOOK}: {why}")])
+
+
 def read_workbook(path: Path, reading: Reading):
-    sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
+    """Each table's sheet of the workbook at ``path`` (already found whole by
+    ``check_workbook``), as text; a part openpyxl cannot read is an ``ExportError``."""
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+        OSError,
+        EOFError,
+        zipfile.BadZipFile,
+        zlib.error,
+    ) as error:
+        problem = Problem(path.name, f"{NOT_A_WORKBOOK}: {type(error).__name__}: {error}")
+        raise ExportError(str(path.parent), [problem]) from error
     tables, names = {}, {}
     for name in CONTRACT:
         sheet = reading.file_for(name, "")
