@@ -17,6 +17,7 @@ import html
 import re
 import tempfile
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -33,7 +34,7 @@ from helpers.io.periods import parse_period
 from helpers.report.engines import cell_outputs
 from helpers.review import portfolio
 from tests.shapes import MONTHS, QUARTERS, YEARS, ExportShape, export_shapes
-from tests.support import ROOT
+from tests.support import ROOT, TINY_EXPORT, write_export
 
 NOTEBOOK = ROOT / "notebooks" / "customer_review.ipynb"
 SHAPES_PER_KIND = 67  # of a quarter's, a month's and a year's review: 201 in all
@@ -189,3 +190,26 @@ def test_every_helper_the_notebook_calls_is_exercised():
     # cell that draws a chart must go through ``show``, which the test stands in for.
     charts = [source for source in CELLS if "charts." in source]
     assert charts and all("show(charts." in source for source in charts)
+
+
+@dataclass(frozen=True)
+class FixedExport:
+    """An export written as given, reviewed for ``period``: a shape chosen by hand."""
+
+    files: dict[str, str]
+    period: str
+
+    def write(self, folder: Path) -> Path:
+        return write_export(folder, self.files)
+
+
+def test_a_period_with_time_but_no_revenue_yet_has_every_section(tmp_path: Path):
+    # A's first hours, in January 2025, come five months before the first invoice (D0, June
+    # 2025): 2025-Q1 has one customer with time and no revenue. Every cell must still run.
+    entries = TINY_EXPORT["time_entries.csv"] + "        A,2025-01-15,4,support\n"
+    shape = FixedExport({**TINY_EXPORT, "time_entries.csv": entries}, "2025-Q1")
+    namespace = review_as_the_notebook_does(shape, tmp_path)
+    review = namespace["review"]
+    assert review.customers.index.tolist() == ["A"]
+    assert review.customers.loc["A", "revenue"] == 0 and review.customers.loc["A", "hours"] == 4
+    check_the_review_adds_up(namespace, tmp_path)

@@ -97,3 +97,11 @@ def test_expand_periods_reads_ranges_and_relative_periods_in_order():
 def test_expand_periods_names_what_it_cannot_read(text, message):
     with pytest.raises(PeriodError, match=message):
         expand_periods([text], date(2026, 11, 23))
+
+
+@pytest.mark.parametrize("text", ["0000", "1066-Q4", "1899-12", "2201"])
+def test_a_year_outside_the_calendar_the_export_is_read_in_is_refused(text):
+    # pandas' calendar ends in 1677 and 2262: years a review could mean are far inside.
+    with pytest.raises(PeriodError, match="its year must be from 1900 to 2200") as refused:
+        parse_period(text)
+    assert refused.value.parameter == "period"

@@ -17,6 +17,8 @@ from helpers.errors import PeriodError
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")
+# The years a review period may fall in: the calendar the dates of an export are read in.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 _KIND_FOR_MONTHS = {1: "month", 3: "quarter", 12: "year"}
 _FREQ_FOR_KIND = {"month": "M", "quarter": "Q", "year": "Y"}
 
@@ -70,6 +72,13 @@ def parse_period(period: str | int, as_of: str | date | None = None) -> ReviewPe
     and when ``as_of`` falls before the period begins.
     """
     text = str(period).strip()
+    year = next((int(m[1]) for m in (r.match(text) for r in (_QUARTER, _MONTH, _YEAR)) if m), None)
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PeriodError(
+            f"period {period!r} is not a review period: its year must be from {FIRST_YEAR} to "
+            f"{LAST_YEAR}",
+            parameter="period",
+        )
     if match := _QUARTER.match(text):
         year, quarter = int(match[1]), int(match[2])
         window = pd.Period(year=year, quarter=quarter, freq="Q")
