@@ -141,6 +141,24 @@ def test_validate_prints_every_problem_and_exits_2(tmp_path: Path):
     assert "more of the same kinds" not in result.output
 
 
+def test_validate_names_exit_ids_that_are_no_customer(tiny_export: Path, tmp_path: Path):
+    # From -p, and from the config: "Ax" is no customer of the tiny export; A is close.
+    given = CliRunner().invoke(
+        main, ["validate", "--export", str(tiny_export), "-p", "exit_ids", "Ax, B"]
+    )
+    assert given.exit_code == BAD_INPUT
+    assert "exit_ids names customers not in the export: 'Ax' (close: A)" in given.output
+    config = tmp_path / "tiny.toml"
+    config.write_text(
+        f'company = "Tiny"\n[export]\npath = "{tiny_export.as_posix()}"\n'
+        '[review]\nexit_ids = ["Z"]\n',
+        encoding="utf-8",
+    )
+    configured = CliRunner().invoke(main, ["validate", "--config", str(config)])
+    assert configured.exit_code == BAD_INPUT
+    assert "'Z' (close: none)" in configured.output
+
+
 def test_validate_a_good_export_lists_what_it_read(tiny_export: Path):
     result = CliRunner().invoke(main, ["validate", "--export", str(tiny_export)])
     assert result.exit_code == 0

@@ -188,6 +188,20 @@ def test_parquet_folder_reads_as_the_csv_folder(tiny_export: Path, tmp_path: Pat
             "[labels] labels must give a name for bands (keep, review, fire_candidate",
         ),
         ('company = "T"\n[export\n', "not readable as TOML"),
+        # Codecs Python knows that turn bytes into bytes, not into text.
+        (
+            'company = "T"\n[export]\npath = "x"\nencoding = "rot13"\n',
+            "export.encoding: 'rot13' is not a text encoding, such as utf-8 or cp1252",
+        ),
+        (
+            'company = "T"\n[export]\npath = "x"\nencoding = "base64"\n',
+            "export.encoding: 'base64' is not a text encoding, such as utf-8 or cp1252",
+        ),
+        # A file of the export named by a path out of its folder.
+        (
+            'company = "T"\n[export]\npath = "x"\n[export.files]\ninvoices = "../../etc/passwd"\n',
+            "export.files: invoices = '../../etc/passwd' is not a file name in the export's folder",
+        ),
         # TOML writes nan and inf; neither is a threshold.
         (
             'company = "T"\n[export]\npath = "x"\n[review]\nhourly_cost = nan\n',
@@ -416,3 +430,21 @@ def test_infinite_numbers_in_a_typed_parquet_column_are_named(tmp_path: Path):
         "invoices.parquet, row 4, column amount: -inf is not a number",
         "time_entries.parquet, row 3, column hours: inf is not a number",
     ]
+
+
+def test_a_key_file_that_is_a_folder_or_holds_no_key_is_named(tmp_path: Path):
+    folder = tmp_path / "keys"
+    folder.mkdir()
+    with pytest.raises(ConfigError, match="is a folder, not a key file") as refused:
+        pseudonym_key(folder)
+    assert refused.value.key == "report.pseudonym_key_file"
+    scribble = tmp_path / "scribble.key"
+    scribble.write_text("not a key", encoding="utf-8")
+    with pytest.raises(ConfigError, match="holds no key: a key file holds 64 hexadecimal"):
+        pseudonym_key(scribble)
+    short = tmp_path / "short.key"
+    short.write_text("abcd", encoding="utf-8")  # two bytes, not thirty-two
+    with pytest.raises(ConfigError, match="holds no key"):
+        pseudonym_key(short)
+    made = tmp_path / "new" / "t.key"
+    assert len(pseudonym_key(made)) == 32 and pseudonym_key(made) == pseudonym_key(made)

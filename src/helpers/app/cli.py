@@ -31,6 +31,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from helpers.app.notebooks import dossier_from_parameters, export_from_parameters
 from helpers.app.run import (
@@ -50,6 +51,7 @@ from helpers.errors import ExportError, Refusal
 from helpers.io.config import load_config, slug
 from helpers.io.periods import expand_periods
 from helpers.report.index import write_index
+from helpers.review.model import check_exit_ids
 
 # The dossier's page (charts, seaborn) and the starter are imported by their own commands only:
 # a scheduled `run` starts a second or two sooner without them.
@@ -252,6 +254,15 @@ def validate(config_path, export_path, company, reports_dir, parameters, period)
         sys.exit(BAD_INPUT)
     except Refusal as error:
         raise Failure(str(error), BAD_INPUT) from None
+    given = dict(source.given)
+    exit_ids = given.get(
+        "exit_ids", ",".join(source.config.review.exit_ids) if source.config else ""
+    )
+    checked(
+        check_exit_ids,
+        tuple(i.strip() for i in exit_ids.split(",") if i.strip()),
+        pd.Index(export.customers["customer_id"]),
+    )
     click.echo(f"The export {export.source} can be reviewed:")
     for file in export.files:
         read_as = f", read as {file.read_as}" if file.read_as else ""

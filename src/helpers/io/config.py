@@ -123,9 +123,12 @@ class ExportSection(_Section):
         if encoding is None:
             return None
         try:
-            codecs.lookup(encoding)
+            found = codecs.lookup(encoding)
         except LookupError:
             raise ValueError(f"{encoding!r} is not an encoding Python knows") from None
+        if not getattr(found, "_is_text_encoding", True):
+            # rot13, base64, zlib, ...: codecs that turn bytes into bytes, not into text.
+            raise ValueError(f"{encoding!r} is not a text encoding, such as utf-8 or cp1252")
         # Excel's UTF-8 starts with a byte-order mark; reading utf-8 as utf-8-sig drops it.
         return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
 
@@ -148,6 +151,13 @@ class ExportSection(_Section):
     @classmethod
     def _tables(cls, files: dict[str, str]) -> dict[str, str]:
         _check_tables(files)
+        for table, name in files.items():
+            # A file of the export is named within its folder, never a path out of it.
+            if Path(name).name != name or name in (".", ".."):
+                raise ValueError(
+                    f"{table} = {name!r} is not a file name in the export's folder: name the "
+                    "file alone, such as Rechnungen.csv"
+                )
         return files
 
 

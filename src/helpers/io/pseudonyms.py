@@ -16,6 +16,7 @@ from base64 import b32encode
 from dataclasses import replace
 from pathlib import Path
 
+from helpers.errors import ConfigError
 from helpers.io.export import Export
 
 KEY_BYTES = 32
@@ -31,7 +32,24 @@ def pseudonym(customer_id: str, key: bytes) -> str:
 
 
 def pseudonym_key(path: Path) -> bytes:
-    """The secret key in ``path``, created (readable by its owner only) when absent."""
+    """The secret key in ``path``, created (readable by its owner only) when absent. Raises
+    ``ConfigError`` (key ``report.pseudonym_key_file``) when ``path`` is a folder, cannot be
+    read or written, or holds no key."""
+    where = {"file": str(path), "key": "report.pseudonym_key_file"}
+    try:
+        return _read_or_create(path)
+    except IsADirectoryError:
+        why = "is a folder, not a key file"
+    except ValueError:  # not hexadecimal digits, or not even text
+        why = f"holds no key: a key file holds {KEY_BYTES * 2} hexadecimal digits"
+    except OSError as error:
+        why = f"cannot be read or written: {error.strerror or error}"
+    raise ConfigError(f"pseudonym_key_file {path} {why}", **where)
+
+
+def _read_or_create(path: Path) -> bytes:
+    if path.is_dir():
+        raise IsADirectoryError(path)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -41,7 +59,10 @@ def pseudonym_key(path: Path) -> bytes:
         else:
             with os.fdopen(descriptor, "w") as handle:
                 handle.write(secrets.token_hex(KEY_BYTES))
-    return bytes.fromhex(path.read_text().strip())
+    key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    if len(key) < KEY_BYTES:
+        raise ValueError(path)
+    return key
 
 
 def pseudonymised(export: Export, key: bytes) -> Export:

@@ -213,13 +213,7 @@ def build_review(
     day the review is made, from which its plan's dates count (``Review.plan_from``)."""
     everyone = export.customers.set_index("customer_id")
     ids = everyone.index
-    unknown = [i for i in settings.exit_ids if i not in ids]
-    if unknown:
-        near = {i: difflib.get_close_matches(i, ids, n=3) for i in unknown}
-        hints = "; ".join(f"{i!r} (close: {', '.join(m) or 'none'})" for i, m in near.items())
-        raise ParameterError(
-            f"exit_ids names customers not in the export: {hints}", parameter="exit_ids"
-        )
+    check_exit_ids(settings.exit_ids, ids)
     as_of = effective_as_of(period.end, today or period.as_of, export)
     period = replace(period, as_of=as_of)
     history = history or Recorded()
@@ -333,6 +327,18 @@ def _headline_figures(
     return figures, period_figures(
         export, previous, previous.end, judged(previous.end), previous_outcome, source
     )
+
+
+def check_exit_ids(exit_ids: tuple[str, ...], ids: pd.Index) -> None:
+    """Raise ``ParameterError`` (parameter ``exit_ids``) naming each of ``exit_ids`` that is not
+    a customer of ``ids``, with the ids close to it."""
+    unknown = [i for i in exit_ids if i not in ids]
+    if unknown:
+        near = {i: difflib.get_close_matches(i, ids, n=3) for i in unknown}
+        hints = "; ".join(f"{i!r} (close: {', '.join(m) or 'none'})" for i, m in near.items())
+        raise ParameterError(
+            f"exit_ids names customers not in the export: {hints}", parameter="exit_ids"
+        )
 
 
 def _day(moment: pd.Timestamp | None) -> date | None:
