@@ -194,3 +194,15 @@ def test_a_workbook_that_cannot_be_read_is_refused_before_anything_is_read(
     assert [str(p) for p in raised.value.problems] == [
         f"export.xlsx: not a readable Excel workbook: {why}"
     ]
+
+
+def test_a_parquet_file_with_more_columns_than_a_file_may_have_is_refused(tmp_path: Path):
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    pd.DataFrame({f"c{i}": [1] for i in range(1_001)}).to_parquet(folder / "customers.parquet")
+    with pytest.raises(ExportError) as raised:
+        load_export(folder)
+    assert [str(p) for p in raised.value.problems] == [
+        "customers.parquet: the header has 1,001 columns, more than the 1,000 a file of the "
+        "export may have: is it the right file?"
+    ]

@@ -30,6 +30,7 @@ from helpers.io.formats import is_date_column, is_number_column, is_text_column
 from helpers.io.reading import Reading
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+MAX_COLUMNS = 1_000  # more columns than an export's file may have
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def read_csv(path: Path, layouts: Mapping[str, TextLayout]) -> tuple[pd.DataFram
     layout = layouts[path.name]
     delimiter = DELIMITER_NAMES.get(layout.delimiter, repr(layout.delimiter))
     options = {"dtype": str, "keep_default_na": False, "encoding": layout.encoding}
-    _refuse_repeated_headers(path.parent, path.name, _csv_header(path, layout))
+    check_header(path.parent, path.name, _csv_header(path, layout), delimited=True)
     try:
         # Arrow's reader takes a second where pandas' own takes twelve (5 million invoices),
         # in half the memory. It refuses more than pandas' does (a short row, bytes that are
@@ -118,6 +119,21 @@ def _csv_header(path: Path, layout: TextLayout) -> list[str]:
             return next(csv.reader(file, delimiter=layout.delimiter), [])
     except (UnicodeDecodeError, csv.Error):
         return []  # the reader below names what is wrong with the file
+
+
+def check_header(folder: Path, where: str, names: list[str], delimited: bool = False) -> None:
+    """Refuse the header ``names`` of ``where`` (a ``delimited`` text file, or not) when it has
+    more columns than ``MAX_COLUMNS`` (every check would take its time over each) or names a
+    column twice."""
+    if len(names) > MAX_COLUMNS:
+        delimiter = ", and is its delimiter the one detected" if delimited else ""
+        problem = Problem(
+            where,
+            f"the header has {len(names):,} columns, more than the {MAX_COLUMNS:,} a file of "
+            f"the export may have: is it the right file{delimiter}?",
+        )
+        raise ExportError(str(folder), [problem])
+    _refuse_repeated_headers(folder, where, names)
 
 
 def _refuse_repeated_headers(folder: Path, where: str, names: list[str]) -> None:
@@ -200,7 +216,7 @@ def read_workbook(path: Path, reading: Reading):
         names[name] = f"{path.name}, sheet {sheet}"
         if sheet in sheets:
             columns = _unmangled(list(sheets[sheet].columns))
-            _refuse_repeated_headers(path.parent, names[name], columns)
+            check_header(path.parent, names[name], columns)
             tables[name] = _as_text(sheets[sheet], reading.date_format_for(name))
     rows = sum(len(frame) for frame in tables.values())
     return tables, names, [InputFile(path.name, rows, _sha256(path), "Excel workbook")]
@@ -223,12 +239,13 @@ def read_parquet(path: Path, reading: Reading) -> pd.DataFrame:
     index stored by pandas is read as a column), as the checks' row numbers need."""
     try:
         names = pq.read_schema(path).names
-        table = None if len(set(names)) < len(names) else pq.read_table(path)
+        whole = len(names) <= MAX_COLUMNS and len(set(names)) == len(names)
+        table = pq.read_table(path) if whole else None
     except (OSError, ValueError) as error:
         problem = Problem(path.name, f"not readable as Parquet: {error}")
         raise ExportError(str(path.parent), [problem]) from error
     if table is None:
-        _refuse_repeated_headers(path.parent, path.name, names)
+        check_header(path.parent, path.name, names)
     # Dictionary-encoded text (pandas writes categoricals so) is decoded by Arrow in one step.
     plain = pa.schema(
         [
