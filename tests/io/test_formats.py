@@ -130,6 +130,40 @@ def test_text_that_reads_as_both_legacy_encodings_is_refused_not_garbled():
         legacy_encoding("1.234,50 €".encode("gb18030"))
 
 
+def test_a_file_from_another_system_is_named_not_garbled(tmp_path: Path):
+    # Customers from a Chinese system (GB18030), invoices from a German one (cp1252): judged
+    # together as one, the invoices would read as GB18030 ("Beratung f黵 Gr鲞e"). Each file
+    # holds enough letters outside ASCII (8 bytes or more) to tell on its own.
+    ids = ["C1", "C2", "C3", "C4"]
+    names = ["杭州安澜机械有限公司", "上海嘉木机械有限公司", "深圳前海科技有限公司", "广州白云贸易"]
+    lines = [
+        "Beratung für Größe",
+        "Prüfung der Änderungen",
+        "Schulung für Übersetzer",
+        "Bürogrößen",
+    ]
+    pd.DataFrame({"customer_id": ids, "name": names}).to_csv(
+        tmp_path / "customers.csv", index=False, encoding="gb18030"
+    )
+    pd.DataFrame(
+        {
+            "invoice_id": ["I1", "I2", "I3", "I4"],
+            "customer_id": ids,
+            "issued_on": "2026-07-15",
+            "due_on": "2026-08-14",
+            "amount": "100",
+            "product_line": lines,
+        }
+    ).to_csv(tmp_path / "invoices.csv", index=False, encoding="cp1252")
+    with pytest.raises(ExportError) as raised:
+        load_export(tmp_path)
+    assert [str(p) for p in raised.value.problems] == [
+        "invoices.csv: reads as cp1252 on its own, the export's other files as gb18030: the "
+        "files may come from two systems. Save them all as UTF-8, or set encoding under "
+        '[export] in the config, e.g. encoding = "gb18030"'
+    ]
+
+
 def test_a_file_in_an_encoding_nobody_writes_is_refused_not_garbled():
     with pytest.raises(DetectionError, match="not UTF-8, UTF-16, cp1252 or GB18030"):
         legacy_encoding(bytes(range(0x80, 0x100)) * 4)

@@ -74,7 +74,29 @@ def certain_encoding(head: bytes) -> str | None:
         return "utf-16-be"
     if b"\x00" in head:
         raise DetectionError("the file is not text (it holds NUL bytes): is it a CSV export?")
-    return "utf-8-sig" if _decodes(head, "utf-8") else None
+    if _decodes(head, "utf-8"):
+        return "utf-8-sig"
+    text = head.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    if sum(not char.isascii() for char in text) - broken > broken:
+        # More letters read as UTF-8 than bytes that do not: UTF-8 with a damaged byte, which
+        # a legacy encoding would read without a word, garbling every other letter.
+        error = _utf8_error(head)
+        raise DetectionError(
+            f"byte 0x{head[error.start]:02X} is not UTF-8, though the rest of the file is: "
+            "correct that row, or save the file again as UTF-8",
+            row=head.count(b"\n", 0, error.start) + 1,
+        )
+    return None
+
+
+def _utf8_error(data: bytes) -> UnicodeDecodeError:
+    """Where ``data`` first fails to read as UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error
+    raise ValueError("the data reads as UTF-8")
 
 
 def legacy_encoding(sample: bytes) -> str:
@@ -137,7 +159,7 @@ def read_heads(paths: Iterable[Path]) -> dict[str, bytes]:
 
 def text_layouts(
     heads: Mapping[str, bytes], encoding: str | None, delimiter: str | None
-) -> tuple[dict[str, TextLayout], dict[str, str]]:
+) -> tuple[dict[str, TextLayout], dict[str, str | DetectionError]]:
     """How each CSV file of one export is read, by file name, from its head: the encoding
     and delimiter given, or found (``file_encodings``, the CSV sniffer); and, by file name,
     why a file's encoding cannot be told."""
@@ -157,26 +179,48 @@ def text_layouts(
     return layouts, problems
 
 
-def file_encodings(heads: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, str]]:
+def file_encodings(
+    heads: Mapping[str, bytes],
+) -> tuple[dict[str, str], dict[str, str | DetectionError]]:
     """The encoding of each file of one export, by file name, from its head: UTF is found per
-    file; the files in a legacy encoding are judged together, as one system wrote them all.
-    Also returns, by file name (or names), why an encoding cannot be told; when any cannot,
-    no legacy encoding is guessed."""
+    file; the files in a legacy encoding are judged together, as one system usually writes
+    them all, and a file that on its own reads clearly in the other legacy encoding is named
+    instead. Also returns, by file name (or names), why an encoding cannot be told; when any
+    cannot, no legacy encoding is guessed."""
     encodings: dict[str, str] = {}
     problems: dict[str, str] = {}
     for name, head in heads.items():
         try:
             found = certain_encoding(head)
         except DetectionError as error:
-            problems[name] = str(error)
+            problems[name] = error
             continue
         if found:
             encodings[name] = found
     legacy = [name for name in heads if name not in encodings and name not in problems]
-    if legacy and not problems:
-        sample = b"\n".join(heads[name][: SAMPLE_BYTES // len(legacy)] for name in legacy)
+    if not legacy or problems:
+        return encodings, problems
+    sample = b"\n".join(heads[name][: SAMPLE_BYTES // len(legacy)] for name in legacy)
+    try:
+        together = legacy_encoding(sample)
+    except DetectionError as error:
+        problems[", ".join(legacy)] = str(error)
+        return encodings, problems
+    # Two systems may have written the export: a file that on its own reads clearly in the
+    # other encoding would be garbled by the export's, so it is named rather than read.
+    for name in legacy:
+        if sum(byte > 0x7F for byte in heads[name]) < MIN_EVIDENCE_BYTES:
+            continue
         try:
-            encodings.update(dict.fromkeys(legacy, legacy_encoding(sample)))
-        except DetectionError as error:
-            problems[", ".join(legacy)] = str(error)
+            alone = legacy_encoding(heads[name])
+        except DetectionError:
+            continue  # it cannot tell on its own: the export's files together do
+        if alone != together:
+            problems[name] = DetectionError(
+                f"reads as {alone} on its own, the export's other files as {together}: the "
+                "files may come from two systems. Save them all as UTF-8, or set encoding "
+                f'under [export] in the config, e.g. encoding = "{together}"'
+            )
+    if not problems:
+        encodings.update(dict.fromkeys(legacy, together))
     return encodings, problems

@@ -9,6 +9,7 @@ Each file read is listed with its fingerprint for the report's appendix.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import re
@@ -64,7 +65,13 @@ def csv_layouts(folder: Path, reading: Reading) -> dict[str, TextLayout]:
     heads = read_heads(path for path in paths if path.exists())
     layouts, problems = text_layouts(heads, reading.dialect.encoding, reading.dialect.delimiter)
     if problems:
-        raise ExportError(str(folder), [Problem(name, why) for name, why in problems.items()])
+        raise ExportError(
+            str(folder),
+            [
+                Problem(name, str(why), row=getattr(why, "row", None))
+                for name, why in problems.items()
+            ],
+        )
     return layouts
 
 
@@ -102,12 +109,15 @@ def read_csv(path: Path, layouts: Mapping[str, TextLayout]) -> tuple[pd.DataFram
             if found
             else Problem(path.name, f"not readable as CSV: {error}")
         )
-    except UnicodeDecodeError as error:
+    except UnicodeDecodeError:
         found_or_given = "as detected" if layout.encoding_detected else "as the config says"
+        row, byte = _undecodable(path, layout.encoding)
         problem = Problem(
             path.name,
-            f"not {_encoding_name(layout.encoding)} text {found_or_given} (byte {error.start} "
-            "cannot be read): save it as UTF-8, or set the export's encoding in the config",
+            f"byte 0x{byte:02X} is not {_encoding_name(layout.encoding)} text, {found_or_given}: "
+            "correct that row, save the file as UTF-8, or set the export's encoding in the "
+            "config",
+            row=row,
         )
     raise ExportError(str(path.parent), [problem])
 
@@ -159,6 +169,24 @@ def _refuse_repeated_headers(folder: Path, where: str, names: list[str]) -> None
 
 def _times(count: int) -> str:
     return "twice" if count == 2 else f"{count} times"
+
+
+def _undecodable(path: Path, encoding: str) -> tuple[int | None, int]:
+    """The row (the line: the header is row 1) and the value of the first byte of ``path``
+    that ``encoding`` cannot read; read a block at a time, so a large file is never held."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 1
+    with path.open("rb") as file:
+        while block := file.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as error:
+                # The decoder's error counts from the bytes it held back plus this block.
+                held = len(error.object) - len(block)
+                at = max(error.start - held, 0)
+                return lines + block.count(b"\n", 0, at), block[at]
+            lines += block.count(b"\n")
+    return None, 0
 
 
 def _encoding_name(encoding: str) -> str:

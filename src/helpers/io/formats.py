@@ -51,7 +51,11 @@ AMOUNT = re.compile(
 
 class DetectionError(ValueError):
     """The export's way of writing cannot be told from its data; the message asks for the
-    config setting that says it."""
+    config setting that says it. ``row`` is the row of the file it is about, when one is."""
+
+    def __init__(self, message: str, row: int | None = None) -> None:
+        super().__init__(message)
+        self.row = row
 
 
 def date_pattern(date_format: str) -> str:

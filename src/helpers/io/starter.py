@@ -219,7 +219,13 @@ def _sources(export: Path, notes: list[str]) -> tuple[dict[str, pd.DataFrame], d
         raise FileNotFoundError(f"no CSV, Parquet or .xlsx files found in {export}")
     layouts, problems = text_layouts(read_heads(found), None, None)
     if problems:
-        raise ExportError(str(export), [Problem(name, why) for name, why in problems.items()])
+        raise ExportError(
+            str(export),
+            [
+                Problem(name, str(why), row=getattr(why, "row", None))
+                for name, why in problems.items()
+            ],
+        )
     dialect = None
     frames = {}
     for path in found:
