@@ -42,6 +42,9 @@ from helpers.io.formats import (
 
 # Longer than any name, id or note a system writes: a value this long is a broken file.
 MAX_CELL_CHARACTERS = 10_000
+# Characters no text of an export may hold: C0 controls but tab and line breaks (a quoted
+# value may hold those), DEL and the C1 controls. They would reach a page, a CSV or a chart.
+CONTROL_CHARACTER = r"([\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f])"
 
 
 def parsed_columns(table: Table, frame: pd.DataFrame, dialect: Dialect) -> dict[str, pd.Series]:
@@ -317,6 +320,17 @@ def row_rules(
                     file,
                     f"a value of {lengths[index]:,} characters (at most "
                     f"{MAX_CELL_CHARACTERS:,} are read): is a quote missing its pair?",
+                    spreadsheet_row(index),
+                    column,
+                )
+            )
+        controls = frame[column].str.extract(CONTROL_CHARACTER, expand=False).dropna()
+        for index, character in controls.items():
+            found.append(
+                Problem(
+                    file,
+                    f"the text holds the control character U+{ord(character):04X}, which no "
+                    "name, line or note may: remove it",
                     spreadsheet_row(index),
                     column,
                 )
