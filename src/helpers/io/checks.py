@@ -246,8 +246,32 @@ def settle_dialects(
             if dialect.thousands is None:
                 found["thousands"] = thousands
     except DetectionError as error:
-        raise ExportError(source, [Problem(source, str(error))]) from None
+        raise ExportError(source, _where_written(error, columns["number"], source)) from None
     return {name: replace(dialect, date_format=date_formats.get(name), **found) for name in raw}
+
+
+def _where_written(
+    error: DetectionError, numbers: Mapping[str, Mapping[str, pd.Series]], source: str
+) -> list[Problem]:
+    """The problem ``error`` tells of, named at the first place each of its examples is
+    written (the file, row and column), or at the export when it names none."""
+    places = [
+        Problem(file, str(error), spreadsheet_row(rows[0]), column)
+        for example in error.examples
+        for file, column, rows in _first_place(example, numbers)
+    ]
+    return sorted(places, key=lambda p: (p.file, p.row)) or [Problem(source, str(error))]
+
+
+def _first_place(value: str, numbers: Mapping[str, Mapping[str, pd.Series]]):
+    """The file, column and rows of the first column of ``numbers`` that holds ``value``."""
+    for table in numbers.values():
+        for where, values in table.items():
+            rows = values.index[values == value]
+            if len(rows):
+                file, column = where.rsplit(", column ", 1)
+                return [(file, column, rows)]
+    return []
 
 
 def check_tables(

@@ -56,6 +56,7 @@ class DetectionError(ValueError):
     def __init__(self, message: str, row: int | None = None) -> None:
         super().__init__(message)
         self.row = row
+        self.examples: tuple[str, ...] = ()  # the values written each way, to find them by
 
 
 def date_pattern(date_format: str) -> str:
@@ -189,17 +190,24 @@ def detect_number_format(values: Iterable[str]) -> tuple[str, str]:
         marks = re.sub(r"\d", "", text)
         if not marks:
             continue
+        # Only an amount that reads one way votes: "1.2.34" groups no thousands and is no
+        # decimal either, and is named as not a number rather than taken for a dialect.
         if "." in marks and "," in marks:
-            votes[marks[-1]].append(text)
+            group, point = marks[0], marks[-1]
+            if group != point and re.fullmatch(rf"\d{{1,3}}(?:\{group}\d{{3}})+\{point}\d+", text):
+                votes[point].append(text)
         elif len(marks) > 1:
-            votes["," if marks[0] == "." else "."].append(text)  # repeated: it groups
+            if re.fullmatch(rf"\d{{1,3}}(?:\{marks[0]}\d{{3}})+", text):
+                votes["," if marks[0] == "." else "."].append(text)  # repeated: it groups
         elif not re.search(r"[.,]\d{3}$", text):
             votes[marks].append(text)
     if votes["."] and votes[","]:
-        raise DetectionError(
+        error = DetectionError(
             f"amounts are written with both a decimal point ({votes['.'][0]!r}) and a decimal "
             f"comma ({votes[','][0]!r}): set decimal (and thousands) under [export] in the config"
         )
+        error.examples = (votes["."][0], votes[","][0])
+        raise error
     decimal = "," if votes[","] else "."
     return decimal, other_separator(decimal)
 
