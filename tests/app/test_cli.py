@@ -256,3 +256,16 @@ def test_as_of_judges_the_review_as_of_that_day(tiny_export: Path, tmp_path: Pat
         assert result.exit_code == 0, result.output
         page = next(reports.glob(f"*/{label}/review.html")).read_text(encoding="utf-8")
         assert f"payments as of {judged_on}" in page
+
+
+def test_a_reports_place_that_cannot_be_written_exits_2(tiny_export: Path, tmp_path: Path):
+    # A file where the reports' folder should be: nothing can be written under it.
+    blocked = tmp_path / "reports"
+    blocked.write_text("not a folder", encoding="utf-8")
+    result = run(
+        "--export", str(tiny_export), "--company", "Tiny", "--period", "2026-Q3",
+        "--reports", str(blocked / "inside"),
+    )  # fmt: skip
+    assert result.exit_code == BAD_INPUT, result.output
+    assert "cannot be written to" in result.output and "Not a directory" in result.output
+    assert "Traceback" not in result.output

@@ -4,7 +4,9 @@ The fixture notebook is rendered once in a Jupyter kernel, where its figure is d
 the failure paths run it in this process (``engine="inprocess"``), which fails alike."""
 
 import html
+import os
 import re
+import time
 from pathlib import Path
 
 import nbformat
@@ -17,6 +19,7 @@ from helpers.report.render import (
     notebook_to_html,
     numbered_sections,
     papermill_parameters,
+    remove_stale_temporaries,
     render_notebook,
 )
 
@@ -251,3 +254,16 @@ def test_extra_outputs_are_moved_into_place_only_when_the_run_succeeds(tmp_path:
     render_notebook(working, out_dir, {}, outputs={"out_path": "scores.csv"}, engine="inprocess")
     assert (out_dir / "scores.csv").read_text(encoding="utf-8") == "fresh"
     assert not [p for p in out_dir.iterdir() if ".tmp" in p.name]
+
+
+def test_temporaries_a_killed_run_left_are_removed_by_the_next(tmp_path: Path):
+    old = tmp_path / ".review.1a2b3c4d.tmp.html"
+    young = tmp_path / ".customer_scores.csv.5e6f7a8b.tmp"
+    page = tmp_path / "review.html"
+    for path in (old, young, page):
+        path.write_text("x", encoding="utf-8")
+    now = time.time()
+    os.utime(old, (now - 2 * 3600, now - 2 * 3600))  # two hours: its run is long gone
+    # A temporary file younger than an hour may belong to a run still going, and stays.
+    assert remove_stale_temporaries(tmp_path, now=now) == [old]
+    assert young.exists() and page.exists() and not old.exists()

@@ -17,6 +17,7 @@ in this process (``engine="inprocess"``, ``helpers.report.engines``).
 from __future__ import annotations
 
 import ast
+import errno
 import json
 import time
 from collections.abc import Callable
@@ -53,6 +54,8 @@ ACTIONS_FILE = "actions.csv"
 HISTORY_FILE = "history.sqlite"  # one per company, beside its periods' folders
 OUTCOME_FILE = ".outcome.json"  # written by the notebook, read once the page is written
 BAD_INPUT = Refusal.exit_code
+# Errors that say the reports' place cannot be written at all: bad input, not a failed render.
+UNWRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR}
 RENDER_FAILED = 1
 T = TypeVar("T")
 
@@ -146,6 +149,14 @@ def rendered(what: str, *args: object, **kwargs: object) -> Path:
     when the notebook refused its input, ``Failure(RENDER_FAILED)`` when it failed."""
     try:
         return render_notebook(*args, **kwargs)
+    except OSError as error:
+        if error.errno not in UNWRITABLE:
+            raise
+        raise Failure(
+            f"The {what} cannot be written to {error.filename}: {error.strerror}. Give "
+            "--reports a folder this user may write to.",
+            BAD_INPUT,
+        ) from None
     except RenderError as error:
         if error.refusal is not None:
             raise Failure(error.evalue, BAD_INPUT) from None

@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import sys
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -204,6 +205,7 @@ def render_notebook(
     out_dir = Path(out_dir)
     created = [folder for folder in (out_dir, *out_dir.parents) if not folder.exists()]
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out_dir)
     html_path = out_dir / f"{stem}.html"
     executed_path = out_dir / f"{stem}.ipynb"
     failed_path = out_dir / f"{stem}.failed.ipynb"
@@ -274,6 +276,25 @@ def render_notebook(
         if refused:
             _remove_if_empty(created)
     return html_path
+
+
+STALE_AFTER_SECONDS = 3600  # a temporary file this old was left by a run that was killed
+
+
+def remove_stale_temporaries(folder: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary files (``.<name>.<token>.tmp...``) that runs killed before they
+    could clean up left in ``folder``; those younger than ``STALE_AFTER_SECONDS`` may belong
+    to a run still going, and stay. Returns what was removed."""
+    now = time.time() if now is None else now
+    removed = []
+    for path in folder.glob(".*.tmp*"):
+        try:
+            if path.is_file() and now - path.stat().st_mtime > STALE_AFTER_SECONDS:
+                path.unlink()
+                removed.append(path)
+        except FileNotFoundError:
+            continue  # another run removed it first
+    return removed
 
 
 def _remove_if_empty(folders: list[Path]) -> None:
