@@ -132,6 +132,23 @@ def test_a_failed_render_keeps_the_earlier_report_and_records_nothing(notebook, 
     assert "2025-Q3" not in set(history(reports, "fernhill-software-ltd")["period_label"])
 
 
+def test_a_history_that_cannot_be_written_leaves_the_earlier_report(notebook, tmp_path):
+    reports = tmp_path / "reports"
+    company = reports / "fernhill-software-ltd"
+    sample = ["--export", SAMPLE, "--period", "2026-Q3", "--reports", str(reports)]
+    assert run(notebook, *sample).exit_code == 0
+    before = {path.name: path.read_bytes() for path in (company / "2026-Q3").iterdir()}
+    # A folder where the history file is: it can be read by no one and written by no one,
+    # root included, as CI runs.
+    (company / "history.sqlite").rename(company / "history.old")
+    (company / "history.sqlite").mkdir()
+    failed = run(notebook, *sample, "-p", "hourly_cost", "70")
+    assert failed.exit_code == BAD_INPUT, failed.output
+    assert "cannot be written" in failed.output and "Traceback" not in failed.output
+    after = {path.name: path.read_bytes() for path in (company / "2026-Q3").iterdir()}
+    assert after == before  # page, notebook, scores, actions and summary as they were
+
+
 def test_a_bad_export_refused_in_the_notebook_writes_nothing(notebook, tiny_export, tmp_path):
     invoices = tiny_export / "invoices.csv"
     invoices.write_text(

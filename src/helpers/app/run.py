@@ -4,11 +4,11 @@ scheduled run must keep.
 For each period: the notebook's parameters are made (its defaults, the company config's
 values, then ``-p`` overrides) and checked before anything is rendered; the review notebook is
 executed (it reads the export, builds the review, writes ``customer_scores.csv``,
-``actions.csv`` and the outcome) and turned into one offline page, atomically; then the
-period's outcome is recorded in the company's history, its headline numbers in
-``summary.json``, and ``reports/index.html`` is rebuilt. Nothing is written for a period
-refused as bad input, and a failed render leaves the earlier report as it was. One period
-failing does not stop the others.
+``actions.csv`` and the outcome) and turned into one offline page; the period's outcome is
+recorded in the company's history before the new files replace the earlier ones, then its
+headline numbers go to ``summary.json`` and ``reports/index.html`` is rebuilt. Nothing is
+written for a period refused as bad input, and a failed render, or a history that cannot be
+written, leaves the earlier report as it was. One period failing does not stop the others.
 
 The notebook runs in a Jupyter kernel (``engine="kernel"``, the default) or, for the tests,
 in this process (``engine="inprocess"``, ``helpers.report.engines``).
@@ -19,8 +19,9 @@ from __future__ import annotations
 import ast
 import errno
 import json
+import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -32,7 +33,7 @@ from helpers.io.export import locate
 from helpers.io.history import record_outcomes
 from helpers.report.index import write_index, write_summary
 from helpers.report.render import notebook_parameters, render_notebook
-from helpers.report.results import read_outcome
+from helpers.report.results import Outcome, read_outcome
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 REVIEW_NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_review.ipynb"
@@ -253,6 +254,23 @@ def run_period(
     values["period"] = period.label
     company = str(values["company"])
     progress.step(number, label, "reading the export and rendering the review")
+    recorded: list[Outcome] = []
+
+    def record(written: Mapping[str, Path]) -> None:
+        """Record the period in the history once the review has rendered, before its files
+        replace the earlier ones: a history that cannot be written leaves them as they were,
+        and only a run that rendered counts as a period reviewed (no strike from a failure)."""
+        outcome = read_outcome(written["outcome_path"])
+        try:
+            checked(record_outcomes, values["history_path"], outcome.period, outcome.rows)
+        except (sqlite3.Error, OSError) as error:
+            raise Failure(
+                f"The history at {values['history_path']} cannot be written ({error}); the "
+                "earlier review is left as it was.",
+                BAD_INPUT,
+            ) from None
+        recorded.append(outcome)
+
     html = rendered(
         "review",
         notebook,
@@ -266,13 +284,8 @@ def run_period(
         },
         progress=progress.interactive,
         engine=engine,
+        before_publish=record,
     )
-    # Only a run that rendered counts as a period reviewed: a failed one leaves no strike.
-    outcome_file = out_dir / OUTCOME_FILE
-    try:
-        outcome = read_outcome(outcome_file)
-        checked(record_outcomes, values["history_path"], outcome.period, outcome.rows)
-        write_summary(out_dir, outcome.headline)
-    finally:
-        outcome_file.unlink(missing_ok=True)
+    (out_dir / OUTCOME_FILE).unlink(missing_ok=True)
+    write_summary(out_dir, recorded[0].headline)
     return html

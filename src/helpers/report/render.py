@@ -14,7 +14,7 @@ import re
 import secrets
 import sys
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,6 +180,7 @@ def render_notebook(
     outputs: Mapping[str, str] | None = None,
     progress: bool = False,
     engine: str = "kernel",
+    before_publish: Callable[[Mapping[str, Path]], None] | None = None,
 ) -> Path:
     """Execute `notebook` with `parameters` and write `out_dir/<stem>.ipynb` and `<stem>.html`.
 
@@ -193,8 +194,10 @@ def render_notebook(
     in that parameter, writes its file there, and the file is moved to `out_dir/<name>` only
     once the whole run has succeeded, just before the page. ``progress`` shows papermill's bar
     of cells executed on stderr. ``engine`` is where the cells run: ``kernel`` (a Jupyter
-    kernel) or ``inprocess`` (this process, ``helpers.report.engines``). Returns the path of
-    the HTML page.
+    kernel) or ``inprocess`` (this process, ``helpers.report.engines``). ``before_publish``,
+    when given, is called with the written `outputs` (by parameter, at their temporary paths)
+    once everything is rendered and before anything replaces the earlier report: if it
+    raises, nothing is replaced. Returns the path of the HTML page.
 
     A cell that raises a ``Refusal`` (``helpers.errors``) refuses the notebook's input rather
     than fails: the RenderError then carries its name and message (``RenderError.refusal``), no
@@ -263,6 +266,8 @@ def render_notebook(
         for parameter, (tmp, _) in extra.items():
             if not tmp.exists():
                 raise RenderError(f"{notebook.name} did not write the file given in {parameter}")
+        if before_publish is not None:
+            before_publish({parameter: tmp for parameter, (tmp, _) in extra.items()})
         for tmp, final in extra.values():
             os.replace(tmp, final)
         os.replace(tmp_executed, executed_path)
