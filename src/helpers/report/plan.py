@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML
 
-from helpers.report.results import spreadsheet_safe
+from helpers.report.results import write_spreadsheet_csv
 from helpers.report.tables import table
 from helpers.report.words import (
     TACTICS,
@@ -29,6 +29,7 @@ from helpers.report.words import (
 from helpers.review import portfolio
 from helpers.review.actions import action_plan, group_totals
 from helpers.review.model import Review
+from helpers.review.portfolio import once_per_review
 
 ACTION_LABELS = {
     "collect": "Collect from a non-payer",
@@ -60,6 +61,7 @@ NO_ACTIONS = (
 CSV_COLUMNS = ["customer_id", "name", "action", "owner", "amount", "due_on", "reason"]
 
 
+@once_per_review
 def action_list(review: Review) -> pd.DataFrame:
     """The plan (``actions.action_plan``) with its actions and reasons in words:
     ``CSV_COLUMNS``, amounts in the export's currency to the cent, ``due_on`` as a date."""
@@ -82,13 +84,7 @@ def write_actions(review: Review, path: str | Path) -> Path | None:
     """Write ``actions.csv`` (``action_list``) to ``path``; nothing when ``path`` is empty.
     UTF-8 with a byte-order mark for Excel, and text that a spreadsheet would run as a formula
     neutralised, as ``customer_scores.csv``."""
-    if not str(path):
-        return None
-    path = Path(path)
-    spreadsheet_safe(action_list(review)).to_csv(
-        path, index=False, encoding="utf-8-sig", lineterminator="\n"
-    )
-    return path
+    return write_spreadsheet_csv(action_list(review), path)
 
 
 def plan_sentences(review: Review) -> list[str]:

@@ -109,12 +109,16 @@ def write_scores(review: Review, path: str | Path) -> Path | None:
 
     UTF-8 with a byte-order mark, so that Excel shows names like "Õunaaed" or "上海" as written.
     """
+    return write_spreadsheet_csv(customer_scores(review), path)
+
+
+def write_spreadsheet_csv(frame: pd.DataFrame, path: str | Path) -> Path | None:
+    """Write ``frame`` to ``path`` as CSV for spreadsheets (``spreadsheet_safe``, UTF-8 with a
+    byte-order mark); nothing when ``path`` is empty."""
     if not str(path):
         return None
     path = Path(path)
-    spreadsheet_safe(customer_scores(review)).to_csv(
-        path, index=False, encoding="utf-8-sig", lineterminator="\n"
-    )
+    spreadsheet_safe(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
     return path
 
 
