@@ -48,44 +48,62 @@ class PeriodFigures:
     avg_days_late: float
 
 
-def period_figures(
-    export: Export,
-    period: ReviewPeriod,
-    as_of: date,
-    judged: pd.DataFrame,
-    outcome: pd.DataFrame,
-    source: str,
-) -> PeriodFigures:
-    """The headline figures of ``period`` as of ``as_of``: ``judged`` is the customers
-    reviewed then (with the judgement window's ``revenue`` and ``hours``), ``outcome`` who was
-    a fire candidate or on the headache list (``customer_id``, ``band``, ``on_headache_list``:
-    the review's own, recorded, or judged from the export)."""
+@dataclass(frozen=True)
+class PeriodRecords:
+    """What the export recorded of one period, as of ``as_of``: each customer's ``activity``
+    in it (``measures.activity``), the invoices ``due`` in it by then with ``days_late``, and
+    the invoices ``open`` then among the customers reviewed (both ``None`` without payment
+    dates). The review shows the period's own; the previous period's are compared with it."""
+
+    activity: pd.DataFrame
+    due: pd.DataFrame | None
+    open: pd.DataFrame | None
+
+
+def period_records(
+    export: Export, period: ReviewPeriod, as_of: date, reviewed: pd.Index
+) -> PeriodRecords:
+    """The ``PeriodRecords`` of ``period`` as of ``as_of``, for the customers ``reviewed``."""
     invoices = export.invoices
     activity = measures.activity(export.customers, invoices, export.time_entries, period)
+    if not export.has("invoices", "paid_on"):
+        return PeriodRecords(activity, None, None)
+    due = invoices[
+        period.contains(invoices["due_on"]) & (invoices["due_on"] <= pd.Timestamp(as_of))
+    ].assign(days_late=lambda f: measures.days_late(f, as_of))
+    open_ = measures.open_invoices(invoices, as_of)
+    return PeriodRecords(activity, due, open_[open_["customer_id"].isin(reviewed)])
+
+
+def period_figures(
+    label: str,
+    as_of: date,
+    source: str,
+    records: PeriodRecords,
+    judged: pd.DataFrame,
+    outcome: pd.DataFrame,
+    has_time: bool,
+) -> PeriodFigures:
+    """The headline figures of the period ``label`` as of ``as_of`` from its ``records``:
+    ``judged`` is the customers reviewed then (with the judgement window's ``revenue`` and
+    ``hours``), ``outcome`` who was a fire candidate or on the headache list (``customer_id``,
+    ``band``, ``on_headache_list``: the review's own, recorded, or judged from the export)."""
+    activity = records.activity
     revenue = float(activity["revenue"].sum())
-    has_time = export.time_entries is not None
     hours = float(activity["hours"].sum()) if has_time else float("nan")
     listed = judged.index.intersection(
         pd.Index(outcome.loc[outcome["on_headache_list"].astype(bool), "customer_id"])
     )
     window_hours, window_revenue = judged["hours"].sum(), judged["revenue"].sum()
     open_balance = avg_days_late = float("nan")
-    if export.has("invoices", "paid_on"):
-        open_ = measures.open_invoices(invoices, as_of)
-        open_balance = float(open_.loc[open_["customer_id"].isin(judged.index), "amount"].sum())
-        due = invoices[
-            period.contains(invoices["due_on"])
-            & (invoices["due_on"] <= pd.Timestamp(as_of))
-            & (invoices["amount"] > 0)
-        ]
-        beyond = measures.days_late(due, as_of).clip(lower=0).fillna(0)
-        avg_days_late = (
-            float((beyond * due["amount"]).sum() / due["amount"].sum())
-            if len(due)
-            else float("nan")
-        )
+    if records.due is not None:
+        open_balance = float(records.open["amount"].sum())
+        due = records.due[records.due["amount"] > 0]
+        beyond = due["days_late"].clip(lower=0).fillna(0)
+        if len(due):
+            avg_days_late = float((beyond * due["amount"]).sum() / due["amount"].sum())
     return PeriodFigures(
-        label=period.label,
+        label=label,
         as_of=as_of,
         source=source,
         revenue=revenue,

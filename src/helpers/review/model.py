@@ -34,7 +34,7 @@ from helpers.review.evidence import (
     last_recorded_day,
 )
 from helpers.review.exits import exit_impact, exit_tactics, moving_on
-from helpers.review.figures import PeriodFigures, period_figures
+from helpers.review.figures import PeriodFigures, PeriodRecords, period_figures, period_records
 from helpers.review.judgement import judge, median_revenue_per_hour
 from helpers.review.quality import data_quality
 from helpers.review.strikes import (
@@ -241,18 +241,15 @@ def build_review(
             parameter="period",
         )
     reviewed = table.index
-    in_period = measures.activity(export.customers, invoices, export.time_entries, period)
+    records = period_records(export, period, as_of, reviewed)
+    in_period = records.activity
     table = table.join(in_period[list(PERIOD_COLUMNS)].rename(columns=PERIOD_COLUMNS))
 
     due = pd.DataFrame()
     open_ = pd.DataFrame()
     if has_payments:
-        due = invoices[
-            period.contains(invoices["due_on"]) & (invoices["due_on"] <= pd.Timestamp(as_of))
-        ].assign(days_late=lambda f: measures.days_late(f, as_of))
-        due = due.join(everyone["size_band"], on="customer_id")
-        open_ = measures.open_invoices(invoices, as_of)
-        open_ = open_[open_["customer_id"].isin(reviewed)]
+        due = records.due.join(everyone["size_band"], on="customer_id")
+        open_ = records.open
     let_go = None
     if export.decisions is not None:
         let_go = moving_on(
@@ -268,7 +265,7 @@ def build_review(
         history.outcomes, previous.kind, previous.label, previous.end, judged
     )
     figures, previous_figures = _headline_figures(
-        export, period, table, previous, previous_outcome, judged
+        export, period, records, table, previous, previous_outcome, judged
     )
     review = Review(
         period=period,
@@ -302,30 +299,50 @@ def build_review(
 def _headline_figures(
     export: Export,
     period: ReviewPeriod,
+    records: PeriodRecords,
     table: pd.DataFrame,
     previous: ReviewPeriod,
     previous_outcome: pd.DataFrame | None,
     judged,
 ) -> tuple[PeriodFigures, PeriodFigures | None]:
-    """The period's headline figures and the previous period's (``figures.period_figures``).
+    """The period's headline figures, from its ``records`` (``figures.period_records``), and
+    the previous period's (``figures.period_figures``).
 
     A period judged before its end (the export ends first, or the review is made during it)
     is compared with the same days of the previous one, judged from the export as of the same
     day of it: the year to 30 September against the year before to 30 September."""
     as_of = period.as_of
+    has_time = export.time_entries is not None
+    label = period.label
     if as_of < period.end:
         day = f"{as_of:%-d %b}"
         cut = (pd.Timestamp(as_of) - pd.DateOffset(months=period.months)).date()
-        period = replace(period, label=f"{period.label} to {day}", end=as_of)
+        label = f"{period.label} to {day}"
+        # The days after the as-of date are not the period's yet, however they are recorded.
+        activity = measures.activity(
+            export.customers, export.invoices, export.time_entries, replace(period, end=as_of)
+        )
+        records = replace(records, activity=activity)
         previous = replace(previous, label=f"{previous.label} to {cut:%-d %b}", end=cut, as_of=cut)
         before = judged(cut)
         previous_outcome = None if before is None else outcome(before, FROM_THE_EXPORT)
-    figures = period_figures(export, period, as_of, table, outcome(table, THIS_REVIEW), THIS_REVIEW)
+    figures = period_figures(
+        label, as_of, THIS_REVIEW, records, table, outcome(table, THIS_REVIEW), has_time
+    )
     if previous_outcome is None:
         return figures, None
     source = str(previous_outcome["source"].iloc[0]) if len(previous_outcome) else FROM_THE_EXPORT
+    earlier = judged(previous.end)
+    if earlier is None:  # recorded once, but before the export begins: nothing to compare
+        return figures, None
     return figures, period_figures(
-        export, previous, previous.end, judged(previous.end), previous_outcome, source
+        previous.label,
+        previous.end,
+        source,
+        period_records(export, previous, previous.end, earlier.index),
+        earlier,
+        previous_outcome,
+        has_time,
     )
 
 
