@@ -40,6 +40,12 @@ class Window:
         return (self.end - self.start).days + 1
 
 
+def per_year(window: Window, judged_days: pd.Series) -> pd.Series:
+    """What turns each customer's figures over its ``judged_days`` into a year's: the
+    window's months to twelve, and the window's days to the customer's judged days."""
+    return 12 / window.months * window.days / judged_days.clip(lower=1)
+
+
 def judgement_window(as_of: date, months: int) -> Window:
     """The ``months`` months ending with ``as_of``: for 30 September 2026 and twelve months,
     1 October 2025 to 30 September 2026."""

@@ -34,6 +34,7 @@ from helpers.review.evidence import (
     in_judged_days,
     invoicing_cycle,
     judgement_window,
+    per_year,
     tenure_start,
 )
 from helpers.review.exits import payment_advice
@@ -186,8 +187,7 @@ def _future_potential(table: pd.DataFrame, potential: pd.Series, window: Window)
     months, and up again where the customer was judged over fewer days than the window's),
     and its share of the customer's wallet (``measures.future_potential``); unknown for a
     customer too new to judge."""
-    per_year = 12 / window.months
-    yearly = table["revenue"] * per_year * window.days / table["judged_days"].clip(lower=1)
+    yearly = table["revenue"] * per_year(window, table["judged_days"])
     result = measures.future_potential(yearly.astype("float64"), potential)
     for column in ("share_of_wallet", "headroom"):
         result[column] = result[column].where(~table["too_new"])

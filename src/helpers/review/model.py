@@ -32,6 +32,7 @@ from helpers.review.evidence import (
     first_recorded_day,
     judgement_window,
     last_recorded_day,
+    per_year,
 )
 from helpers.review.exits import exit_impact, exit_tactics, moving_on
 from helpers.review.figures import PeriodFigures, PeriodRecords, period_figures, period_records
@@ -111,12 +112,6 @@ class Review:
             following = following.previous(-1)
         return following.end
 
-    def per_year(self) -> pd.Series:
-        """What turns each customer's figures over the days it was judged into a year's: the
-        window's months to twelve, and the window's days to the customer's judged days."""
-        judged_days = self.customers["judged_days"].clip(lower=1)
-        return 12 / self.window.months * self.window.days / judged_days
-
     def changes(self) -> pd.DataFrame:
         """Who entered or left a band or the headache list since the previous period
         (``strikes.changes_since_previous``)."""
@@ -153,7 +148,7 @@ class Review:
         the pace of its judged days, dated from ``plan_from`` (``exits.exit_tactics``)."""
         c = self.customers
         candidates = c[(c["band"] == "fire_candidate") | c["on_headache_list"]]
-        year = self.per_year().reindex(candidates.index)
+        year = per_year(self.window, candidates["judged_days"])
         candidates = candidates.assign(
             revenue_a_year=candidates["annual_revenue"],
             judged_revenue_a_year=candidates["ranked_revenue"].fillna(0) * year,
