@@ -105,12 +105,23 @@ def test_strikes_come_from_the_export_first_and_from_the_history_once_recorded(
     }
 
 
-def test_a_failed_render_keeps_the_earlier_report_and_records_nothing(notebook, tmp_path):
+def files_of(period: Path) -> dict[str, bytes]:
+    """Every file of a period's folder, by name: what a run must leave as it was."""
+    return {path.name: path.read_bytes() for path in period.iterdir()}
+
+
+def rendered_sample(notebook: Path, tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    """The sample's 2026-Q3 rendered into ``tmp_path/reports``: the reports folder, the
+    company's folder, and the run's arguments to render it again."""
     reports = tmp_path / "reports"
-    company = reports / "fernhill-software-ltd"
     sample = ["--export", SAMPLE, "--period", "2026-Q3", "--reports", str(reports)]
     assert run(notebook, *sample).exit_code == 0
-    before = {path.name: path.read_bytes() for path in (company / "2026-Q3").iterdir()}
+    return reports, reports / "fernhill-software-ltd", sample
+
+
+def test_a_failed_render_keeps_the_earlier_report_and_records_nothing(notebook, tmp_path):
+    reports, company, sample = rendered_sample(notebook, tmp_path)
+    before = files_of(company / "2026-Q3")
     recorded = history(reports, "fernhill-software-ltd")
     index = (reports / "index.html").read_bytes()
 
@@ -118,7 +129,7 @@ def test_a_failed_render_keeps_the_earlier_report_and_records_nothing(notebook, 
     failed = run(broken, *sample)
     assert failed.exit_code == RENDER_FAILED
     assert "RuntimeError: chart broke" in failed.stderr
-    after = {path.name: path.read_bytes() for path in (company / "2026-Q3").iterdir()}
+    after = files_of(company / "2026-Q3")
     kept = after.pop("review.failed.ipynb")
     assert b"chart broke" in kept  # the traceback, for whoever looks into it
     assert after == before
@@ -133,11 +144,8 @@ def test_a_failed_render_keeps_the_earlier_report_and_records_nothing(notebook, 
 
 
 def test_a_history_that_cannot_be_written_leaves_the_earlier_report(notebook, tmp_path):
-    reports = tmp_path / "reports"
-    company = reports / "fernhill-software-ltd"
-    sample = ["--export", SAMPLE, "--period", "2026-Q3", "--reports", str(reports)]
-    assert run(notebook, *sample).exit_code == 0
-    before = {path.name: path.read_bytes() for path in (company / "2026-Q3").iterdir()}
+    _, company, sample = rendered_sample(notebook, tmp_path)
+    before = files_of(company / "2026-Q3")
     # A folder where the history file is: it can be read by no one and written by no one,
     # root included, as CI runs.
     (company / "history.sqlite").rename(company / "history.old")
@@ -145,8 +153,7 @@ def test_a_history_that_cannot_be_written_leaves_the_earlier_report(notebook, tm
     failed = run(notebook, *sample, "-p", "hourly_cost", "70")
     assert failed.exit_code == BAD_INPUT, failed.output
     assert "cannot be written" in failed.output and "Traceback" not in failed.output
-    after = {path.name: path.read_bytes() for path in (company / "2026-Q3").iterdir()}
-    assert after == before  # page, notebook, scores, actions and summary as they were
+    assert files_of(company / "2026-Q3") == before  # page, notebook, scores, actions, summary
 
 
 def test_a_bad_export_refused_in_the_notebook_writes_nothing(notebook, tiny_export, tmp_path):
@@ -279,12 +286,12 @@ def test_a_fixed_month_renders_later_and_a_failing_rerun_changes_nothing(year, n
     assert table["strikes_last_3"].tolist() == expected.tolist()
 
     folder = reports / "backer-sohne-gmbh" / BROKEN
-    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    before = files_of(folder)
     recorded = history(reports, "backer-sohne-gmbh")
     index = (reports / "index.html").read_bytes()
     break_april(april)
     again = run(notebook, *where)
     assert again.exit_code == BAD_INPUT and again.stdout == ""
-    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+    assert files_of(folder) == before
     pd.testing.assert_frame_equal(history(reports, "backer-sohne-gmbh"), recorded)
     assert (reports / "index.html").read_bytes() == index
