@@ -154,6 +154,7 @@ def test_a_history_that_cannot_be_written_leaves_the_earlier_report(notebook, tm
     assert failed.exit_code == BAD_INPUT, failed.output
     assert "cannot be written" in failed.output and "Traceback" not in failed.output
     assert files_of(company / "2026-Q3") == before  # page, notebook, scores, actions, summary
+    assert not list(company.glob(".staging-*"))  # the set rendered for nothing is removed
 
 
 def test_a_bad_export_refused_in_the_notebook_writes_nothing(notebook, tiny_export, tmp_path):

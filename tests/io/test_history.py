@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 
 from helpers.errors import HistoryError
-from helpers.io.history import OUTCOME_COLUMNS, SCHEMA_VERSION, read_outcomes, record_outcomes
+from helpers.io.history import (
+    OUTCOME_COLUMNS,
+    SCHEMA_VERSION,
+    pending_publications,
+    published,
+    read_outcomes,
+    record_outcomes,
+)
 from tests.support import recorded_rows
 
 
@@ -121,3 +128,34 @@ def test_two_processes_recording_different_periods_at_once(db_path):
     with sqlite3.connect(db_path) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     connection.close()
+
+
+def test_a_file_of_the_first_version_is_brought_up_to_date_keeping_its_rows(db_path):
+    # The first version had the outcome table alone, and no note of periods to put in place.
+    db_path.parent.mkdir(parents=True)
+    with sqlite3.connect(db_path) as connection:
+        connection.execute(
+            "CREATE TABLE period_outcome (period_label TEXT NOT NULL, period_kind TEXT NOT NULL,"
+            " period_start TEXT NOT NULL, period_end TEXT NOT NULL, customer_id TEXT NOT NULL,"
+            " name TEXT, band TEXT NOT NULL, on_headache_list INTEGER NOT NULL,"
+            " strike INTEGER NOT NULL, PRIMARY KEY (period_label, customer_id))"
+        )
+        connection.executemany("INSERT INTO period_outcome VALUES (?,?,?,?,?,?,?,?,?)", Q2)
+        connection.execute("PRAGMA user_version = 1")
+    connection.close()
+    assert pending_publications(db_path) == {}  # read as it is, nothing noted
+    record_outcomes(db_path, "2026-Q3", Q3, publishing=".staging-2026-Q3-1")
+    assert recorded_rows(db_path) == Q2 + Q3
+    assert pending_publications(db_path) == {"2026-Q3": ".staging-2026-Q3-1"}
+    published(db_path, "2026-Q3")
+    assert pending_publications(db_path) == {}
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    connection.close()
+
+
+def test_the_note_of_a_period_to_put_in_place_is_written_with_its_rows_or_not_at_all(db_path):
+    with pytest.raises(sqlite3.IntegrityError):
+        record_outcomes(db_path, "2026-Q2", [Q2[0], Q2[0]], publishing=".staging-2026-Q2-1")
+    assert pending_publications(db_path) == {}
+    assert read_outcomes(db_path, "quarter", "2026-01-01", "2027-01-01").outcomes.empty

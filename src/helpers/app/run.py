@@ -4,11 +4,12 @@ scheduled run must keep.
 For each period: the notebook's parameters are made (its defaults, the company config's
 values, then ``-p`` overrides) and checked before anything is rendered; the review notebook is
 executed (it reads the export, builds the review, writes ``customer_scores.csv``,
-``actions.csv`` and the outcome) and turned into one offline page; the period's outcome is
-recorded in the company's history before the new files replace the earlier ones, then its
-headline numbers go to ``summary.json`` and ``reports/index.html`` is rebuilt. Nothing is
-written for a period refused as bad input, and a failed render, or a history that cannot be
-written, leaves the earlier report as it was. One period failing does not stop the others.
+``actions.csv`` and the outcome) into a staging folder and turned into one offline page, its
+headline numbers go to ``summary.json``, and the set is published (``helpers.app.publish``):
+the period's outcome recorded in the company's history, its folder replaced by the staging
+folder, and ``reports/index.html`` rebuilt, together or not at all. Nothing is written for a
+period refused as bad input, and a failed render, a history that cannot be written, or a
+killed run leaves the earlier report as it was. One period failing does not stop the others.
 
 The notebook runs in a Jupyter kernel (``engine="kernel"``, the default) or, for the tests,
 in this process (``engine="inprocess"``, ``helpers.report.engines``).
@@ -19,21 +20,21 @@ from __future__ import annotations
 import ast
 import errno
 import json
-import sqlite3
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from helpers.app.notebooks import checked_parameters
+from helpers.app.publish import NotRecorded, Staging, publish, recover
 from helpers.errors import Refusal, RenderError
 from helpers.io.config import CompanyConfig, slug
 from helpers.io.export import locate
-from helpers.io.history import record_outcomes
-from helpers.report.index import write_index, write_summary
+from helpers.report.index import write_summary
 from helpers.report.render import notebook_parameters, render_notebook
-from helpers.report.results import Outcome, read_outcome
+from helpers.report.results import read_outcome
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 REVIEW_NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_review.ipynb"
@@ -54,6 +55,7 @@ SCORES_FILE = "customer_scores.csv"
 ACTIONS_FILE = "actions.csv"
 HISTORY_FILE = "history.sqlite"  # one per company, beside its periods' folders
 OUTCOME_FILE = ".outcome.json"  # written by the notebook, read once the page is written
+FAILED_FILE = "review.failed.ipynb"  # a failed render's notebook, with its traceback
 BAD_INPUT = Refusal.exit_code
 # Errors that say the reports' place cannot be written at all: bad input, not a failed render.
 UNWRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR}
@@ -145,11 +147,12 @@ def checked(build: Callable[..., T], *args: object, **kwargs: object) -> T:
         raise Failure(str(refusal), BAD_INPUT) from None
 
 
-def rendered(what: str, *args: object, **kwargs: object) -> Path:
-    """``render_notebook(*args, **kwargs)``, raising ``Failure(BAD_INPUT)`` with the message
-    when the notebook refused its input, ``Failure(RENDER_FAILED)`` when it failed."""
+@contextmanager
+def refused_if_unwritable(what: str) -> Iterator[None]:
+    """Raise ``Failure(BAD_INPUT)`` saying so when the reports' place cannot be written at
+    all: a wrong ``--reports``, not a failed render."""
     try:
-        return render_notebook(*args, **kwargs)
+        yield
     except OSError as error:
         if error.errno not in UNWRITABLE:
             raise
@@ -158,6 +161,15 @@ def rendered(what: str, *args: object, **kwargs: object) -> Path:
             "--reports a folder this user may write to.",
             BAD_INPUT,
         ) from None
+
+
+def rendered(what: str, *args: object, **kwargs: object) -> Path:
+    """``render_notebook(*args, **kwargs)``, raising ``Failure(BAD_INPUT)`` with the message
+    when the notebook refused its input or its place cannot be written,
+    ``Failure(RENDER_FAILED)`` when it failed."""
+    try:
+        with refused_if_unwritable(what):
+            return render_notebook(*args, **kwargs)
     except RenderError as error:
         if error.refusal is not None:
             raise Failure(error.evalue, BAD_INPUT) from None
@@ -227,8 +239,6 @@ def run_periods(
             continue
         result.pages[label] = html
         progress.done(number, label, html, time.monotonic() - started)
-    if result.pages:  # a run that rendered nothing leaves everything as it was
-        write_index(source.reports_dir)
     return result
 
 
@@ -250,42 +260,38 @@ def run_period(
         values["period"],
         **{k: v for k, v in values.items() if k not in NOT_REVIEW_SETTINGS},
     )
-    out_dir = company_dir / period.label
-    values["period"] = period.label
+    label = period.label
+    values["period"] = label
     company = str(values["company"])
     progress.step(number, label, "reading the export and rendering the review")
-    recorded: list[Outcome] = []
-
-    def record(written: Mapping[str, Path]) -> None:
-        """Record the period in the history once the review has rendered, before its files
-        replace the earlier ones: a history that cannot be written leaves them as they were,
-        and only a run that rendered counts as a period reviewed (no strike from a failure)."""
-        outcome = read_outcome(written["outcome_path"])
-        try:
-            checked(record_outcomes, values["history_path"], outcome.period, outcome.rows)
-        except (sqlite3.Error, OSError) as error:
-            raise Failure(
-                f"The history at {values['history_path']} cannot be written ({error}); the "
-                "earlier review is left as it was.",
-                BAD_INPUT,
-            ) from None
-        recorded.append(outcome)
-
-    html = rendered(
-        "review",
-        notebook,
-        out_dir,
-        values,
-        title=f"{company}: customer review {period.label}",
-        outputs={
-            "scores_path": SCORES_FILE,
-            "actions_path": ACTIONS_FILE,
-            "outcome_path": OUTCOME_FILE,
-        },
-        progress=progress.interactive,
-        engine=engine,
-        before_publish=record,
-    )
-    (out_dir / OUTCOME_FILE).unlink(missing_ok=True)
-    write_summary(out_dir, recorded[0].headline)
-    return html
+    with refused_if_unwritable("review"):
+        recover(company_dir, str(values["history_path"]))
+        with Staging(company_dir, label) as staging:
+            rendered(
+                "review",
+                notebook,
+                staging.folder,
+                values,
+                title=f"{company}: customer review {label}",
+                outputs={
+                    "scores_path": SCORES_FILE,
+                    "actions_path": ACTIONS_FILE,
+                    "outcome_path": OUTCOME_FILE,
+                },
+                progress=progress.interactive,
+                engine=engine,
+                failed_path=company_dir / label / FAILED_FILE,
+            )
+            outcome = read_outcome(staging.folder / OUTCOME_FILE)
+            (staging.folder / OUTCOME_FILE).unlink()
+            write_summary(staging.folder, outcome.headline)
+            try:
+                # Only a run that rendered counts as a period reviewed: no strike from a failure.
+                period_dir = publish(staging, str(values["history_path"]), outcome.rows)
+            except NotRecorded as error:
+                raise Failure(
+                    f"The history at {values['history_path']} cannot be written ({error}); the "
+                    "earlier review is left as it was.",
+                    BAD_INPUT,
+                ) from None
+    return period_dir / "review.html"

@@ -21,7 +21,7 @@ import pandas as pd
 
 from helpers.errors import HistoryError
 
-SCHEMA_VERSION = 1  # kept in PRAGMA user_version
+SCHEMA_VERSION = 2  # kept in PRAGMA user_version
 # Another process recording its period holds the write lock for a moment: wait, do not fail.
 BUSY_TIMEOUT_SECONDS = 30.0
 
@@ -38,23 +38,38 @@ OUTCOME_COLUMNS = [
     "strike",
 ]
 
-_SCHEMA = (
-    """
-    CREATE TABLE period_outcome (
-        period_label     TEXT    NOT NULL,  -- 2026-Q3, 2026-09 or 2026
-        period_kind      TEXT    NOT NULL CHECK (period_kind IN ('quarter', 'month', 'year')),
-        period_start     TEXT    NOT NULL,  -- ISO date, first day of the period
-        period_end       TEXT    NOT NULL,  -- ISO date, last day of the period
-        customer_id      TEXT    NOT NULL,
-        name             TEXT,
-        band             TEXT    NOT NULL,
-        on_headache_list INTEGER NOT NULL CHECK (on_headache_list IN (0, 1)),
-        strike           INTEGER NOT NULL CHECK (strike IN (0, 1)),
-        PRIMARY KEY (period_label, customer_id)
-    )
-    """,
-    "CREATE INDEX period_outcome_by_kind ON period_outcome (period_kind, period_start)",
+# The statements that bring a file from each version to the next: _MIGRATIONS[v] takes a file
+# of version v to v + 1 (version 0 is a new, empty file).
+_MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """
+        CREATE TABLE period_outcome (
+            period_label     TEXT    NOT NULL,  -- 2026-Q3, 2026-09 or 2026
+            period_kind      TEXT    NOT NULL CHECK (period_kind IN ('quarter', 'month', 'year')),
+            period_start     TEXT    NOT NULL,  -- ISO date, first day of the period
+            period_end       TEXT    NOT NULL,  -- ISO date, last day of the period
+            customer_id      TEXT    NOT NULL,
+            name             TEXT,
+            band             TEXT    NOT NULL,
+            on_headache_list INTEGER NOT NULL CHECK (on_headache_list IN (0, 1)),
+            strike           INTEGER NOT NULL CHECK (strike IN (0, 1)),
+            PRIMARY KEY (period_label, customer_id)
+        )
+        """,
+        "CREATE INDEX period_outcome_by_kind ON period_outcome (period_kind, period_start)",
+    ),
+    (
+        # A period recorded whose files are still to replace the earlier ones: the folder
+        # they were rendered into, beside the period's own (helpers.app.publish).
+        """
+        CREATE TABLE pending_publication (
+            period_label TEXT NOT NULL PRIMARY KEY,
+            staging      TEXT NOT NULL
+        )
+        """,
+    ),
 )
+assert len(_MIGRATIONS) == SCHEMA_VERSION
 
 
 @dataclass(frozen=True)
@@ -90,14 +105,22 @@ def read_outcomes(
     return Recorded(outcomes, str(db_path), bool(str(db_path)) and Path(db_path).is_file())
 
 
-def record_outcomes(db_path: str | Path, period_label: str, rows: list[Sequence[Any]]) -> int:
+def record_outcomes(
+    db_path: str | Path,
+    period_label: str,
+    rows: list[Sequence[Any]],
+    *,
+    publishing: str | None = None,
+) -> int:
     """Record one period's outcome rows (``OUTCOME_COLUMNS``, as
     ``helpers.review.strikes.outcome_rows`` makes them) in the history file at ``db_path``.
 
     Writes one row per reviewed customer (see the ``period_outcome`` table above), replacing any
     rows recorded earlier for the same period, in one transaction: re-rendering a period never
-    double-counts, and a failure part-way leaves the file as it was. Creates the file, its
-    folder and the schema when missing. Returns the number of rows written.
+    double-counts, and a failure part-way leaves the file as it was. ``publishing``, when
+    given, is noted in the same transaction as the folder whose files are to replace the
+    period's (``pending_publications``). Creates the file, its folder and the schema when
+    missing. Returns the number of rows written.
     """
     if any(row[0] != period_label for row in rows):
         raise ValueError(f"every outcome row must be of period {period_label}")
@@ -114,7 +137,34 @@ def record_outcomes(db_path: str | Path, period_label: str, rows: list[Sequence[
                 "INSERT INTO period_outcome VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [tuple(row) for row in rows],
             )
+            if publishing is not None:
+                connection.execute(
+                    "INSERT OR REPLACE INTO pending_publication VALUES (?, ?)",
+                    (period_label, publishing),
+                )
     return len(rows)
+
+
+def pending_publications(db_path: str | Path) -> dict[str, str]:
+    """The periods recorded in the history at ``db_path`` whose files are still to be put in
+    place, and the folder each was rendered into: ``{"2026-Q3": ".staging-2026-Q3-..."}``."""
+    table = _query(
+        db_path,
+        "SELECT period_label, staging FROM pending_publication ORDER BY period_label",
+        (),
+        ["period_label", "staging"],
+        since_version=2,
+    )
+    return dict(zip(table["period_label"], table["staging"], strict=True))
+
+
+def published(db_path: str | Path, period_label: str) -> None:
+    """Note in the history at ``db_path`` that ``period_label``'s files are in place."""
+    with _connect(db_path) as connection, connection:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(
+            "DELETE FROM pending_publication WHERE period_label = ?", (period_label,)
+        )
 
 
 @contextmanager
@@ -148,29 +198,37 @@ def _use_wal(connection: sqlite3.Connection) -> None:
 
 
 def _ensure_schema(connection: sqlite3.Connection) -> None:
-    """Create the table in a new file; refuse a file written by a newer schema."""
+    """Create the tables in a new file and bring an older file up to this version; refuse a
+    file written by a newer schema."""
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise HistoryError(
             f"history schema version {version} is newer than this workbook's ({SCHEMA_VERSION})"
         )
     if version < SCHEMA_VERSION:
-        for statement in _SCHEMA:
-            connection.execute(statement)
+        for statements in _MIGRATIONS[version:]:
+            for statement in statements:
+                connection.execute(statement)
         # PRAGMA takes no parameters; the value is this module's integer constant.
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
 
 
 def _query(
-    db_path: str | Path, sql: str, params: tuple[object, ...], columns: list[str]
+    db_path: str | Path,
+    sql: str,
+    params: tuple[object, ...],
+    columns: list[str],
+    *,
+    since_version: int = 1,
 ) -> pd.DataFrame:
-    """Rows of ``sql`` (which selects ``columns``); no rows when nothing was recorded yet, or
-    when there is no history file at all (an empty path)."""
+    """Rows of ``sql`` (which selects ``columns``); no rows when nothing was recorded yet, when
+    there is no history file at all (an empty path), or when the file is older than the
+    ``since_version`` that made the table read."""
     if not str(db_path) or not Path(db_path).is_file():
         return pd.DataFrame(columns=columns)
     with _connect(db_path) as connection:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0:  # an empty file: nothing recorded yet
+        if version < since_version:  # an empty file, or one from before the table
             return pd.DataFrame(columns=columns)
         if version > SCHEMA_VERSION:
             _ensure_schema(connection)  # raises HistoryError

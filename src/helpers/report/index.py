@@ -126,8 +126,8 @@ def read_summaries(reports_dir: Path) -> list[tuple[str, Headline]]:
     summary that cannot be read is skipped: the index shows what can be shown."""
     found = []
     for path in sorted(Path(reports_dir).glob(f"*/*/{SUMMARY_FILE}")):
-        if not (path.parent / "review.html").exists():
-            continue
+        if path.parent.name.startswith(".") or not (path.parent / "review.html").exists():
+            continue  # a folder being rendered or replaced (helpers.app.publish)
         try:
             headline = Headline(**json.loads(path.read_text(encoding="utf-8")))
         except (ValueError, TypeError):

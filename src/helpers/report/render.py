@@ -14,7 +14,7 @@ import re
 import secrets
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,7 +180,7 @@ def render_notebook(
     outputs: Mapping[str, str] | None = None,
     progress: bool = False,
     engine: str = "kernel",
-    before_publish: Callable[[Mapping[str, Path]], None] | None = None,
+    failed_path: Path | None = None,
 ) -> Path:
     """Execute `notebook` with `parameters` and write `out_dir/<stem>.ipynb` and `<stem>.html`.
 
@@ -188,16 +188,15 @@ def render_notebook(
     directory). Both files are replaced only once execution and conversion have succeeded, and a
     stale `<stem>.failed.ipynb` is then removed. If a cell raises, the earlier report stays as
     it was, the executed notebook with the traceback is kept as `<stem>.failed.ipynb` and
-    RenderError is raised. `title` becomes the page's title (default: `stem`).
+    RenderError is raised (``failed_path`` puts it elsewhere, its folder made when needed).
+    `title` becomes the page's title (default: `stem`).
 
     `outputs` maps a notebook parameter to a file name: the notebook receives a temporary path
     in that parameter, writes its file there, and the file is moved to `out_dir/<name>` only
     once the whole run has succeeded, just before the page. ``progress`` shows papermill's bar
     of cells executed on stderr. ``engine`` is where the cells run: ``kernel`` (a Jupyter
-    kernel) or ``inprocess`` (this process, ``helpers.report.engines``). ``before_publish``,
-    when given, is called with the written `outputs` (by parameter, at their temporary paths)
-    once everything is rendered and before anything replaces the earlier report: if it
-    raises, nothing is replaced. Returns the path of the HTML page.
+    kernel) or ``inprocess`` (this process, ``helpers.report.engines``). Returns the path of
+    the HTML page.
 
     A cell that raises a ``Refusal`` (``helpers.errors``) refuses the notebook's input rather
     than fails: the RenderError then carries its name and message (``RenderError.refusal``), no
@@ -211,7 +210,7 @@ def render_notebook(
     remove_stale_temporaries(out_dir)
     html_path = out_dir / f"{stem}.html"
     executed_path = out_dir / f"{stem}.ipynb"
-    failed_path = out_dir / f"{stem}.failed.ipynb"
+    failed_path = Path(failed_path or out_dir / f"{stem}.failed.ipynb")
 
     # Temporary names in out_dir itself, so os.replace stays on one filesystem (atomic). Hidden
     # and suffixed .ipynb/.html: papermill picks its writer from the extension.
@@ -248,6 +247,7 @@ def render_notebook(
             if refusal_named(error.ename) is not None:
                 refused = True
                 raise RenderError(error.evalue, ename=error.ename, evalue=error.evalue) from error
+            failed_path.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp_executed, failed_path)
             cell = f"cell {error.exec_count}" if error.exec_count else "a cell"
             raise RenderError(
@@ -266,8 +266,6 @@ def render_notebook(
         for parameter, (tmp, _) in extra.items():
             if not tmp.exists():
                 raise RenderError(f"{notebook.name} did not write the file given in {parameter}")
-        if before_publish is not None:
-            before_publish({parameter: tmp for parameter, (tmp, _) in extra.items()})
         for tmp, final in extra.values():
             os.replace(tmp, final)
         os.replace(tmp_executed, executed_path)
