@@ -124,6 +124,26 @@ def test_a_refusal_in_the_kernel_exits_2_and_leaves_the_earlier_report(sample_pa
     assert "Traceback" not in done.stderr
     assert {path.name: path.read_bytes() for path in earlier.iterdir()} == before
 
+    # The same refusal from plain papermill: the notebook shows the refusal's message alone,
+    # the one the command line printed, with no traceback. The exit code is papermill's own
+    # for any failed cell (1).
+    out = tmp_path / "out.ipynb"
+    plain = subprocess.run(
+        [sys.executable, "-m", "papermill", "notebooks/customer_review.ipynb", str(out),
+         "-p", "export_path", str(bad), "--no-progress-bar"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert plain.returncode == 1
+    errors = [
+        output
+        for cell in nbformat.read(out, as_version=4).cells
+        for output in cell.get("outputs", [])
+        if output["output_type"] == "error"
+    ]
+    assert len(errors) == 1 and errors[0]["ename"] == "ExportError"
+    assert errors[0]["traceback"] == [f"ExportError: {errors[0]['evalue']}"]
+    assert f"2026-Q3: {errors[0]['evalue']}" in done.stderr
+
 
 def rendered_in_process(export: Path, company: str, reports: Path) -> str:
     """``customer-review run`` of 2026-Q3 in this process, the notebook too; the page's text."""

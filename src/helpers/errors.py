@@ -45,6 +45,12 @@ class Refusal(WorkbookError, ValueError):
         self.key = key
         self.parameter = parameter
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows for this refusal in a notebook, JupyterLab's and papermill's
+        alike: the message alone, as the command line prints it, without a traceback. The
+        input is wrong, not the code; where it is wrong is in the message."""
+        return [f"{type(self).__name__}: {self}"]
+
 
 class ParameterError(Refusal):
     """A review parameter out of range or of the wrong kind; the message names it."""

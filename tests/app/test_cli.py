@@ -11,9 +11,22 @@ import pytest
 from click.testing import CliRunner
 
 from helpers.app.cli import main
-from helpers.app.run import BAD_INPUT, REVIEW_NOTEBOOK, Failure, Source, notebook_defaults
+from helpers.app.run import (
+    BAD_INPUT,
+    RENDER_FAILED,
+    REVIEW_NOTEBOOK,
+    Failure,
+    Source,
+    notebook_defaults,
+)
 from helpers.io.config import load_config, slug
-from tests.support import ROOT, TINY_EXPORT, write_export
+from tests.support import (
+    ROOT,
+    TINY_EXPORT,
+    failing_notebook,
+    review_cell_notebook,
+    write_export,
+)
 
 
 @pytest.mark.parametrize(
@@ -269,3 +282,34 @@ def test_a_reports_place_that_cannot_be_written_exits_2(tiny_export: Path, tmp_p
     assert result.exit_code == BAD_INPUT, result.output
     assert "cannot be written to" in result.output and "Not a directory" in result.output
     assert "Traceback" not in result.output
+
+
+def test_an_unexpected_error_is_summed_up_and_its_traceback_shown_only_with_debug(
+    tiny_export: Path, tmp_path: Path, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise KeyError("a fault of the workbook")
+
+    monkeypatch.setattr("helpers.app.cli.run_periods", broken)
+    arguments = ["run", "--export", str(tiny_export), "--period", "2026-Q3"]
+    arguments += ["--reports", str(tmp_path / "r")]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == RENDER_FAILED
+    assert "unexpected error: KeyError: 'a fault of the workbook'" in result.stderr
+    assert "--debug" in result.stderr and "Traceback" not in result.output
+    debugged = CliRunner().invoke(main, ["--debug", *arguments])
+    assert isinstance(debugged.exception, KeyError)  # raised on, for Python to print
+
+
+def test_a_failed_cell_shows_its_traceback_only_with_debug(tiny_export: Path, tmp_path: Path):
+    notebook = failing_notebook(
+        tmp_path / "broken.ipynb", review_cell_notebook(tmp_path / "review.ipynb")
+    )
+    arguments = ["run", "--export", str(tiny_export), "--period", "2026-Q3", "--engine"]
+    arguments += ["inprocess", "--reports", str(tmp_path / "r"), "--notebook", str(notebook)]
+    result = CliRunner().invoke(main, arguments)
+    assert result.exit_code == RENDER_FAILED
+    assert "RuntimeError: chart broke" in result.stderr and "Traceback" not in result.stderr
+    debugged = CliRunner().invoke(main, ["--debug", *arguments])
+    assert debugged.exit_code == RENDER_FAILED
+    assert 'Exception encountered at "In [' in debugged.stderr  # the cell's traceback

@@ -18,8 +18,9 @@ papermill or a scheduler.
 
 Exit codes: 0 rendered; 2 bad input or parameters (any ``Refusal``: the message names what and
 where); 1 the render itself failed (the failed notebook is kept beside the report as
-``<stem>.failed.ipynb``). With several periods: 0 when all rendered, else 1 if any render
-failed, else 2.
+``<stem>.failed.ipynb``), or the workbook met an error it did not expect (its summary is
+printed; ``--debug`` shows the traceback). With several periods: 0 when all rendered, else 1 if
+any render failed, else 2.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from helpers.app.run import (
     DOSSIER_NOTEBOOK,
     NOT_DOSSIER_SETTINGS,
     PROJECT_ROOT,
+    RENDER_FAILED,
     REVIEW_NOTEBOOK,
     Failure,
     Progress,
@@ -133,7 +135,9 @@ def _today(as_of: str | None) -> date:
 
 
 def _exit_on_failure(command: Callable[..., None]) -> Callable[..., None]:
-    """Turn a ``Failure`` that ends the whole command into its message and exit code."""
+    """Turn a ``Failure`` that ends the whole command, or a refusal, into its message and exit
+    code. Any other error is a fault of the workbook: its one-line summary and exit 1, the
+    traceback only with ``--debug``."""
 
     def wrapper(*args, **kwargs):
         try:
@@ -141,14 +145,40 @@ def _exit_on_failure(command: Callable[..., None]) -> Callable[..., None]:
         except Failure as failure:
             click.echo(str(failure), err=True)
             sys.exit(failure.code)
+        except Refusal as refusal:
+            click.echo(str(refusal), err=True)
+            sys.exit(BAD_INPUT)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # a usage error and the like: click says it, with its own exit code
+        except Exception as error:
+            if _debugging():
+                raise
+            click.echo(
+                f"customer-review stopped on an unexpected error: {type(error).__name__}: "
+                f"{error}\nRun it again as `customer-review --debug ...` to see where, and "
+                "report it with that output.",
+                err=True,
+            )
+            sys.exit(RENDER_FAILED)
 
     wrapper.__name__ = command.__name__
     wrapper.__doc__ = command.__doc__
     return wrapper
 
 
+def _debugging() -> bool:
+    """Whether ``--debug`` was given before the command."""
+    context = click.get_current_context(silent=True)
+    return bool(context and context.find_root().params.get("debug"))
+
+
 @click.group()
-def main() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Show the traceback of an unexpected error, and of a failed notebook cell.",
+)
+def main(debug: bool) -> None:
     """Review a company's customers: which to keep, which to fix, which to let go."""
 
 
@@ -224,6 +254,8 @@ class _Progress(Progress):
 
     def failed(self, label: str, failure: Failure) -> None:
         click.echo(f"{label}: {failure}", err=True)
+        if failure.detail and _debugging():
+            click.echo(failure.detail, err=True)
 
 
 @main.command()

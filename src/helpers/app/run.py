@@ -64,11 +64,13 @@ T = TypeVar("T")
 
 
 class Failure(Exception):
-    """One period (or the whole command) could not be done; ``code`` is the exit code."""
+    """One period (or the whole command) could not be done; ``code`` is the exit code and
+    ``detail`` what a developer would look at (a failed cell's traceback), shown on demand."""
 
-    def __init__(self, message: str, code: int) -> None:
+    def __init__(self, message: str, code: int, detail: str = "") -> None:
         super().__init__(message)
         self.code = code
+        self.detail = detail
 
 
 def notebook_defaults(notebook: Path) -> dict[str, object]:
@@ -173,7 +175,11 @@ def rendered(what: str, *args: object, **kwargs: object) -> Path:
     except RenderError as error:
         if error.refusal is not None:
             raise Failure(error.evalue, BAD_INPUT) from None
-        raise Failure(f"The {what} could not be rendered: {error}", RENDER_FAILED) from None
+        raise Failure(
+            f"The {what} could not be rendered: {error}",
+            RENDER_FAILED,
+            detail=str(error.__cause__ or ""),
+        ) from None
 
 
 class Progress:
