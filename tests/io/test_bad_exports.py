@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from helpers.app.cli import BAD_INPUT, main
-from tests.support import TINY_EXPORT, write_export
+from tests.support import TINY_EXPORT, review_cell_notebook, write_export
 
 CORPUS = Path(__file__).parents[1] / "exports" / "bad"
 CASES = sorted(path.name for path in CORPUS.iterdir() if path.is_dir())
@@ -108,3 +108,11 @@ def test_an_export_that_only_looks_wrong_is_read_saying_how(case: str, tmp_path:
     assert "can be reviewed" in result.output
     for line in expected(case, HANDLED):
         assert f"  - {line}\n" in result.output, result.output
+    # run agrees: it renders the review (its first cell, which reads the export and judges).
+    notebook = review_cell_notebook(tmp_path / "review.ipynb")
+    rendered = CliRunner().invoke(
+        main,
+        ["run", *source, "--company", "Tiny", "--period", "2026-Q3", "--reports",
+         str(tmp_path / "reports"), "--engine", "inprocess", "--notebook", str(notebook)],
+    )  # fmt: skip
+    assert rendered.exit_code == 0, rendered.output
