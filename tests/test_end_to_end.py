@@ -174,6 +174,18 @@ def test_plain_papermill_renders_another_period_from_the_notebooks_folder(tmp_pa
     assert "customer review 2026-Q2" in title.outputs[0]["data"]["text/html"]
 
 
+def test_plain_papermill_stops_on_a_parameter_the_notebook_does_not_take(tmp_path: Path):
+    # The kernel is what is tested: the declared types and papermill's injected cell are read
+    # from its namespace.
+    done = subprocess.run(
+        [sys.executable, "-m", "papermill", "notebooks/customer_review.ipynb",
+         str(tmp_path / "out.ipynb"), "-p", "headache_shar", "0.05", "--no-progress-bar"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "unknown parameter 'headache_shar' (did you mean headache_share?)" in done.stderr
+
+
 def test_a_partial_export_renders_and_says_what_is_missing(tmp_path: Path):
     # The whole review notebook, run in this process: every section must render or say why.
     partial = tmp_path / "partial"

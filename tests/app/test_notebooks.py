@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from helpers.app.notebooks import (
+    check_injected_parameters,
     checked_parameters,
     dossier_from_parameters,
     review_from_parameters,
@@ -107,3 +108,43 @@ def test_a_period_with_nothing_to_review_yet_is_refused(tiny_export: Path):
         review_from_parameters(str(tiny_export), "2027-Q1", today=date(2027, 2, 1))
     with pytest.raises(PeriodError, match="as_of 2026-06-30 is before 2026-Q3 begins"):
         checked_parameters(str(tiny_export), "2026-Q3", as_of="2026-06-30")
+
+
+def injected(source: str, **values: object) -> dict[str, object]:
+    """A notebook's namespace after its parameters cell and papermill's injected ``source``."""
+    declared = {"period": str, "headache_share": float, "judgement_months": int, "labels": dict}
+    return {
+        "In": ["", "period: str = '2026-Q3'", source],
+        "__annotations__": declared,
+        "period": "2026-Q3",
+        "headache_share": 0.1,
+        "judgement_months": 12,
+        "labels": {},
+        **values,
+    }
+
+
+def test_parameters_papermill_injected_are_checked_against_those_declared():
+    fine = injected("# Parameters\nperiod = '2026-Q2'\nheadache_share = 0\n", headache_share=0)
+    check_injected_parameters(fine)  # an int is a number
+    with pytest.raises(ParameterError, match=r"'headache_shar' \(did you mean headache_share\?\)"):
+        check_injected_parameters(injected("# Parameters\nheadache_shar = 0.05\n"))
+    with pytest.raises(ParameterError, match="unknown parameter 'zzz': the notebook takes"):
+        check_injected_parameters(injected("# Parameters\nzzz = 1\n", zzz=1))
+    with pytest.raises(ParameterError, match="headache_share must be a number, got 'abc'"):
+        check_injected_parameters(
+            injected("# Parameters\nheadache_share = 'abc'\n", headache_share="abc")
+        )
+    with pytest.raises(ParameterError, match="judgement_months must be a whole number, got 1.5"):
+        check_injected_parameters(
+            injected("# Parameters\njudgement_months = 1.5\n", judgement_months=1.5)
+        )
+    with pytest.raises(ParameterError, match="judgement_months must be a whole number, got True"):
+        check_injected_parameters(
+            injected("# Parameters\njudgement_months = True\n", judgement_months=True)
+        )
+
+
+def test_nothing_is_checked_when_nothing_was_injected():
+    # An analyst in JupyterLab: the cells run as they are, with variables of their own.
+    check_injected_parameters(injected("frame = 1", frame=1))

@@ -6,15 +6,22 @@ the failure paths run it in this process (``engine="inprocess"``), which fails a
 import html
 import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import nbformat
+import papermill
 import pytest
+from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from papermill.exceptions import PapermillExecutionError
 
+from helpers.app.cli import main
 from helpers.errors import RenderError
 from helpers.report.render import (
+    NBCONVERT_CONFIG,
     Section,
     notebook_to_html,
     numbered_sections,
@@ -267,3 +274,66 @@ def test_temporaries_a_killed_run_left_are_removed_by_the_next(tmp_path: Path):
     # A temporary file younger than an hour may belong to a run still going, and stays.
     assert remove_stale_temporaries(tmp_path, now=now) == [old]
     assert young.exists() and page.exists() and not old.exists()
+
+
+def without_title(page: str) -> str:
+    return re.sub(r"<title>.*?</title>", "", page, flags=re.DOTALL)
+
+
+@pytest.mark.slow
+def test_the_executed_notebook_makes_the_same_page_from_the_command_line_and_nbconvert(
+    rendered, tmp_path
+):
+    # The plain papermill path: what papermill wrote (here, the run's own review.ipynb) made
+    # into the page by `customer-review html` and by `jupyter nbconvert` with the project's
+    # config. Both must be the page the run wrote, but for the title.
+    page = rendered.read_text(encoding="utf-8")
+    made = CliRunner().invoke(
+        main, ["html", str(rendered.with_suffix(".ipynb")), "--output", str(tmp_path / "a.html")]
+    )
+    assert made.exit_code == 0, made.output
+    assert without_title((tmp_path / "a.html").read_text(encoding="utf-8")) == without_title(page)
+    converted = subprocess.run(
+        [sys.executable, "-m", "jupyter", "nbconvert", "--config", str(NBCONVERT_CONFIG),
+         "--to", "html", "--template", "offline", str(rendered.with_suffix(".ipynb")),
+         "--output-dir", str(tmp_path), "--output", "b"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert converted.returncode == 0, converted.stderr
+    assert without_title((tmp_path / "b.html").read_text(encoding="utf-8")) == without_title(page)
+
+
+def test_a_failed_or_unrun_notebook_gets_no_page(tmp_path: Path):
+    notebook = write_fixture_notebook(tmp_path / "fixture.ipynb")
+    unrun = CliRunner().invoke(main, ["html", str(notebook)])
+    assert unrun.exit_code == 2 and "cells that were not run" in unrun.stderr
+
+    failed = tmp_path / "failed.ipynb"
+    with pytest.raises(PapermillExecutionError):
+        papermill.execute_notebook(
+            str(notebook), str(failed), parameters={"x": 0}, engine_name="inprocess",
+            progress_bar=False,
+        )  # fmt: skip
+    result = CliRunner().invoke(main, ["html", str(failed)])
+    assert result.exit_code == 1
+    assert "ValueError: x must not be zero" in result.stderr
+    assert not failed.with_suffix(".html").exists()
+
+
+def test_a_notebook_that_refused_its_input_gets_no_page_and_exits_2(tmp_path: Path):
+    notebook = write_fixture_notebook(tmp_path / "fixture.ipynb")
+    cells = nbformat.read(notebook, as_version=4)
+    cells.cells[-1].source = (
+        "from helpers.errors import ParameterError\n"
+        "if x == 0:\n    raise ParameterError('x must not be zero', parameter='x')"
+    )
+    nbformat.write(cells, notebook)
+    refused = tmp_path / "refused.ipynb"
+    with pytest.raises(PapermillExecutionError):
+        papermill.execute_notebook(
+            str(notebook), str(refused), parameters={"x": 0}, engine_name="inprocess",
+            progress_bar=False,
+        )  # fmt: skip
+    result = CliRunner().invoke(main, ["html", str(refused)])
+    assert result.exit_code == 2 and "ParameterError: x must not be zero" in result.stderr
+    assert not refused.with_suffix(".html").exists()

@@ -14,7 +14,7 @@ contract as it is.
 ``validate`` checks an export and prints every problem; ``init`` writes a starter config from an
 export's headers; ``dossier`` renders one customer's page for the review meeting; ``index``
 rebuilds the index; ``parameters`` prints the notebook parameters a config gives, for plain
-papermill or a scheduler.
+papermill or a scheduler; ``html`` makes the offline page of a notebook papermill executed.
 
 Exit codes: 0 rendered; 2 bad input or parameters (any ``Refusal``: the message names what and
 where); 1 the render itself failed (the failed notebook is kept beside the report as
@@ -32,6 +32,7 @@ from datetime import date
 from pathlib import Path
 
 import click
+import nbformat
 import pandas as pd
 
 from helpers.app.notebooks import dossier_from_parameters, export_from_parameters
@@ -49,10 +50,11 @@ from helpers.app.run import (
     rendered,
     run_periods,
 )
-from helpers.errors import ExportError, Refusal
+from helpers.errors import ExportError, Refusal, RenderError
 from helpers.io.config import load_config, slug
 from helpers.io.periods import expand_periods
 from helpers.report.index import write_index
+from helpers.report.render import page_from_executed
 from helpers.review.model import check_exit_ids
 
 # The dossier's page (charts, seaborn) and the starter are imported by their own commands only:
@@ -387,6 +389,36 @@ def dossier(
         engine=engine,
     )
     click.echo(html)
+
+
+@main.command()
+@click.argument("executed", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the page; default: beside the notebook, as NAME.html.",
+)
+@_exit_on_failure
+def html(executed, output) -> None:
+    """Turn EXECUTED, the review or dossier notebook as papermill ran it, into the offline
+    page `run` makes, and print its path. A notebook whose run failed gets no page: exit 2
+    when it refused its input, 1 when a cell failed."""
+    notebook = nbformat.read(executed, as_version=4)
+    given = notebook.metadata.get("papermill", {}).get("parameters", {})
+    company = given.get("company", "")
+    period = given.get("period", "")
+    if "customer_id" in given:
+        title = f"{company}: customer dossier {period}, {given['customer_id']}"
+    else:
+        title = f"{company}: customer review {period}"
+    try:
+        page = page_from_executed(executed, output or executed.with_suffix(".html"), title=title)
+    except ValueError as error:
+        raise Failure(str(error), BAD_INPUT) from None
+    except RenderError as error:
+        code = BAD_INPUT if error.refusal is not None else RENDER_FAILED
+        raise Failure(str(error), code) from None
+    click.echo(page)
 
 
 @main.command()

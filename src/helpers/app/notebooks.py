@@ -9,10 +9,13 @@ refuse a bad run before any kernel starts.
 
 from __future__ import annotations
 
+import ast
+import difflib
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
-from helpers.errors import PeriodError
+from helpers.errors import ParameterError, PeriodError
 from helpers.io.config import reading_for
 from helpers.io.export import Export, load_export, located_export
 from helpers.io.history import Recorded, read_outcomes
@@ -23,6 +26,64 @@ from helpers.review.dossier import Dossier, build_dossier, find_customer
 from helpers.review.evidence import effective_as_of
 from helpers.review.model import Review, build_review
 from helpers.review.strikes import history_needed
+
+INJECTED_CELL_START = "# Parameters\n"  # how papermill's injected-parameters cell begins
+# What each declared parameter type accepts, and how a message names it.
+KINDS: dict[type, tuple[tuple[type, ...], str]] = {
+    str: ((str,), "text"),
+    int: ((int,), "a whole number"),
+    float: ((int, float), "a number"),
+    bool: ((bool,), "true or false"),
+    dict: ((dict,), 'a mapping such as {"keep": "Retain"}'),
+}
+
+
+def check_injected_parameters(namespace: Mapping[str, object]) -> None:
+    """Refuse what papermill injected into a notebook's ``namespace`` (its ``globals()``)
+    that the notebook cannot take: a name its parameters cell does not declare (the message
+    gives the nearest declared name), or a value of another type than the one declared.
+
+    The parameters cell declares each parameter with its type (``headache_share: float =
+    0.10``), which Python keeps in ``__annotations__``; the injected cell is the last input
+    IPython recorded (``In``) that begins as papermill begins it. Papermill itself only warns
+    about an unknown name and passes ``-p`` values it cannot read as numbers as text. Nothing
+    is checked when nothing was injected, as when an analyst runs the notebook in JupyterLab.
+    """
+    injected = [
+        source
+        for source in namespace.get("In", [])  # type: ignore[union-attr]
+        if isinstance(source, str) and source.startswith(INJECTED_CELL_START)
+    ]
+    if not injected:
+        return
+    declared: dict[str, type] = dict(namespace.get("__annotations__", {}))  # type: ignore[arg-type]
+    for name in _assigned(injected[-1]):
+        if name not in declared:
+            near = difflib.get_close_matches(name, list(declared), n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise ParameterError(
+                f"unknown parameter {name!r}{hint}: the notebook takes "
+                f"{', '.join(sorted(declared))}",
+                parameter=name,
+            )
+        value = namespace.get(name)
+        accepted, described = KINDS.get(declared[name], ((object,), ""))
+        wrong_bool = isinstance(value, bool) and bool not in accepted
+        if wrong_bool or not isinstance(value, accepted):
+            raise ParameterError(
+                f"parameter {name} must be {described}, got {value!r}", parameter=name
+            )
+
+
+def _assigned(source: str) -> list[str]:
+    """The names ``source`` (papermill's injected cell) assigns, in order."""
+    return [
+        target.id
+        for node in ast.parse(source).body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    ]
 
 
 def export_from_parameters(export_path: str, config_path: str = "") -> Export:

@@ -81,12 +81,20 @@ def _json_value(content: object) -> object:
     return base64.b64encode(content).decode("ascii") if isinstance(content, bytes) else content
 
 
+def _traceback(error: BaseException) -> list[str]:
+    """The traceback of ``error`` as a kernel shows it: what its ``_render_traceback_`` gives,
+    when it has one (IPython's hook), else the whole traceback."""
+    render = getattr(error, "_render_traceback_", None)
+    return render() if callable(render) else traceback.format_exception(error)
+
+
 class InProcessEngine(Engine):
     """papermill's engine interface, executing the cells in this process."""
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs) -> None:
-        namespace: dict[str, Any] = {"__name__": "__main__"}
+        # ``In``: every cell's source as it runs, as IPython records it (``In[0]`` is empty).
+        namespace: dict[str, Any] = {"__name__": "__main__", "In": [""]}
         count = 0
         for index, cell in enumerate(nb_man.nb.cells):
             if cell.cell_type != "code":
@@ -94,6 +102,7 @@ class InProcessEngine(Engine):
             count += 1
             nb_man.cell_start(cell, index)
             cell.execution_count = count
+            namespace["In"].append(cell.source)
             try:
                 cell.outputs = cell_outputs(cell.source, namespace, count)
             except Exception as error:
@@ -103,7 +112,7 @@ class InProcessEngine(Engine):
                         "error",
                         ename=type(error).__name__,
                         evalue=str(error),
-                        traceback=traceback.format_exception(error),
+                        traceback=_traceback(error),
                     ),
                 ]
                 nb_man.cell_exception(cell, index)

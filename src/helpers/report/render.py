@@ -37,6 +37,8 @@ from helpers.errors import RenderError, refusal_named  # noqa: E402
 from helpers.report.engines import ENGINES  # noqa: E402
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+# For `jupyter nbconvert --config`: the same page from any notebook papermill executed.
+NBCONVERT_CONFIG = TEMPLATES_DIR / "nbconvert_offline.py"
 TEMPLATE_NAME = "offline"
 KERNEL_NAME = "python3"
 
@@ -134,28 +136,38 @@ def _inline_figures() -> Iterator[None]:
             os.environ["MPLBACKEND"] = backend
 
 
+# The template's own filters, by import name: the config then works from `jupyter nbconvert`.
+OFFLINE_FILTERS = {
+    name: f"{__name__}.{name}"
+    for name in ("strip_css_comments", "section_headings", "numbered_sections")
+}
+
+
+def offline_config() -> Config:
+    """The nbconvert settings of the offline page: the offline template and its filters, no
+    code, no prompts, the plumbing cells removed and images inline. The command line's
+    exporter and ``jupyter nbconvert --config`` (``templates/nbconvert_offline.py``) both use
+    it."""
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = REMOVED_CELL_TAGS
+    config.TagRemovePreprocessor.remove_all_outputs_tags = REMOVED_OUTPUT_TAGS
+    config.HTMLExporter.template_name = TEMPLATE_NAME
+    config.HTMLExporter.extra_template_basedirs = [str(TEMPLATES_DIR)]
+    config.HTMLExporter.exclude_input = True
+    config.HTMLExporter.exclude_input_prompt = True
+    config.HTMLExporter.exclude_output_prompt = True
+    config.HTMLExporter.embed_images = True
+    config.HTMLExporter.filters = dict(OFFLINE_FILTERS)
+    return config
+
+
 @functools.cache
 def html_exporter() -> HTMLExporter:
     """Return the HTMLExporter for the offline template: no code, no prompts, images inline.
     Made once per process: it compiles its templates when first used, a quarter of a second
     that a run of several periods would otherwise pay for each."""
-    config = Config()
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = REMOVED_CELL_TAGS
-    config.TagRemovePreprocessor.remove_all_outputs_tags = REMOVED_OUTPUT_TAGS
-    exporter = HTMLExporter(
-        config=config,
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
-    exporter.register_filter("strip_css_comments", strip_css_comments)
-    exporter.register_filter("section_headings", section_headings)
-    exporter.register_filter("numbered_sections", numbered_sections)
-    return exporter
+    return HTMLExporter(config=offline_config())
 
 
 def notebook_to_html(notebook: nbformat.NotebookNode, *, name: str, source_dir: Path) -> str:
@@ -167,6 +179,42 @@ def notebook_to_html(notebook: nbformat.NotebookNode, *, name: str, source_dir: 
     resources = {"metadata": {"name": name, "path": str(source_dir)}}
     html, _ = html_exporter().from_notebook_node(notebook, resources=resources)
     return html
+
+
+def page_from_executed(executed_path: Path, html_path: Path, *, title: str) -> Path:
+    """Write at ``html_path``, atomically, the offline page of the notebook at
+    ``executed_path`` as papermill (or JupyterLab) executed it; returns ``html_path``.
+
+    Raises ``RenderError`` when a cell of it failed, carrying the refusal's name and message
+    when the notebook refused its input: a failed run gets no page. Raises ``ValueError``
+    when its code cells have not all been run.
+    """
+    executed_path, html_path = Path(executed_path), Path(html_path)
+    executed = nbformat.read(executed_path, as_version=4)
+    code = [cell for cell in executed.cells if cell.cell_type == "code"]
+    for cell in code:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                cell_name = f"cell {cell.execution_count}" if cell.execution_count else "a cell"
+                raise RenderError(
+                    f"{executed_path.name} failed in {cell_name}: {output.ename}: "
+                    f"{output.evalue}\nNo page is made from a failed run.",
+                    failed_notebook=executed_path,
+                    ename=output.ename,
+                    evalue=output.evalue,
+                )
+    if not code or any(cell.execution_count is None for cell in code):
+        raise ValueError(
+            f"{executed_path} has cells that were not run: run it with papermill first"
+        )
+    html = notebook_to_html(executed, name=title, source_dir=executed_path.parent)
+    temporary = html_path.with_name(f".{html_path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        temporary.write_text(html, encoding="utf-8")
+        os.replace(temporary, html_path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return html_path
 
 
 def render_notebook(
