@@ -381,3 +381,12 @@ def tactic_candidates(rate: float | None = None) -> pd.DataFrame:
     frame["judged_revenue_a_year"] = frame["revenue_per_hour"] * frame["hours_a_year"]
     frame["revenue_a_year"] = frame["judged_revenue_a_year"]
     return frame
+
+
+def outside_addresses(page: str) -> list[str]:
+    """Every http(s):// address in ``page`` that could be a request: all but XML namespace
+    declarations and the targets of links (``<a href>``), which a reader may follow but the
+    page never fetches. The browser's tests see what the page really requests."""
+    without_namespaces = re.sub(r'xmlns(:\w+)?="[^"]*"', "", page)
+    without_links = re.sub(r"<a\s[^>]*>", "<a>", without_namespaces)
+    return re.findall(r"https?://[^\s\"'<>)]*", without_links)

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from helpers.app.cli import main
 from helpers.report import narrative as say
 from helpers.report.reasons import reasons
-from tests.support import ROOT
+from tests.support import ROOT, outside_addresses
 
 pytestmark = pytest.mark.slow
 
@@ -62,11 +62,15 @@ def test_the_page_loads_nothing_from_outside(sample_page: Path):
     page = sample_page.read_text(encoding="utf-8")
     assert "<script src" not in page
     assert "<link" not in page
-    without_namespaces = re.sub(r'xmlns(:\w+)?="[^"]*"', "", page)
-    assert re.findall(r"https?://", without_namespaces) == []
+    assert outside_addresses(page) == []
     images = re.findall(r'<img[^>]*src="([^"]{0,30})', page)
     assert len(images) == 6  # time, days late, aging, scores, whale curve, wallet
     assert all(src.startswith("data:image/png;base64,") for src in images)
+
+
+def test_the_page_is_small_enough_to_mail(sample_page: Path):
+    # Charts, tables and the inlined table library together: under 3 MB.
+    assert sample_page.stat().st_size < 3_000_000
 
 
 def test_the_numbers_on_the_page_are_the_helpers_numbers(sample_page: Path, sample_review):

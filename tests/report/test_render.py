@@ -29,6 +29,7 @@ from helpers.report.render import (
     remove_stale_temporaries,
     render_notebook,
 )
+from tests.support import outside_addresses
 
 FIGURE_SOURCE = "fig, ax = plt.subplots(figsize=(2, 1.5))"
 PRINT_SOURCE = 'print(f"x times 3 is {x * 3}")'
@@ -55,12 +56,6 @@ def write_fixture_notebook(path: Path) -> Path:
     )
     nbformat.write(notebook, path)
     return path
-
-
-def outside_addresses(html: str) -> list[str]:
-    """Every http(s):// address in `html` except XML namespace declarations (not requests)."""
-    without_namespaces = re.sub(r'xmlns(:\w+)?="[^"]*"', "", html)
-    return re.findall(r"https?://[^\s\"'<>)]*", without_namespaces)
 
 
 @pytest.fixture(scope="module")

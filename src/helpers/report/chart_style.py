@@ -23,6 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
+from PIL import Image as PILImage
 
 from helpers.io.contract import BANDS
 from helpers.report.money import CurrencyDisplay
@@ -120,7 +121,20 @@ def show(figure: Figure) -> Image:
     ax = figure.axes[0]
     words = [ax.get_title(loc="left"), ax.get_xlabel(), ax.get_ylabel()]
     alt = ". ".join(" ".join(w.split()) for w in words if w)
-    return Image(data=buffer.getvalue(), format="png", retina=True, alt=alt)
+    return Image(data=compact_png(buffer.getvalue()), format="png", retina=True, alt=alt)
+
+
+def compact_png(png: bytes) -> bytes:
+    """``png`` (an opaque chart) with its colours reduced to a palette of 256, without
+    dithering: a chart's flat colours and the shades of their anti-aliased edges fit in it,
+    the eye sees no difference, and the page carries a quarter of the bytes."""
+    with PILImage.open(io.BytesIO(png)) as image:
+        palette = image.convert("RGB").quantize(
+            colors=256, method=PILImage.Quantize.FASTOCTREE, dither=PILImage.Dither.NONE
+        )
+    buffer = io.BytesIO()
+    palette.save(buffer, format="png", optimize=True)
+    return buffer.getvalue()
 
 
 def density_layer(ax, customers: pd.DataFrame, x: str = "hours", y: str = "revenue") -> None:
