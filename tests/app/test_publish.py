@@ -25,7 +25,8 @@ from helpers.report.index import index_html, read_summaries
 from tests.support import recorded_rows, review_cell_notebook
 
 COMPANY = "tiny"  # the folder of --company Tiny
-NEW = ("-p", "min_tenure_months", "1")  # B becomes a fire candidate: every file changes
+# B becomes a fire candidate: every file changes; made the official review of the period.
+NEW = ("-p", "min_tenure_months", "1", "--replace")
 
 # The killed run: MOMENT names where it dies, right after the step named.
 KILLED_RUN = """

@@ -10,6 +10,7 @@ tests/test_schedule.py.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -150,11 +151,38 @@ def test_a_history_that_cannot_be_written_leaves_the_earlier_report(notebook, tm
     # root included, as CI runs.
     (company / "history.sqlite").rename(company / "history.old")
     (company / "history.sqlite").mkdir()
-    failed = run(notebook, *sample, "-p", "hourly_cost", "70")
+    failed = run(notebook, *sample, "-p", "hourly_cost", "70", "--replace")
     assert failed.exit_code == BAD_INPUT, failed.output
     assert "cannot be written" in failed.output and "Traceback" not in failed.output
     assert files_of(company / "2026-Q3") == before  # page, notebook, scores, actions, summary
     assert not list(company.glob(".staging-*"))  # the set rendered for nothing is removed
+
+
+def test_a_run_with_other_parameters_is_a_what_if_beside_the_official_review(notebook, tmp_path):
+    reports, company, sample = rendered_sample(notebook, tmp_path)
+    official = files_of(company / "2026-Q3")
+    recorded = history(reports, "fernhill-software-ltd")
+
+    assert run(notebook, *sample, "-p", "hourly_cost", "80").exit_code == 0
+    assert files_of(company / "2026-Q3") == official
+    pd.testing.assert_frame_equal(history(reports, "fernhill-software-ltd"), recorded)
+    what_if = company / "2026-Q3-what-if-hourly-cost-80"
+    summary = json.loads((what_if / "summary.json").read_text(encoding="utf-8"))
+    assert summary["what_if"] == {"hourly_cost": 80.0} and summary["period"] == "2026-Q3"
+    # Contribution is revenue less the hours at the hour's cost: 80 instead of 60.
+    changed = scores(what_if)
+    expected = changed["revenue"] - 80 * changed["hours"].fillna(0)
+    assert (changed["contribution"] - expected).abs().max() < 0.01
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert "What-if, not the official review: hourly_cost 80" in index
+    assert 'href="fernhill-software-ltd/2026-Q3-what-if-hourly-cost-80/review.html"' in index
+
+    # The value the config (here the notebook) already gives is no what-if; --replace makes
+    # a changed one the official review, recorded in the history.
+    assert run(notebook, *sample, "-p", "hourly_cost", "60").exit_code == 0
+    assert not (company / "2026-Q3-what-if-hourly-cost-60").exists()
+    assert run(notebook, *sample, "-p", "hourly_cost", "80", "--replace").exit_code == 0
+    assert scores(company / "2026-Q3")["contribution"].equals(scores(what_if)["contribution"])
 
 
 def test_a_bad_export_refused_in_the_notebook_writes_nothing(notebook, tiny_export, tmp_path):

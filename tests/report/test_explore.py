@@ -12,7 +12,6 @@ import pytest
 from helpers.report import explore
 from tests.support import TINY_EXPORT, outside_addresses, tiny_review, write_export
 
-
 STRING = r'"{}": "((?:[^"\\]|\\.)*)"'  # a key's JSON string in the table's arguments
 
 

@@ -200,6 +200,12 @@ def main(debug: bool) -> None:
     help="Review as if on this day (default: today), YYYY-MM-DD: last-month, last-quarter and "
     "last-year count back from it, and no review is judged as of a later day.",
 )
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Make a run whose -p parameters differ from the config's the official review of "
+    "the period, recorded in the history, instead of a what-if beside it.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for cron).")
 @click.option("--notebook", type=click.Path(exists=True, path_type=Path), default=REVIEW_NOTEBOOK)
 @_engine_option
@@ -212,6 +218,7 @@ def run(
     parameters,
     periods,
     as_of,
+    replace,
     quiet,
     notebook,
     engine,
@@ -220,7 +227,9 @@ def run(
 
     Each period rendered is recorded in the company's history and listed in
     reports/index.html. A period that fails leaves its earlier files as they were and does
-    not stop the others.
+    not stop the others. A run with -p parameters that differ from the config's is a what-if:
+    its files go to a folder of their own (2026-Q3-what-if-hourly-cost-80), the index marks
+    it, and the history records nothing of it, unless --replace is given.
     """
     today = _today(as_of)
     if as_of and "as_of" not in dict(parameters):
@@ -228,7 +237,12 @@ def run(
     source = _source(config_path, export_path, company, reports_dir, parameters)
     labels = checked(expand_periods, periods, today)
     result = run_periods(
-        source, labels, notebook=notebook, progress=_Progress(quiet, len(labels)), engine=engine
+        source,
+        labels,
+        notebook=notebook,
+        progress=_Progress(quiet, len(labels)),
+        engine=engine,
+        replace=replace,
     )
     if result.failures:
         if len(labels) > 1:

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from dataclasses import replace as replace_fields
 from pathlib import Path
 from typing import TypeVar
 
@@ -32,7 +33,7 @@ from helpers.app.publish import NotRecorded, Staging, publish, recover
 from helpers.errors import Refusal, RenderError
 from helpers.io.config import CompanyConfig, slug
 from helpers.io.export import locate
-from helpers.report.index import write_summary
+from helpers.report.index import period_folder, what_if_words, write_summary
 from helpers.report.render import notebook_parameters, render_notebook
 from helpers.report.results import read_outcome
 
@@ -49,8 +50,11 @@ NOT_REVIEW_SETTINGS = {
     "actions_path",
     "outcome_path",
     "history_path",
+    "what_if",
 }
 NOT_DOSSIER_SETTINGS = {"export_path", "period", "company", "customer_id"}
+# Parameters that change where or as of when a review is made, not what it judges.
+NOT_WHAT_IF = {"as_of", "history_path", "company", "what_if"}
 SCORES_FILE = "customer_scores.csv"
 ACTIONS_FILE = "actions.csv"
 HISTORY_FILE = "history.sqlite"  # one per company, beside its periods' folders
@@ -100,13 +104,7 @@ class Source:
         and the company's history file as ``history_path`` unless one was given. Raises
         ``Failure`` on a parameter the notebook does not take or a value of the wrong type.
         """
-        values = notebook_defaults(notebook)
-        if self.config is not None:
-            from_config = self.config.notebook_parameters(period)
-            values.update({k: v for k, v in from_config.items() if k in values})
-        else:
-            values["export_path"] = str(locate(str(self.export)).resolve())
-            values["period"] = period
+        values = self._base(notebook, period)
         for name, text in self.given:
             if name not in values:
                 raise Failure(
@@ -126,6 +124,29 @@ class Source:
         if "history_path" not in dict(self.given):
             values["history_path"] = str(company_dir / HISTORY_FILE)
         return values, company_dir
+
+    def _base(self, notebook: Path, period: str) -> dict[str, object]:
+        """The notebook's defaults, overridden by the config's values (those it takes)."""
+        values = notebook_defaults(notebook)
+        if self.config is not None:
+            from_config = self.config.notebook_parameters(period)
+            values.update({k: v for k, v in from_config.items() if k in values})
+        else:
+            values["export_path"] = str(locate(str(self.export)).resolve())
+            values["period"] = period
+        return values
+
+    def what_if(self, notebook: Path, period: str) -> dict[str, object]:
+        """The ``-p`` parameters whose values differ from what the config (or, without one,
+        the notebook) gives, by name: what makes a run a what-if rather than the official
+        review. The day a review is judged as of (``as_of``) is not one of them."""
+        base = self._base(notebook, period)
+        values, _ = self.parameters(notebook, period)
+        return {
+            name: values[name]
+            for name, _ in self.given
+            if name not in NOT_WHAT_IF and values[name] != base.get(name)
+        }
 
 
 def _typed(default: object, text: str) -> object:
@@ -227,6 +248,7 @@ def run_periods(
     notebook: Path = REVIEW_NOTEBOOK,
     progress: Progress | None = None,
     engine: str = "kernel",
+    replace: bool = False,
 ) -> RunResult:
     """Render the review of each period of ``labels`` in order, and rebuild the index once
     when any rendered. Raises ``Failure`` before rendering anything when a ``-p`` parameter is
@@ -238,7 +260,9 @@ def run_periods(
         started = time.monotonic()
         progress.step(number, label, "checking the parameters")
         try:
-            html = run_period(source, notebook, label, progress, number, engine=engine)
+            html = run_period(
+                source, notebook, label, progress, number, engine=engine, replace=replace
+            )
         except Failure as failure:
             result.failures[label] = failure
             progress.failed(label, failure)
@@ -256,10 +280,17 @@ def run_period(
     number: int = 1,
     *,
     engine: str = "kernel",
+    replace: bool = False,
 ) -> Path:
     """Render one period's review and record its outcome; returns the page's path. Raises
-    ``Failure`` with the exit code when the period is refused or its render fails."""
+    ``Failure`` with the exit code when the period is refused or its render fails.
+
+    A run whose ``-p`` parameters differ from the config's is a what-if: its files go to a
+    folder of their own named after what changed (``2026-Q3-what-if-hourly-cost-80``),
+    marked so in the index, and the history records nothing of it. ``replace`` makes it the
+    official review of the period instead."""
     values, company_dir = source.parameters(notebook, label)
+    what_if = {} if replace else source.what_if(notebook, label)
     period = checked(
         checked_parameters,
         values["export_path"],
@@ -269,16 +300,20 @@ def run_period(
     label = period.label
     values["period"] = label
     company = str(values["company"])
+    folder = period_folder(label, what_if)
+    values["what_if"] = what_if_words(what_if)
+    recorded_in = "" if what_if else str(values["history_path"])  # a what-if records nothing
     progress.step(number, label, "reading the export and rendering the review")
     with refused_if_unwritable("review"):
         recover(company_dir, str(values["history_path"]))
-        with Staging(company_dir, label) as staging:
+        with Staging(company_dir, folder) as staging:
             rendered(
                 "review",
                 notebook,
                 staging.folder,
                 values,
-                title=f"{company}: customer review {label}",
+                title=f"{company}: customer review {label}"
+                + (f" (what-if: {values['what_if']})" if what_if else ""),
                 outputs={
                     "scores_path": SCORES_FILE,
                     "actions_path": ACTIONS_FILE,
@@ -286,14 +321,15 @@ def run_period(
                 },
                 progress=progress.interactive,
                 engine=engine,
-                failed_path=company_dir / label / FAILED_FILE,
+                failed_path=company_dir / folder / FAILED_FILE,
             )
             outcome = read_outcome(staging.folder / OUTCOME_FILE)
             (staging.folder / OUTCOME_FILE).unlink()
-            write_summary(staging.folder, outcome.headline)
+            headline = replace_fields(outcome.headline, what_if=what_if or None)
+            write_summary(staging.folder, headline)
             try:
                 # Only a run that rendered counts as a period reviewed: no strike from a failure.
-                period_dir = publish(staging, str(values["history_path"]), outcome.rows)
+                period_dir = publish(staging, recorded_in, outcome.rows)
             except NotRecorded as error:
                 raise Failure(
                     f"The history at {values['history_path']} cannot be written ({error}); the "

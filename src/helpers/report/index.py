@@ -9,6 +9,7 @@ each leave a whole page listing both.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -20,6 +21,7 @@ from pathlib import Path
 from filelock import FileLock
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from helpers.io.config import slug
 from helpers.report.money import CurrencyDisplay
 from helpers.report.words import money, share
 from helpers.review import portfolio
@@ -55,6 +57,9 @@ class Headline:
     open_balance: float | None = None
     avg_days_late: float | None = None
     previous: dict[str, object] | None = None
+    # The parameters a what-if changed from the config's, by name; None for the official
+    # review (helpers.app.run).
+    what_if: dict[str, object] | None = None
 
     def __post_init__(self) -> None:
         self.currency_display  # noqa: B018 - a summary with an unusable display is unreadable
@@ -106,6 +111,33 @@ PREVIOUS_FIGURES = (
     "open_balance",
     "avg_days_late",
 )
+
+
+def period_folder(label: str, what_if: dict[str, object] | None = None) -> str:
+    """The folder of a period's review under its company's: the period's label for the
+    official review, and for a what-if the label and what changed, ``2026-Q3-what-if-
+    hourly-cost-80`` (shortened, with a digest to keep it unique, when long)."""
+    if not what_if:
+        return label
+    changed = what_if_words(what_if)
+    words = slug(changed)
+    if len(words) > MAX_WHAT_IF_NAME:
+        digest = hashlib.sha256(changed.encode("utf-8")).hexdigest()[:8]
+        words = f"{words[:MAX_WHAT_IF_NAME].rstrip('-')}-{digest}"
+    return f"{label}-what-if-{words}"
+
+
+MAX_WHAT_IF_NAME = 60
+
+
+def what_if_words(what_if: dict[str, object]) -> str:
+    """What a what-if changed, in words: ``hourly_cost 80, headache_share 0.05``."""
+    return ", ".join(f"{name} {_plain(value)}" for name, value in what_if.items())
+
+
+def _plain(value: object) -> object:
+    """A whole number given as a float without its ``.0``."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _known(value: float) -> float | None:
@@ -172,7 +204,7 @@ def index_html(summaries: list[tuple[str, Headline]]) -> str:
 
 
 def _row(folder: str, headline: Headline) -> dict[str, object]:
-    base = f"{folder}/{headline.period}"
+    base = f"{folder}/{period_folder(headline.period, headline.what_if)}"
     hours = headline.headache_share_of_hours
     revenue = headline.headache_share_of_revenue
     currency = headline.currency_display
@@ -217,6 +249,7 @@ def _row(folder: str, headline: Headline) -> dict[str, object]:
         "scores": f"{base}/customer_scores.csv",
         "actions": f"{base}/actions.csv",
         "rendered_at": headline.rendered_at.replace("T", " ").replace("+00:00", " UTC"),
+        "what_if": what_if_words(headline.what_if or {}),
     }
 
 

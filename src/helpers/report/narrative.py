@@ -47,13 +47,19 @@ NO_PAYMENTS = (
 )
 
 
-def title(company: str, review: Review) -> HTML:
-    """The page's title, the period and the day it is judged as of; and, when the period
+def title(company: str, review: Review, what_if: str = "") -> HTML:
+    """The page's title, the period and the day it is judged as of; when it is a what-if
+    (``what_if`` says what changed), that it is not the official review; and, when the period
     reaches past the export, that its last days have no data yet."""
     period = review.period
     window = judgement_window(review)
     missing = no_data_yet(review)
     warning = f'<p class="review-note">{html.escape(missing)}</p>' if missing else ""
+    if what_if:
+        warning = (
+            f'<p class="review-note">What-if, not the official review: '
+            f"{html.escape(what_if)}.</p>{warning}"
+        )
     return HTML(
         f"<h1>{html.escape(company)}: customer review {html.escape(period.label)}</h1>"
         f'<p class="review-subtitle">{date(period.start)} to {date(period.end)}. Customers are '
