@@ -206,6 +206,12 @@ def main(debug: bool) -> None:
     help="Make a run whose -p parameters differ from the config's the official review of "
     "the period, recorded in the history, instead of a what-if beside it.",
 )
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also print the page to review.pdf (A4), with the system's Chromium; the config's "
+    "[report] pdf = true does the same.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for cron).")
 @click.option("--notebook", type=click.Path(exists=True, path_type=Path), default=REVIEW_NOTEBOOK)
 @_engine_option
@@ -219,6 +225,7 @@ def run(
     periods,
     as_of,
     replace,
+    pdf,
     quiet,
     notebook,
     engine,
@@ -243,6 +250,7 @@ def run(
         progress=_Progress(quiet, len(labels)),
         engine=engine,
         replace=replace,
+        pdf=pdf,
     )
     if result.failures:
         if len(labels) > 1:

@@ -34,6 +34,7 @@ from helpers.errors import Refusal, RenderError
 from helpers.io.config import CompanyConfig, slug
 from helpers.io.export import locate
 from helpers.report.index import period_folder, what_if_words, write_summary
+from helpers.report.pdf import check_engine, print_pdf
 from helpers.report.render import notebook_parameters, render_notebook
 from helpers.report.results import read_outcome
 
@@ -59,6 +60,7 @@ SCORES_FILE = "customer_scores.csv"
 ACTIONS_FILE = "actions.csv"
 HISTORY_FILE = "history.sqlite"  # one per company, beside its periods' folders
 OUTCOME_FILE = ".outcome.json"  # written by the notebook, read once the page is written
+PDF_FILE = "review.pdf"
 FAILED_FILE = "review.failed.ipynb"  # a failed render's notebook, with its traceback
 BAD_INPUT = Refusal.exit_code
 # Errors that say the reports' place cannot be written at all: bad input, not a failed render.
@@ -249,19 +251,23 @@ def run_periods(
     progress: Progress | None = None,
     engine: str = "kernel",
     replace: bool = False,
+    pdf: bool = False,
 ) -> RunResult:
     """Render the review of each period of ``labels`` in order, and rebuild the index once
     when any rendered. Raises ``Failure`` before rendering anything when a ``-p`` parameter is
     unknown or mistyped, since every period would fail alike."""
     progress = progress or Progress()
     source.parameters(notebook, labels[0])
+    pdf = pdf or (source.config is not None and source.config.report.pdf)
+    if pdf:
+        checked(check_engine)  # what to install, before anything is rendered
     result = RunResult()
     for number, label in enumerate(labels, start=1):
         started = time.monotonic()
         progress.step(number, label, "checking the parameters")
         try:
             html = run_period(
-                source, notebook, label, progress, number, engine=engine, replace=replace
+                source, notebook, label, progress, number, engine=engine, replace=replace, pdf=pdf
             )
         except Failure as failure:
             result.failures[label] = failure
@@ -281,6 +287,7 @@ def run_period(
     *,
     engine: str = "kernel",
     replace: bool = False,
+    pdf: bool = False,
 ) -> Path:
     """Render one period's review and record its outcome; returns the page's path. Raises
     ``Failure`` with the exit code when the period is refused or its render fails.
@@ -327,6 +334,9 @@ def run_period(
             (staging.folder / OUTCOME_FILE).unlink()
             headline = replace_fields(outcome.headline, what_if=what_if or None)
             write_summary(staging.folder, headline)
+            if pdf:
+                progress.step(number, label, "printing the PDF")
+                checked(print_pdf, staging.folder / "review.html", staging.folder / PDF_FILE)
             try:
                 # Only a run that rendered counts as a period reviewed: no strike from a failure.
                 period_dir = publish(staging, recorded_in, outcome.rows)

@@ -191,6 +191,7 @@ class ReportSection(_Section):
     currency_position: Literal["", "before", "after"] = ""
     pseudonymise: bool = False
     pseudonym_key_file: str = ""
+    pdf: bool = False  # `run` also prints review.pdf
 
     def display_parameters(self) -> dict[str, str]:
         """The notebooks' parameters for writing amounts (``helpers.report.money``)."""

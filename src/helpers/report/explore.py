@@ -26,6 +26,11 @@ from helpers.review.model import Review
 # The table says when it holds fewer than all, and customer_scores.csv holds them all.
 MAX_ROWS = 2_000
 ROWS_PER_PAGE = 25
+# What paper shows in the table's place: a search box cannot be printed.
+PRINTED = (
+    "The table of every customer is for the screen, to search and sort; every customer, with "
+    "the same figures, is in customer_scores.csv, written with this review."
+)
 # The order customers are listed in before any sorting: those that need action first.
 BAND_ORDER = ("fire_candidate", "review", "needs_assessment", "too_new", "keep")
 
@@ -40,7 +45,10 @@ class SearchableTable:
 
     def _repr_html_(self) -> str:
         note = f'<p class="table-note">{html.escape(self.note)}</p>' if self.note else ""
-        return _library() + self.html_table + note
+        return (
+            f'{_library()}<div class="searchable-table">{self.html_table}{note}</div>'
+            f'<p class="searchable-print-note" style="display: none">{PRINTED}</p>'
+        )
 
 
 @functools.cache

@@ -168,7 +168,9 @@ def plan_tables(review: Review) -> HTML:
         return note(NO_ACTIONS)
     return HTML(
         "".join(
-            f'<p class="plan-group"><strong>{html.escape(heading)}</strong></p>{shown.to_html()}'
+            # One block per kind, so that paper keeps the line naming it with its first rows.
+            f'<div class="plan-group-block"><p class="plan-group"><strong>'
+            f"{html.escape(heading)}</strong></p>{shown.to_html()}</div>"
             for heading, shown in groups
         )
     )
