@@ -14,6 +14,7 @@ from helpers.app.notebooks import (
     check_injected_parameters,
     checked_parameters,
     dossier_from_parameters,
+    found_history,
     review_from_parameters,
 )
 from helpers.errors import (
@@ -148,3 +149,16 @@ def test_parameters_papermill_injected_are_checked_against_those_declared():
 def test_nothing_is_checked_when_nothing_was_injected():
     # An analyst in JupyterLab: the cells run as they are, with variables of their own.
     check_injected_parameters(injected("frame = 1", frame=1))
+
+
+def test_auto_finds_the_company_history_run_keeps_from_the_notebooks_folder(tmp_path: Path):
+    # As JupyterLab runs the notebook: in notebooks/, with the reports beside that folder.
+    history = tmp_path / "reports" / "tiny-co" / "history.sqlite"
+    (tmp_path / "notebooks").mkdir()
+    assert found_history("auto", "Tiny Co", tmp_path / "notebooks") == ""  # none yet
+    history.parent.mkdir(parents=True)
+    history.touch()
+    assert found_history("auto", "Tiny Co", tmp_path / "notebooks") == str(history)
+    assert found_history("auto", "Other Co", tmp_path / "notebooks") == ""
+    assert found_history("", "Tiny Co", tmp_path / "notebooks") == ""  # none asked for
+    assert found_history("/elsewhere.sqlite", "Tiny Co") == "/elsewhere.sqlite"

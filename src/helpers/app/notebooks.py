@@ -14,9 +14,10 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from helpers.errors import ParameterError, PeriodError
-from helpers.io.config import reading_for
+from helpers.io.config import reading_for, slug
 from helpers.io.export import Export, load_export, located_export
 from helpers.io.history import Recorded, read_outcomes
 from helpers.io.periods import ReviewPeriod, parse_period
@@ -98,6 +99,26 @@ def export_from_parameters(export_path: str, config_path: str = "") -> Export:
     return pseudonymised(export, key) if key is not None else export
 
 
+AUTO_HISTORY = "auto"  # history_path: find the company's history from the working folder up
+REPORTS_FOLDER = "reports"
+HISTORY_FILE = "history.sqlite"
+
+
+def found_history(history_path: str, company: str, start: Path | None = None) -> str:
+    """``history_path``, or for ``auto`` the company's history as ``run`` keeps it,
+    ``reports/<company>/history.sqlite``, in the working folder (``start``) or the nearest
+    folder above it that has one: an analyst's notebook in JupyterLab (which runs in
+    ``notebooks/``) reads the strikes ``run`` recorded. Empty when there is none yet."""
+    if history_path != AUTO_HISTORY:
+        return history_path
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / REPORTS_FOLDER / slug(company) / HISTORY_FILE
+        if candidate.is_file():
+            return str(candidate)
+    return ""
+
+
 def history_for(history_path: str, period: ReviewPeriod) -> Recorded:
     """What the company's history file at ``history_path`` recorded for the periods before
     ``period``'s as-of date that its strikes and its changes compare with (none for an empty
@@ -161,6 +182,7 @@ def review_from_parameters(
     as_of: str = "",
     history_path: str = "",
     config_path: str = "",
+    company: str = "",
     today: date | None = None,
     **settings: object,
 ) -> Review:
@@ -169,7 +191,8 @@ def review_from_parameters(
     ``settings`` are ``ReviewSettings`` fields (headache_share, hourly_cost, ...); the ones not
     given keep their defaults. ``config_path``: the company config that says how to read the
     export (``export_from_parameters``). ``history_path``: the company's history, read for the
-    strikes. Raises a ``Refusal``: ``PeriodError`` or ``ParameterError`` naming the parameter,
+    strikes (``auto``: found from the ``company``'s name, ``found_history``). Raises a
+    ``Refusal``: ``PeriodError`` or ``ParameterError`` naming the parameter,
     ``ConfigError`` naming the key, ``ExportError`` naming file, row and column, or
     ``ExportNotFoundError`` when the export is not there.
     """
@@ -181,7 +204,7 @@ def review_from_parameters(
         export,
         review_period,
         review_settings,
-        history_for(history_path, review_period),
+        history_for(found_history(history_path, company), review_period),
         made_on=made_on(parse_period(period, as_of), as_of, today),
     )
 
@@ -194,6 +217,7 @@ def dossier_from_parameters(
     as_of: str = "",
     history_path: str = "",
     config_path: str = "",
+    company: str = "",
     today: date | None = None,
     **settings: object,
 ) -> Dossier:
@@ -212,7 +236,7 @@ def dossier_from_parameters(
         export,
         review_period,
         review_settings,
-        history_for(history_path, review_period),
+        history_for(found_history(history_path, company), review_period),
         made_on=made_on(parse_period(period, as_of), as_of, today),
     )
     return build_dossier(export, review, customer_id)
