@@ -42,7 +42,7 @@ from helpers.review.model import Review
 from helpers.review.strikes import HEADACHE_LIST
 
 TABLE_ROWS_SHOWN = 25
-ROWS_IN_PAGE = 500  # the most rows a table carries behind "Show all"; the rest are in a CSV
+ROWS_IN_PAGE = 100  # the most rows a table carries behind "Show all"; the rest are in a CSV
 # What a section says instead of a table with no rows.
 NO_ROWS = {
     "not_invoiced": "No customer invoiced on a regular cycle has hours logged since its last "
@@ -110,7 +110,8 @@ class LongTable(Styler):
         total: int | None = None,
         all_in: str = "",
     ):
-        super().__init__(data)
+        # No id on a cell that has no style of its own: a long table's page stays small.
+        super().__init__(data, cell_ids=False)
         self.shown = len(data) if shown is None else shown
         self.what = what
         # A table cut to its first rows for the page: how many there are in all, and where.
@@ -177,11 +178,12 @@ def table(
     # Words read from the left, numbers line up on the right.
     text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     text = [c for c in text if c not in (formats or {}) and c not in numbers]
-    styler = styler.set_properties(subset=text, **{"text-align": "left"})
+    # One rule per column, not a style per cell: a long table's page stays small.
     return styler.set_table_styles(
         [
-            {"selector": f"th.col{frame.columns.get_loc(c)}", "props": "text-align: left"}
+            {"selector": f"{cell}.col{frame.columns.get_loc(c)}", "props": "text-align: left"}
             for c in text
+            for cell in ("th", "td")
         ]
     )
 
@@ -418,6 +420,7 @@ ANSWER_CELLS = {
     False: ("no", "background-color: #F8D9C6; color: #8A3100; font-weight: bold"),
     "unanswered": ("?", "background-color: #EEEEEE; color: #666666; font-style: italic"),
 }
+ANSWER_CLASSES = {True: "answer-yes", False: "answer-no", "unanswered": "answer-unanswered"}
 MATRIX_ROWS_SHOWN = 40
 
 
@@ -450,9 +453,18 @@ def checklist_matrix(review: Review):
         rows=MATRIX_ROWS_SHOWN,
         what="customers",
     )
-    return styler.map(lambda v: ANSWER_CELLS[v][1], subset=labels).set_properties(
-        subset=labels, **{"text-align": "center"}
-    )
+    # A class per answer and a rule per class and column, not a style per cell.
+    classes = pd.DataFrame("", index=styler.data.index, columns=styler.data.columns)
+    classes[labels] = styler.data[labels].map(lambda v: ANSWER_CLASSES[v])
+    rules = [
+        {"selector": f"td.{name}", "props": ANSWER_CELLS[answer][1]}
+        for answer, name in ANSWER_CLASSES.items()
+    ]
+    rules += [
+        {"selector": f"td.col{styler.data.columns.get_loc(label)}", "props": "text-align: center"}
+        for label in labels
+    ]
+    return styler.set_td_classes(classes).set_table_styles(rules, overwrite=False)
 
 
 def needs_assessment_table(review: Review):
