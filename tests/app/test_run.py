@@ -176,6 +176,9 @@ def test_a_run_with_other_parameters_is_a_what_if_beside_the_official_review(not
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert "What-if, not the official review: hourly_cost 80" in index
     assert 'href="fernhill-software-ltd/2026-Q3-what-if-hourly-cost-80/review.html"' in index
+    # The official review of the period is listed first, the what-if after it.
+    official_row = index.index('href="fernhill-software-ltd/2026-Q3/review.html"')
+    assert official_row < index.index("2026-Q3-what-if-hourly-cost-80/review.html")
 
     # The value the config (here the notebook) already gives is no what-if; --replace makes
     # a changed one the official review, recorded in the history.

@@ -165,7 +165,17 @@ def read_summaries(reports_dir: Path) -> list[tuple[str, Headline]]:
         except (ValueError, TypeError):
             continue
         found.append((path.parent.parent.name, headline))
-    found.sort(key=lambda item: (item[1].company.casefold(), item[0], item[1].period_start))
+    # Oldest first (the index lists them newest first); of one period, a what-if before the
+    # official review, which the index then lists first.
+    found.sort(
+        key=lambda item: (
+            item[1].company.casefold(),
+            item[0],
+            item[1].period_start,
+            item[1].what_if is None,
+            str(item[1].what_if or ""),
+        )
+    )
     return found
 
 
