@@ -19,6 +19,7 @@ from helpers.app.run import BAD_INPUT
 from helpers.errors import Refusal
 from helpers.report import pdf
 from helpers.report.explore import PRINTED
+from tests.support import review_cell_notebook
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +88,25 @@ def test_without_chromium_a_pdf_is_refused_saying_what_to_install(
     assert "sudo apt-get install chromium" in result.stderr
     assert "Traceback" not in result.output
     assert not (tmp_path / "reports").exists()  # refused before anything was rendered
+
+
+@pytest.mark.slow
+def test_run_prints_the_pdf_with_the_page_and_the_index_links_it(tiny_export, tmp_path):
+    try:
+        pdf.check_engine()
+    except Refusal as missing:
+        if os.environ.get("REVIEW_REQUIRE_BROWSER") == "1":
+            pytest.fail(str(missing))
+        pytest.skip(str(missing))
+    reports = tmp_path / "reports"
+    notebook = review_cell_notebook(tmp_path / "review.ipynb")
+    result = CliRunner().invoke(
+        main,
+        ["run", "--export", str(tiny_export), "--company", "Tiny", "--period", "2026-Q3",
+         "--pdf", "--reports", str(reports), "--engine", "inprocess", "--notebook",
+         str(notebook)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    printed = reports / "tiny" / "2026-Q3" / "review.pdf"
+    assert printed.read_bytes().startswith(b"%PDF-") and len(PdfReader(printed).pages) >= 1
+    assert 'href="tiny/2026-Q3/review.pdf"' in (reports / "index.html").read_text("utf-8")

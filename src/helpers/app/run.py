@@ -332,11 +332,11 @@ def run_period(
             )
             outcome = read_outcome(staging.folder / OUTCOME_FILE)
             (staging.folder / OUTCOME_FILE).unlink()
-            headline = replace_fields(outcome.headline, what_if=what_if or None)
-            write_summary(staging.folder, headline)
             if pdf:
                 progress.step(number, label, "printing the PDF")
                 checked(print_pdf, staging.folder / "review.html", staging.folder / PDF_FILE)
+            headline = replace_fields(outcome.headline, what_if=what_if or None, pdf=pdf)
+            write_summary(staging.folder, headline)
             try:
                 # Only a run that rendered counts as a period reviewed: no strike from a failure.
                 period_dir = publish(staging, recorded_in, outcome.rows)

@@ -60,6 +60,7 @@ class Headline:
     # The parameters a what-if changed from the config's, by name; None for the official
     # review (helpers.app.run).
     what_if: dict[str, object] | None = None
+    pdf: bool = False  # whether review.pdf was printed beside the page
 
     def __post_init__(self) -> None:
         self.currency_display  # noqa: B018 - a summary with an unusable display is unreadable
@@ -260,6 +261,7 @@ def _row(folder: str, headline: Headline) -> dict[str, object]:
         "actions": f"{base}/actions.csv",
         "rendered_at": headline.rendered_at.replace("T", " ").replace("+00:00", " UTC"),
         "what_if": what_if_words(headline.what_if or {}),
+        "pdf": f"{base}/review.pdf" if headline.pdf else "",
     }
 
 
