@@ -257,8 +257,9 @@ def tiny_dossier(folder: Path, customer_id: str, history_path: str = "") -> Doss
 
 def cells(styler) -> list[list[str]]:
     """A table's body as text, row by row, as the page shows it: a long table's first rows,
-    not those behind "Show all"."""
-    return table_cells(styler.to_html())
+    not those behind "Show all" (the page hides them until it is open)."""
+    rows = table_cells(styler.to_html())
+    return rows[: getattr(styler, "shown", len(rows))]
 
 
 def table_cells(page: str) -> list[list[str]]:

@@ -45,39 +45,51 @@ def thirty_customers() -> pd.DataFrame:
     )
 
 
+def hidden_from(page: str, uuid: str) -> int:
+    """The first row the page hides while "Show all" is closed (the table's own rule)."""
+    rule = re.search(
+        rf"#L_{uuid} > details:not\(\[open\]\) ~ table > tbody > tr:nth-child\(n\+(\d+)\) "
+        r"\{\s*display: none;",
+        page,
+    )
+    return int(rule[1])
+
+
 def test_a_long_table_shows_its_first_rows_then_all_of_them_behind_show_all():
     styler = tables.table(thirty_customers(), rows=25, what="customers").set_uuid("long")
     # Styled after table() returns, as the report's own tables are: the last three rows
     # (3, 2 and 1 hours) are all behind "Show all".
     styler = styler.map(lambda hours: "font-weight: bold" if hours <= 3 else "", subset=["Hours"])
     page = styler.to_html()
-    first, rest = page.split("<details", 1)
 
-    assert cells(styler) == [[f"Customer {n}", str(31 - n)] for n in range(1, 26)]
-    assert "<caption>25 of 30 customers shown; 5 more.</caption>" in first
-    assert "<summary>Show all 30 customers</summary>" in rest
-    assert table_cells(rest) == [
+    # One table, every row written once; the page shows the first 25 until "Show all" opens.
+    assert page.count("<table") == 1
+    assert table_cells(page) == [
         [f"Customer {n}", str(31 - n)] if n != 28 else ["<script>alert(1)</script>", "3"]
         for n in range(1, 31)
     ]
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rest
+    assert hidden_from(page, "long") == 26
+    assert cells(styler) == [[f"Customer {n}", str(31 - n)] for n in range(1, 26)]
+    assert "<caption>25 of 30 customers shown; 5 more.</caption>" in page
+    assert "<summary>Show all 30 customers</summary>" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>" not in page
-    # Row 30 (1 hour), column 1, of the whole table is bold.
-    assert re.search(r"#T_long_all_row29_col1 [^{]*\{\s*font-weight: bold;", rest)
+    # Row 30 (1 hour), column 1, is bold: styles reach the rows behind "Show all".
+    assert re.search(r"#T_long_row29_col1 [^{]*\{\s*font-weight: bold;", page)
 
 
 def test_a_very_long_table_carries_only_its_first_rows_in_the_page(monkeypatch):
     # With at most 20 rows in the page, 30 customers: 10 shown, 20 behind "Show the first
     # 20", the other 10 only in the CSV named.
     monkeypatch.setattr(tables, "ROWS_IN_PAGE", 20)
-    page = tables.table(thirty_customers(), rows=10, what="customers").to_html()
-    first, rest = page.split("<details", 1)
-    assert "<caption>10 of 30 customers shown; 20 more.</caption>" in first
+    page = tables.table(thirty_customers(), rows=10, what="customers").set_uuid("x").to_html()
+    assert "<caption>10 of 30 customers shown; 20 more.</caption>" in page
     assert (
         "<summary>Show the first 20 of 30 customers (all of them are in customer_scores.csv)"
         "</summary>"
-    ) in rest
-    assert len(table_cells(rest)) == 20
+    ) in page
+    assert len(table_cells(page)) == 20
+    assert hidden_from(page, "x") == 11
 
 
 def test_a_table_within_its_cap_is_shown_whole_without_show_all():
@@ -88,10 +100,10 @@ def test_a_table_within_its_cap_is_shown_whole_without_show_all():
 
 
 def test_a_copied_long_table_still_hides_its_rest_behind_show_all():
-    styler = tables.table(thirty_customers(), rows=25, what="customers")
+    styler = tables.table(thirty_customers(), rows=25, what="customers").set_uuid("c")
     page = copy.copy(styler).to_html()
     assert "<summary>Show all 30 customers</summary>" in page
-    assert len(table_cells(page)) == 25
+    assert hidden_from(page, "c") == 26
 
 
 def test_checklist_matrix_says_yes_no_and_unanswered_in_words(tiny_export: Path):

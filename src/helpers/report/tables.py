@@ -9,7 +9,6 @@ sentence above says it already.
 
 from __future__ import annotations
 
-import copy
 import html
 
 import jinja2
@@ -60,9 +59,11 @@ NO_ROWS = {
 }
 
 
-# pandas' table, and when given ``all_rows`` (the whole table's HTML) that table behind a
-# "Show all" summary, which opens without script. pandas passes to_html's extra keywords to
-# the template. Once it is open, the page's stylesheet hides the first rows (offline template).
+# pandas' table; for a long one (``long_table``), inside a block that shows its rows from
+# ``first_hidden`` on only once "Show all" is open, with no script: a rule of its own in the
+# table's block hides them while the summary before the table is closed. The page's
+# stylesheet puts the summary under the table (offline template). pandas passes to_html's
+# extra keywords to the template.
 _LONG_TABLE = jinja2.Environment(
     loader=jinja2.ChoiceLoader(
         [
@@ -70,13 +71,17 @@ _LONG_TABLE = jinja2.Environment(
                 {
                     "long_table.tpl": """\
 {% extends "html_table.tpl" %}
-{% block before_table %}{% if all_rows %}<div class="long-table">{% endif %}{% endblock %}
-{% block after_table %}{% if all_rows %}
-<details class="all-rows">
-<summary>{{ show_all }}</summary>
-{{ all_rows }}
-</details>
-</div>
+{% block before_table %}{% if long_table %}
+<div class="long-table" id="L_{{ uuid }}">
+<style>
+#L_{{ uuid }} > details:not([open]) ~ table > tbody > tr:nth-child(n+{{ first_hidden }}) {
+  display: none;
+}
+#L_{{ uuid }} > details[open] ~ table > caption { display: none; }
+</style>
+<details class="all-rows"><summary>{{ show_all }}</summary></details>
+{% endif %}{% endblock %}
+{% block after_table %}{% if long_table %}</div>
 {% endif %}{% endblock %}
 """
                 }
@@ -90,13 +95,11 @@ _LONG_TABLE = jinja2.Environment(
 
 class LongTable(Styler):
     """A Styler whose HTML shows a long table's first ``shown`` rows with a caption counting
-    the rest, then the whole table behind "Show all <n> <what>" (a ``<details>`` element).
+    the rest, and every row once "Show all <n> <what>" (a ``<details>`` element) is open.
 
-    The whole table rather than the rest of it: it reads as one table, columns aligned, and the
-    page hides the first rows once it is open. Formats and styles cover every row, so a style
-    added after ``table`` returns (``.map(...)``) reaches the rows behind "Show all" too. A
-    table of at most ``shown`` rows is pandas' own. Rows are hidden by index label, so the
-    frame's index must be unique.
+    One table, written once: it reads as one table, columns aligned, and the page carries each
+    row once. Formats and styles cover every row, so a style added after ``table`` returns
+    reaches the rows behind "Show all" too. A table of at most ``shown`` rows is pandas' own.
     """
 
     template_html_table = _LONG_TABLE
@@ -126,28 +129,26 @@ class LongTable(Styler):
         return copied
 
     def to_html(self, buf=None, *, table_uuid: str | None = None, **options):
-        """``Styler.to_html``: the first ``shown`` rows, then, when there are more, every row
-        behind "Show all", in a second table whose id ends in ``_all``."""
+        """``Styler.to_html``: every row, the first ``shown`` of them on show, the rest once
+        "Show all" is open."""
         uuid = table_uuid or self.uuid
         left_out = self.total - self.shown
         if left_out <= 0:
             return super().to_html(buf, table_uuid=uuid, **options)
-        every = super().to_html(table_uuid=f"{uuid}_all", **options)
-        first = copy.copy(self).hide(self.data.index[self.shown :], axis="index")
         show_all = f"Show all {self.total:,} {self.what}"
         if len(self.data) < self.total:
             show_all = (
                 f"Show the first {len(self.data):,} of {self.total:,} {self.what} (all of them "
                 f"are in {self.all_in})"
             )
-        return Styler.to_html(
-            first,
+        return super().to_html(
             buf,
             table_uuid=uuid,
             caption=html.escape(
                 f"{self.shown} of {self.total:,} {self.what} shown; {left_out:,} more."
             ),
-            all_rows=every,
+            long_table=True,
+            first_hidden=self.shown + 1,
             show_all=html.escape(show_all),
             **options,
         )
