@@ -434,7 +434,9 @@ def html(executed, output) -> None:
     else:
         title = f"{company}: customer review {period}"
     try:
-        page = page_from_executed(executed, output or executed.with_suffix(".html"), title=title)
+        page = page_from_executed(
+            notebook, executed, output or executed.with_suffix(".html"), title=title
+        )
     except ValueError as error:
         raise Failure(str(error), BAD_INPUT) from None
     except RenderError as error:

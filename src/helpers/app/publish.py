@@ -30,6 +30,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from helpers.io.history import pending_publications, published, record_outcomes
+from helpers.report.files import missing_folders, remove_if_empty
 from helpers.report.index import write_index
 
 STAGING = ".staging-"  # .staging-<period>-<token>: a period's files being rendered
@@ -70,7 +71,7 @@ class Staging:
         self.label = label
         self.folder = self.company_dir / f"{STAGING}{label}-{_token()}"
         self._lock = FileLock(_lock_path(self.folder))
-        self._created = [p for p in (self.company_dir, *self.company_dir.parents) if not p.exists()]
+        self._created = missing_folders(self.company_dir)
         self.published = False  # once recorded, the folder is the history's to put in place
 
     def __enter__(self) -> Staging:
@@ -84,11 +85,7 @@ class Staging:
             shutil.rmtree(self.folder, ignore_errors=True)
         self._lock.release()
         Path(self._lock.lock_file).unlink(missing_ok=True)
-        for folder in self._created:  # deepest first
-            try:
-                folder.rmdir()
-            except OSError:
-                break
+        remove_if_empty(self._created)
 
 
 def _lock_path(staging: Path) -> Path:

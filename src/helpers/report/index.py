@@ -12,8 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-import secrets
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +20,7 @@ from filelock import FileLock
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from helpers.io.config import slug
+from helpers.report.files import write_text_whole
 from helpers.report.money import CurrencyDisplay
 from helpers.report.words import money, share
 from helpers.review import portfolio
@@ -149,7 +148,7 @@ def _known(value: float) -> float | None:
 def write_summary(period_dir: Path, headline: Headline) -> Path:
     """Write ``headline`` as ``period_dir/summary.json``, atomically."""
     path = Path(period_dir) / SUMMARY_FILE
-    _write_atomically(path, json.dumps(asdict(headline), indent=2, ensure_ascii=False) + "\n")
+    write_text_whole(path, json.dumps(asdict(headline), indent=2, ensure_ascii=False) + "\n")
     return path
 
 
@@ -187,7 +186,7 @@ def write_index(reports_dir: Path) -> Path:
     with FileLock(reports_dir / LOCK_FILE, timeout=120):
         page = index_html(read_summaries(reports_dir))
         path = reports_dir / INDEX_FILE
-        _write_atomically(path, page)
+        write_text_whole(path, page)
     return path
 
 
@@ -263,12 +262,3 @@ def _row(folder: str, headline: Headline) -> dict[str, object]:
         "what_if": what_if_words(headline.what_if or {}),
         "pdf": f"{base}/review.pdf" if headline.pdf else "",
     }
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

@@ -12,12 +12,11 @@ The page is printed with every request outside its file blocked, as it is opened
 
 from __future__ import annotations
 
-import os
-import secrets
 import shutil
 from pathlib import Path
 
 from helpers.errors import Refusal
+from helpers.report.files import replaced_whole
 
 # Debian's and other distributions' names for the browser, in the order they are looked for.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -72,22 +71,16 @@ def print_pdf(html_path: Path, pdf_path: Path) -> Path:
     executable = check_engine()
     from playwright.sync_api import sync_playwright
 
-    pdf_path = Path(pdf_path)
-    temporary = pdf_path.with_name(f".{pdf_path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page()
-                page.route("**/*", _only_the_file)
-                page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
-                page.emulate_media(media="print")
-                page.pdf(path=str(temporary), print_background=True, **PAPER)
-            finally:
-                browser.close()
-        os.replace(temporary, pdf_path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    with replaced_whole(pdf_path) as temporary, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.route("**/*", _only_the_file)
+            page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
+            page.emulate_media(media="print")
+            page.pdf(path=str(temporary), print_background=True, **PAPER)
+        finally:
+            browser.close()
     return pdf_path
 
 

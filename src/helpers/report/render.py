@@ -35,6 +35,11 @@ from traitlets.config import Config  # noqa: E402
 
 from helpers.errors import RenderError, refusal_named  # noqa: E402
 from helpers.report.engines import ENGINES  # noqa: E402
+from helpers.report.files import (  # noqa: E402
+    missing_folders,
+    remove_if_empty,
+    write_text_whole,
+)
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 # For `jupyter nbconvert --config`: the same page from any notebook papermill executed.
@@ -181,40 +186,50 @@ def notebook_to_html(notebook: nbformat.NotebookNode, *, name: str, source_dir: 
     return html
 
 
-def page_from_executed(executed_path: Path, html_path: Path, *, title: str) -> Path:
-    """Write at ``html_path``, atomically, the offline page of the notebook at
+def page_from_executed(
+    executed: nbformat.NotebookNode, executed_path: Path, html_path: Path, *, title: str
+) -> Path:
+    """Write at ``html_path``, atomically, the offline page of ``executed``, the notebook at
     ``executed_path`` as papermill (or JupyterLab) executed it; returns ``html_path``.
 
     Raises ``RenderError`` when a cell of it failed, carrying the refusal's name and message
     when the notebook refused its input: a failed run gets no page. Raises ``ValueError``
     when its code cells have not all been run.
     """
-    executed_path, html_path = Path(executed_path), Path(html_path)
-    executed = nbformat.read(executed_path, as_version=4)
+    executed_path = Path(executed_path)
     code = [cell for cell in executed.cells if cell.cell_type == "code"]
     for cell in code:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                cell_name = f"cell {cell.execution_count}" if cell.execution_count else "a cell"
-                raise RenderError(
-                    f"{executed_path.name} failed in {cell_name}: {output.ename}: "
-                    f"{output.evalue}\nNo page is made from a failed run.",
-                    failed_notebook=executed_path,
-                    ename=output.ename,
-                    evalue=output.evalue,
+                raise _failed_in_cell(
+                    executed_path.name,
+                    cell.execution_count,
+                    output.ename,
+                    output.evalue,
+                    executed_path,
+                    "No page is made from a failed run.",
                 )
     if not code or any(cell.execution_count is None for cell in code):
         raise ValueError(
             f"{executed_path} has cells that were not run: run it with papermill first"
         )
-    html = notebook_to_html(executed, name=title, source_dir=executed_path.parent)
-    temporary = html_path.with_name(f".{html_path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        temporary.write_text(html, encoding="utf-8")
-        os.replace(temporary, html_path)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return html_path
+    page = notebook_to_html(executed, name=title, source_dir=executed_path.parent)
+    write_text_whole(html_path, page)
+    return Path(html_path)
+
+
+def _failed_in_cell(
+    notebook_name: str, count: int | None, ename: str, evalue: str, kept: Path, then: str
+) -> RenderError:
+    """The error of a notebook whose cell number ``count`` raised ``ename: evalue``; ``kept``
+    is the executed notebook with the traceback, and ``then`` says what follows."""
+    cell = f"cell {count}" if count else "a cell"
+    return RenderError(
+        f"{notebook_name} failed in {cell}: {ename}: {evalue}\n{then}",
+        failed_notebook=kept,
+        ename=ename,
+        evalue=evalue,
+    )
 
 
 def render_notebook(
@@ -253,7 +268,7 @@ def render_notebook(
     """
     notebook = Path(notebook)
     out_dir = Path(out_dir)
-    created = [folder for folder in (out_dir, *out_dir.parents) if not folder.exists()]
+    created = missing_folders(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
     html_path = out_dir / f"{stem}.html"
@@ -297,13 +312,13 @@ def render_notebook(
                 raise RenderError(error.evalue, ename=error.ename, evalue=error.evalue) from error
             failed_path.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp_executed, failed_path)
-            cell = f"cell {error.exec_count}" if error.exec_count else "a cell"
-            raise RenderError(
-                f"{notebook.name} failed in {cell}: {error.ename}: {error.evalue}\n"
+            raise _failed_in_cell(
+                notebook.name,
+                error.exec_count,
+                error.ename,
+                error.evalue,
+                failed_path,
                 f"The executed notebook with the traceback is at {failed_path}",
-                failed_notebook=failed_path,
-                ename=error.ename,
-                evalue=error.evalue,
             ) from error
 
         executed = nbformat.read(tmp_executed, as_version=4)
@@ -325,7 +340,7 @@ def render_notebook(
         for tmp, _ in extra.values():
             tmp.unlink(missing_ok=True)
         if refused:
-            _remove_if_empty(created)
+            remove_if_empty(created)
     return html_path
 
 
@@ -346,12 +361,3 @@ def remove_stale_temporaries(folder: Path, now: float | None = None) -> list[Pat
         except FileNotFoundError:
             continue  # another run removed it first
     return removed
-
-
-def _remove_if_empty(folders: list[Path]) -> None:
-    """Remove ``folders`` (deepest first) as long as each is empty."""
-    for folder in folders:
-        try:
-            folder.rmdir()
-        except OSError:
-            return
