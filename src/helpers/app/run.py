@@ -138,12 +138,12 @@ class Source:
             values["period"] = period
         return values
 
-    def what_if(self, notebook: Path, period: str) -> dict[str, object]:
-        """The ``-p`` parameters whose values differ from what the config (or, without one,
-        the notebook) gives, by name: what makes a run a what-if rather than the official
-        review. The day a review is judged as of (``as_of``) is not one of them."""
+    def what_if(self, notebook: Path, period: str, values: dict[str, object]) -> dict[str, object]:
+        """The ``-p`` parameters whose values (in ``values``, as ``parameters`` made them)
+        differ from what the config (or, without one, the notebook) gives, by name: what makes
+        a run a what-if rather than the official review. The day a review is judged as of
+        (``as_of``) is not one of them."""
         base = self._base(notebook, period)
-        values, _ = self.parameters(notebook, period)
         return {
             name: values[name]
             for name, _ in self.given
@@ -253,9 +253,10 @@ def run_periods(
     replace: bool = False,
     pdf: bool = False,
 ) -> RunResult:
-    """Render the review of each period of ``labels`` in order, and rebuild the index once
-    when any rendered. Raises ``Failure`` before rendering anything when a ``-p`` parameter is
-    unknown or mistyped, since every period would fail alike."""
+    """Render the review of each period of ``labels`` in order; each one rendered is put in
+    place with its row in the index (``run_period``). Raises ``Failure`` before rendering
+    anything when a ``-p`` parameter is unknown or mistyped, since every period would fail
+    alike."""
     progress = progress or Progress()
     source.parameters(notebook, labels[0])
     pdf = pdf or (source.config is not None and source.config.report.pdf)
@@ -297,7 +298,7 @@ def run_period(
     marked so in the index, and the history records nothing of it. ``replace`` makes it the
     official review of the period instead."""
     values, company_dir = source.parameters(notebook, label)
-    what_if = {} if replace else source.what_if(notebook, label)
+    what_if = {} if replace else source.what_if(notebook, label, values)
     period = checked(
         checked_parameters,
         values["export_path"],
