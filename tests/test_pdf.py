@@ -22,14 +22,19 @@ from helpers.report.explore import PRINTED
 from tests.support import review_cell_notebook
 
 
-@pytest.fixture(scope="module")
-def printed(sample_page: Path, tmp_path_factory) -> PdfReader:
+def needs_a_pdf_engine() -> None:
+    """Skip the test when nothing can print a PDF here; fail it when CI requires the browser."""
     try:
         pdf.check_engine()
     except Refusal as missing:
         if os.environ.get("REVIEW_REQUIRE_BROWSER") == "1":
             pytest.fail(str(missing))
         pytest.skip(str(missing))
+
+
+@pytest.fixture(scope="module")
+def printed(sample_page: Path, tmp_path_factory) -> PdfReader:
+    needs_a_pdf_engine()
     path = pdf.print_pdf(sample_page, tmp_path_factory.mktemp("pdf") / "review.pdf")
     return PdfReader(path)
 
@@ -92,12 +97,7 @@ def test_without_chromium_a_pdf_is_refused_saying_what_to_install(
 
 @pytest.mark.slow
 def test_run_prints_the_pdf_with_the_page_and_the_index_links_it(tiny_export, tmp_path):
-    try:
-        pdf.check_engine()
-    except Refusal as missing:
-        if os.environ.get("REVIEW_REQUIRE_BROWSER") == "1":
-            pytest.fail(str(missing))
-        pytest.skip(str(missing))
+    needs_a_pdf_engine()
     reports = tmp_path / "reports"
     notebook = review_cell_notebook(tmp_path / "review.ipynb")
     result = CliRunner().invoke(

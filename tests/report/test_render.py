@@ -298,17 +298,23 @@ def test_the_executed_notebook_makes_the_same_page_from_the_command_line_and_nbc
     assert without_title((tmp_path / "b.html").read_text(encoding="utf-8")) == without_title(page)
 
 
+def run_failing(notebook: Path, executed: Path) -> None:
+    """Run ``notebook`` with x = 0 in this process, as papermill does, into ``executed``:
+    its last cell raises."""
+    with pytest.raises(PapermillExecutionError):
+        papermill.execute_notebook(
+            str(notebook), str(executed), parameters={"x": 0}, engine_name="inprocess",
+            progress_bar=False,
+        )  # fmt: skip
+
+
 def test_a_failed_or_unrun_notebook_gets_no_page(tmp_path: Path):
     notebook = write_fixture_notebook(tmp_path / "fixture.ipynb")
     unrun = CliRunner().invoke(main, ["html", str(notebook)])
     assert unrun.exit_code == 2 and "cells that were not run" in unrun.stderr
 
     failed = tmp_path / "failed.ipynb"
-    with pytest.raises(PapermillExecutionError):
-        papermill.execute_notebook(
-            str(notebook), str(failed), parameters={"x": 0}, engine_name="inprocess",
-            progress_bar=False,
-        )  # fmt: skip
+    run_failing(notebook, failed)
     result = CliRunner().invoke(main, ["html", str(failed)])
     assert result.exit_code == 1
     assert "ValueError: x must not be zero" in result.stderr
@@ -324,11 +330,7 @@ def test_a_notebook_that_refused_its_input_gets_no_page_and_exits_2(tmp_path: Pa
     )
     nbformat.write(cells, notebook)
     refused = tmp_path / "refused.ipynb"
-    with pytest.raises(PapermillExecutionError):
-        papermill.execute_notebook(
-            str(notebook), str(refused), parameters={"x": 0}, engine_name="inprocess",
-            progress_bar=False,
-        )  # fmt: skip
+    run_failing(notebook, refused)
     result = CliRunner().invoke(main, ["html", str(refused)])
     assert result.exit_code == 2 and "ParameterError: x must not be zero" in result.stderr
     assert not refused.with_suffix(".html").exists()
