@@ -240,11 +240,13 @@ def rendered(*args: str) -> Path:
 @pytest.fixture(scope="module")
 def visits(browser, screenshots, hostile_export, sample_page, tmp_path_factory) -> dict[str, Visit]:
     """Open the sample's review (rendered once per session, in a kernel), and the hostile
-    export's review and one dossier, rendered here in this process beside a copy of the
-    sample's reports, then every page, the index of both companies included, once.
+    export's review with the dossier of B written beside it, rendered here in this process
+    beside a copy of the sample's reports, then every page, the index of both companies
+    included, once.
 
-    The sample's dossier is left out to save a render: it is the hostile dossier's page with
-    other numbers, and tests/report/test_dossier_*.py check its parts.
+    The sample's dossiers are left out here: each is the hostile dossier's page with other
+    numbers, tests/report/test_dossier_*.py check its parts, and a test below follows a link
+    to one.
     """
     reports = tmp_path_factory.mktemp("browser") / "reports"
     shutil.copytree(sample_page.parents[2], reports)
@@ -257,8 +259,9 @@ def visits(browser, screenshots, hostile_export, sample_page, tmp_path_factory) 
     where = ["--reports", str(reports)]
     pages = {
         "sample review": reports / sample_page.relative_to(sample_page.parents[2]),
-        "hostile review": rendered("run", *hostile, *where),
-        "hostile dossier": rendered("dossier", *hostile, *where, "--customer", "B"),
+        "hostile review": (review := rendered("run", *hostile, *where)),
+        # B's dossier, written beside the review by the same run.
+        "hostile dossier": review.parent / "dossier-b.html",
         "index": reports / "index.html",
     }
     print(f"Screenshots of the rendered pages: {screenshots}")
@@ -381,6 +384,37 @@ def test_the_table_of_every_customer_searches_and_sorts(browser, sample_page):
         table.locator("div.dt-search input").fill("")
         info = table.locator("div.dt-info").inner_text()
         assert f"of {len(scores):,} entries" in info
+    assert seen.outside_requests == []
+    assert seen.errors == []
+
+
+def test_a_name_leads_to_its_dossier_and_back(browser, sample_page):
+    scores = pd.read_csv(
+        sample_page.parent / "customer_scores.csv", encoding="utf-8-sig", dtype=str
+    ).set_index("customer_id")
+    with opened(browser, sample_page) as (page, seen):
+        # The first fire candidate of its table, by its name.
+        fire = page.locator(
+            "xpath=//h3[@id='Fire-candidates']/ancestor::div[contains(@class, 'jp-Cell')]"
+            "/following-sibling::div[1]//table/tbody/tr/td/a"
+        ).first
+        name, href = fire.inner_text(), fire.get_attribute("href")
+        customer_id = re.fullmatch(r"dossier-(c\d+)\.html", href)[1].upper()
+        assert scores.loc[customer_id, "name"] == name
+        assert scores.loc[customer_id, "band"] == "fire_candidate"
+        fire.click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith(f"/{href}")
+        expect(page.locator("h1").first).to_have_text(name)
+        page.locator(".back-link a").click()
+        page.wait_for_load_state("load")
+        assert page.url == sample_page.resolve().as_uri()
+        # The same customer, found in the table of every customer, links to the same page.
+        table = page.locator("div.dt-container").first
+        table.locator("div.dt-search input").fill(customer_id)
+        found = table.locator("tbody tr td a")
+        expect(found).to_have_count(1)
+        assert (found.inner_text(), found.get_attribute("href")) == (name, href)
     assert seen.outside_requests == []
     assert seen.errors == []
 

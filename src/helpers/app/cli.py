@@ -54,6 +54,7 @@ from helpers.errors import ExportError, Refusal, RenderError
 from helpers.io.config import load_config, slug
 from helpers.io.periods import expand_periods
 from helpers.report.index import write_index
+from helpers.report.links import DOSSIER_CHOICES, dossier_files
 from helpers.report.render import page_from_executed
 from helpers.review.model import check_exit_ids
 
@@ -212,6 +213,13 @@ def main(debug: bool) -> None:
     help="Also print the page to review.pdf (A4), with the system's Chromium; the config's "
     "[report] pdf = true does the same.",
 )
+@click.option(
+    "--dossiers",
+    type=click.Choice(DOSSIER_CHOICES),
+    help="Whose dossier to write beside the review, each name on the page a link to it: the "
+    "customers it flags (fire candidates, the headache list, non-payers, exit decisions; the "
+    "default, or the config's [report] dossiers), all, or none.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for cron).")
 @click.option("--notebook", type=click.Path(exists=True, path_type=Path), default=REVIEW_NOTEBOOK)
 @_engine_option
@@ -226,6 +234,7 @@ def run(
     as_of,
     replace,
     pdf,
+    dossiers,
     quiet,
     notebook,
     engine,
@@ -251,6 +260,7 @@ def run(
         engine=engine,
         replace=replace,
         pdf=pdf,
+        dossiers=dossiers,
     )
     if result.failures:
         if len(labels) > 1:
@@ -406,7 +416,7 @@ def dossier(
         notebook,
         company_dir / label,
         values,
-        stem=f"dossier-{slug(found.customer_id)}",
+        stem=dossier_files(found.review.customers.index)[found.customer_id].removesuffix(".html"),
         title=page_title(str(values["company"]), found),
         engine=engine,
     )

@@ -28,6 +28,9 @@ from helpers.review.evidence import effective_as_of
 from helpers.review.model import Review, build_review
 from helpers.review.strikes import history_needed
 
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+REVIEW_NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_review.ipynb"
+DOSSIER_NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_dossier.ipynb"
 INJECTED_CELL_START = "# Parameters\n"  # how papermill's injected-parameters cell begins
 # What each declared parameter type accepts, and how a message names it.
 KINDS: dict[type, tuple[tuple[type, ...], str]] = {

@@ -28,19 +28,22 @@ from dataclasses import replace as replace_fields
 from pathlib import Path
 from typing import TypeVar
 
-from helpers.app.notebooks import checked_parameters
+from helpers.app.notebooks import (  # noqa: F401 - the notebooks' paths, for the command line
+    DOSSIER_NOTEBOOK,
+    PROJECT_ROOT,
+    REVIEW_NOTEBOOK,
+    checked_parameters,
+)
 from helpers.app.publish import NotRecorded, Staging, publish, recover
 from helpers.errors import Refusal, RenderError
 from helpers.io.config import CompanyConfig, slug
 from helpers.io.export import locate
 from helpers.report.index import period_folder, what_if_words, write_summary
+from helpers.report.links import DOSSIERS_FLAGGED
 from helpers.report.pdf import check_engine, print_pdf
 from helpers.report.render import notebook_parameters, render_notebook
 from helpers.report.results import read_outcome
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
-REVIEW_NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_review.ipynb"
-DOSSIER_NOTEBOOK = PROJECT_ROOT / "notebooks" / "customer_dossier.ipynb"
 # Notebook parameters that are not settings of the review itself; checked_parameters
 # checks all the others before anything is rendered.
 NOT_REVIEW_SETTINGS = {
@@ -52,10 +55,12 @@ NOT_REVIEW_SETTINGS = {
     "outcome_path",
     "history_path",
     "what_if",
+    "dossiers",
+    "dossiers_path",
 }
 NOT_DOSSIER_SETTINGS = {"export_path", "period", "company", "customer_id"}
 # Parameters that change where or as of when a review is made, not what it judges.
-NOT_WHAT_IF = {"as_of", "history_path", "company", "what_if"}
+NOT_WHAT_IF = {"as_of", "history_path", "company", "what_if", "dossiers", "dossiers_path"}
 SCORES_FILE = "customer_scores.csv"
 ACTIONS_FILE = "actions.csv"
 HISTORY_FILE = "history.sqlite"  # one per company, beside its periods' folders
@@ -252,6 +257,7 @@ def run_periods(
     engine: str = "kernel",
     replace: bool = False,
     pdf: bool = False,
+    dossiers: str | None = None,
 ) -> RunResult:
     """Render the review of each period of ``labels`` in order; each one rendered is put in
     place with its row in the index (``run_period``). Raises ``Failure`` before rendering
@@ -260,6 +266,8 @@ def run_periods(
     progress = progress or Progress()
     source.parameters(notebook, labels[0])
     pdf = pdf or (source.config is not None and source.config.report.pdf)
+    if dossiers is None:
+        dossiers = source.config.report.dossiers if source.config else DOSSIERS_FLAGGED
     if pdf:
         checked(check_engine)  # what to install, before anything is rendered
     result = RunResult()
@@ -268,7 +276,15 @@ def run_periods(
         progress.step(number, label, "checking the parameters")
         try:
             html = run_period(
-                source, notebook, label, progress, number, engine=engine, replace=replace, pdf=pdf
+                source,
+                notebook,
+                label,
+                progress,
+                number,
+                engine=engine,
+                replace=replace,
+                pdf=pdf,
+                dossiers=dossiers,
             )
         except Failure as failure:
             result.failures[label] = failure
@@ -289,6 +305,7 @@ def run_period(
     engine: str = "kernel",
     replace: bool = False,
     pdf: bool = False,
+    dossiers: str = DOSSIERS_FLAGGED,
 ) -> Path:
     """Render one period's review and record its outcome; returns the page's path. Raises
     ``Failure`` with the exit code when the period is refused or its render fails.
@@ -296,7 +313,8 @@ def run_period(
     A run whose ``-p`` parameters differ from the config's is a what-if: its files go to a
     folder of their own named after what changed (``2026-Q3-what-if-hourly-cost-80``),
     marked so in the index, and the history records nothing of it. ``replace`` makes it the
-    official review of the period instead."""
+    official review of the period instead. ``dossiers`` says whose dossier is written
+    beside the page (``links.dossier_ids``), from the review's own kernel."""
     values, company_dir = source.parameters(notebook, label)
     what_if = {} if replace else source.what_if(notebook, label, values)
     period = checked(
@@ -315,6 +333,7 @@ def run_period(
     with refused_if_unwritable("review"):
         recover(company_dir, str(values["history_path"]))
         with Staging(company_dir, folder) as staging:
+            values.update(dossiers=dossiers, dossiers_path=str(staging.folder))
             rendered(
                 "review",
                 notebook,

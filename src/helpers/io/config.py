@@ -192,6 +192,8 @@ class ReportSection(_Section):
     pseudonymise: bool = False
     pseudonym_key_file: str = ""
     pdf: bool = False  # `run` also prints review.pdf
+    # Whose dossier `run` writes beside the review, its names linked to them.
+    dossiers: Literal["none", "flagged", "all"] = "flagged"
 
     def display_parameters(self) -> dict[str, str]:
         """The notebooks' parameters for writing amounts (``helpers.report.money``)."""

@@ -4,8 +4,9 @@ and in JupyterLab, loading nothing from outside.
 It is drawn by itables (the DataTables library) in its offline mode: the library is inlined
 once, before the table, so the page still opens from a mail attachment with no network. Each
 amount is kept as a number to sort by and shown as the review writes it (``words.money``), in
-the locale's own way. Every text from the export is escaped by itables. The page's other
-tables stay static, so that it prints.
+the locale's own way. Every text from the export is escaped by itables; a customer with a
+dossier beside the page is named as a link to it (``links``). The page's other tables stay
+static, so that it prints.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from itables import JavascriptFunction, to_html_datatable
 from itables import options as itables_options
 from itables.javascript import generate_init_offline_itables_html
 
+from helpers.report import links
 from helpers.report.reasons import reasons
 from helpers.report.words import STAGE_LABELS, band_labels, display, money, window_heading
 from helpers.review.model import Review
@@ -26,6 +28,7 @@ from helpers.review.model import Review
 # The table says when it holds fewer than all, and customer_scores.csv holds them all.
 MAX_ROWS = 2_000
 ROWS_PER_PAGE = 25
+DOSSIER = "Dossier"  # the hidden column holding each customer's dossier's address
 # What paper shows in the table's place: a search box cannot be printed.
 PRINTED = (
     "The table of every customer is for the screen, to search and sort; every customer, with "
@@ -98,6 +101,8 @@ def all_customers_table(review: Review) -> SearchableTable:
         for name, (values, form) in amounts.items()
     }
     frame = frame.assign(**written).reset_index(drop=True)
+    if links.any_linked():  # the address of each customer's dossier, in a hidden column
+        frame[DOSSIER] = [links.dossier_href(i) or "" for i in shown.index]
     columns = list(frame.columns)
     definitions = [
         {
@@ -112,9 +117,23 @@ def all_customers_table(review: Review) -> SearchableTable:
         }
         for name in amounts
     ]
+    hidden = [columns.index(name) for name in [*written, DOSSIER] if name in columns]
+    if DOSSIER in columns:
+        # The name (escaped, as every cell is) as a link to the dossier, where there is one.
+        definitions.append(
+            {
+                "targets": columns.index("Customer"),
+                "render": JavascriptFunction(
+                    "function (data, type, row) { "
+                    f"const href = row[{columns.index(DOSSIER)}]; "
+                    "return type === 'display' && href ? "
+                    "'<a href=\"' + href + '\">' + data + '</a>' : data; }"
+                ),
+            }
+        )
     text = [columns.index(name) for name in [*words, "Reason"] if name != "Score"]
     definitions += [
-        {"targets": [columns.index(name) for name in written], "visible": False},
+        {"targets": hidden, "visible": False},
         {"targets": text, "className": "dt-left"},
         {"targets": [columns.index("Score")], "className": "dt-right"},
     ]

@@ -28,8 +28,8 @@ from helpers.report.words import (
 )
 from helpers.review import portfolio
 from helpers.review.actions import action_plan, group_totals
+from helpers.review.cache import once_per_review
 from helpers.review.model import Review
-from helpers.review.portfolio import once_per_review
 
 ACTION_LABELS = {
     "collect": "Collect from a non-payer",
@@ -131,7 +131,7 @@ def group_tables(review: Review) -> list[tuple[str, object]]:
     totals = group_totals(action_plan(review))
     groups = []
     for code, label in ACTION_LABELS.items():
-        mine = actions[actions["action"] == label]
+        mine = actions[actions["action"] == label].set_index("customer_id")
         if mine.empty:
             continue
         total = totals.loc[code]

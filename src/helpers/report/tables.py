@@ -16,6 +16,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from helpers.io.contract import CHECKLIST_ITEMS
+from helpers.report import links
 from helpers.report.reasons import NOT_OFFERED, reasons, tactic_reason
 from helpers.report.words import (
     HEADACHE_LIST_LABEL,
@@ -40,6 +41,7 @@ from helpers.review.judgement import TOO_NEW
 from helpers.review.model import Review
 from helpers.review.strikes import HEADACHE_LIST
 
+CUSTOMER = "Customer"  # the column naming the customer, linked to its dossier
 TABLE_ROWS_SHOWN = 25
 ROWS_IN_PAGE = 100  # the most rows a table carries behind "Show all"; the rest are in a CSV
 # What a section says instead of a table with no rows.
@@ -169,13 +171,21 @@ def table(
     that a large company's page stays small enough to mail.
 
     Text columns are aligned left, numbers right; ``numbers`` names text columns that hold
-    figures already formatted, to be aligned as numbers."""
+    figures already formatted, to be aligned as numbers. A frame indexed by customer id names
+    each customer (its ``Customer`` column) as a link to its dossier, where the page has one
+    beside it (``links``)."""
     # The index is never shown; positions make it unique, as LongTable needs.
     total = len(frame)
-    frame = frame.head(ROWS_IN_PAGE).reset_index(drop=True)
+    frame = frame.head(ROWS_IN_PAGE)
+    linking = CUSTOMER in frame and frame.index.name == "customer_id" and links.any_linked()
+    if linking:
+        frame = frame.assign(**{CUSTOMER: links.customer_links(frame[CUSTOMER], frame.index)})
+    frame = frame.reset_index(drop=True)
     styler = LongTable(frame, shown=rows, what=what, total=total, all_in=all_in)
     styler = styler.hide(axis="index")
     styler = styler.format(formats or {}, escape="html", na_rep="–")
+    if linking:  # escaped by customer_links, links kept
+        styler = styler.format(subset=[CUSTOMER], escape=None, na_rep="–")
     # Words read from the left, numbers line up on the right.
     text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     text = [c for c in text if c not in (formats or {}) and c not in numbers]
@@ -782,6 +792,7 @@ def changes_table(review: Review, changes: pd.DataFrame):
     names = band_labels(review.settings)
     striking = changes["what"].isin(["fire_candidate", HEADACHE_LIST])
     changes = changes.assign(order=(~striking).astype(int)).sort_values("order", kind="stable")
+    changes = changes.set_index("customer_id")  # each name linked to its dossier
     what = changes["what"].map({**names, HEADACHE_LIST: HEADACHE_LIST_LABEL})
     frame = pd.DataFrame(
         {

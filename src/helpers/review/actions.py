@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.review.cache import once_per_review
 from helpers.review.model import Review
-from helpers.review.portfolio import once_per_review
 from helpers.review.strikes import STAGE_EXIT_DECISION, STAGE_REPAIR_PLAN
 
 # What the review can ask for, in the order of the plan: money owed first, then the work to

@@ -26,6 +26,7 @@ from helpers.io.history import Recorded
 from helpers.io.periods import ReviewPeriod
 from helpers.io.settings import ReviewSettings
 from helpers.review import measures
+from helpers.review.cache import once_per_review
 from helpers.review.evidence import (
     Window,
     effective_as_of,
@@ -96,6 +97,9 @@ class Review:
     made_on: date | None = None  # the day the review is made: its plan starts then
     figures: PeriodFigures | None = None  # the period's headline figures
     previous_figures: PeriodFigures | None = None  # the previous period's, the same way
+    # The export it was built from: each customer's dossier, and a what-if with other
+    # settings, start from it without reading the files again.
+    export: Export | None = field(default=None, repr=False, compare=False)
 
     @property
     def plan_from(self) -> date:
@@ -143,6 +147,7 @@ class Review:
         }
         return pd.DataFrame.from_dict(rows, orient="index").rename_axis("scenario")
 
+    @once_per_review
     def exit_tactics(self) -> pd.DataFrame:
         """The ways out for every fire candidate and headache-list customer, priced a year at
         the pace of its judged days, dated from ``plan_from`` (``exits.exit_tactics``)."""
@@ -284,6 +289,7 @@ def build_review(
         made_on=made_on or today,
         figures=figures,
         previous_figures=previous_figures,
+        export=export,
     )
     strikes = strike_history(quarters, review.customers)
     for column in strikes.columns:

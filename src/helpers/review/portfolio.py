@@ -8,41 +8,18 @@ the reconciliation of the review's totals.
 
 from __future__ import annotations
 
-import functools
-import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 import pandas as pd
 
 from helpers.io.contract import BANDS, SIZE_BANDS, UNKNOWN_SIZE
+from helpers.review.cache import once_per_review
 from helpers.review.measures import AGING_BUCKETS
 from helpers.review.model import Review
 
 SIZE_ORDER = (*SIZE_BANDS, UNKNOWN_SIZE)
 # Sums of money are compared to the cent; float addition in a different order may differ below.
 TOLERANCE = 0.005
-T = TypeVar("T")
-# Each review's figures, computed on first use: the review they belong to holds them.
-_FIGURES: weakref.WeakKeyDictionary[Review, dict[str, object]] = weakref.WeakKeyDictionary()
-
-
-def once_per_review(compute: Callable[[Review], T]) -> Callable[[Review], T]:
-    """``compute`` run once per review; whoever asks again gets the same figure (a table as a
-    copy, so that a caller adding a total row changes nothing for the next one)."""
-
-    @functools.wraps(compute)
-    def figure(review: Review) -> T:
-        figures = _FIGURES.setdefault(review, {})
-        if compute.__name__ not in figures:
-            figures[compute.__name__] = compute(review)
-        value = figures[compute.__name__]
-        return value.copy() if isinstance(value, pd.DataFrame) else value
-
-    return figure
-
-
 RECONCILIATION_CHECKS = (
     "band_counts",
     "revenue_by_band",
