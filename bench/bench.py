@@ -10,7 +10,12 @@ in fresh processes, one after another:
 - **stack**: the same trivial notebook with its kernel importing what the review imports
   (pandas, matplotlib, seaborn, the helpers): what every review pays before it reads a row.
 - **read**: a bare read of the same input files with pyarrow, nothing else.
-- **report**: ``customer-review run`` on the export, as a scheduler calls it.
+- **report**: ``customer-review run`` on the export, as a scheduler calls it, the review's
+  page and files without dossiers (``--dossiers none``).
+- **dossiers** (S and M): the same run writing the dossiers of the customers the review flags
+  beside it (``--dossiers flagged``, the default), with how many it wrote.
+- **what-if** (S and M): the analyst's slider in JupyterLab (``bench/what_if.py``): the loaded
+  review judged again with another headache share, and the whole redraw with the chart.
 
 For each it prints wall time and peak memory (resident set of the whole process tree, the kernel
 included, sampled every 50 ms), the HTML's size, and the ratios report / floor and
@@ -51,6 +56,7 @@ TARGETS = {"S": 1.5, "M": 1.5, "50k": 2.0, "L": 2.0}
 MEMORY_TARGET_MB = 3 * 1024
 HTML_TARGET_MB = 3.0
 PERIOD = "2026-Q3"  # the generator's last full quarter
+INTERACTIVE_SIZES = ("S", "M")  # where the dossiers and the what-if are timed
 
 
 @dataclass
@@ -148,11 +154,29 @@ def run_size(size: str, form: str, args: argparse.Namespace, work: Path) -> dict
     reports = work / f"reports-{name}"
     report = measure(
         [CLI, "run", "--export", str(export), "--company", "Bench", "--period", PERIOD,
-         "--reports", str(reports), "--quiet"],
+         "--reports", str(reports), "--quiet", "--dossiers", "none"],
         *limits,
         LOGS / f"report-{name}.log",
     )  # fmt: skip
     html = reports / "bench" / PERIOD / "review.html"
+    dossiers, what_if = None, None
+    if size in INTERACTIVE_SIZES:
+        beside = work / f"dossiers-{name}"
+        run = measure(
+            [CLI, "run", "--export", str(export), "--company", "Bench", "--period", PERIOD,
+             "--reports", str(beside), "--quiet", "--dossiers", "flagged"],
+            *limits,
+            LOGS / f"dossiers-{name}.log",
+        )  # fmt: skip
+        written = len(list((beside / "bench" / PERIOD).glob("dossier-*.html")))
+        dossiers = {**asdict(run), "written": written}
+        done = subprocess.run(
+            [PYTHON, str(HERE / "what_if.py"), str(export)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        what_if = json.loads(done.stdout.splitlines()[-1]) if done.returncode == 0 else None
     return {
         "size": size,
         "format": form,
@@ -163,6 +187,8 @@ def run_size(size: str, form: str, args: argparse.Namespace, work: Path) -> dict
         "read": asdict(read),
         "report": asdict(report),
         "html_mb": round(html.stat().st_size / 2**20, 2) if html.exists() else None,
+        "dossiers": dossiers,
+        "what_if": what_if,
     }
 
 
@@ -191,7 +217,7 @@ def table(results: list[dict]) -> str:
     header = (
         "| size | format | customers | invoices | time entries | input MB | floor s | read s "
         "| stack s | report s | report / floor | report / (floor + read) | peak MB | HTML MB "
-        "| target met |"
+        "| target met | with dossiers s (written) | what-if judge s | what-if redraw s |"
     )
     lines = [header, "|" + "|".join(" --- " for _ in range(header.count("|") - 1)) + "|"]
     for r in results:
@@ -204,9 +230,21 @@ def table(results: list[dict]) -> str:
             f"| {report:.1f} "
             f"| {report / floor:.2f} | {report / (floor + read):.2f} "
             f"| {r['report']['peak_mb']:,.0f} | {'-' if r['html_mb'] is None else r['html_mb']} "
-            f"| {verdict(r)} |"
+            f"| {verdict(r)} | {_dossiers(r.get('dossiers'))} | {_what_if(r.get('what_if'))} |"
         )
     return "\n".join(lines)
+
+
+def _dossiers(run: dict | None) -> str:
+    if run is None:
+        return "-"
+    if run["status"] != "ok":
+        return run["status"]
+    return f"{run['seconds']:.1f} ({run['written']})"
+
+
+def _what_if(figures: dict | None) -> str:
+    return "- | -" if figures is None else f"{figures['judge']:.2f} | {figures['redraw']:.2f}"
 
 
 def machine() -> str:

@@ -160,6 +160,19 @@ def test_tagged_cells_and_outputs_are_removed():
     assert "kept output" in html
 
 
+def test_the_saved_state_of_widgets_is_not_on_the_page():
+    # A kernel's run of the review saves its what-if sliders' state in the notebook; their
+    # cell is removed, and the page carries no state of widgets it does not show.
+    state = "application/vnd.jupyter.widget-state+json"
+    notebook = new_notebook(
+        cells=[new_code_cell("WhatIf(review)", metadata={"tags": ["remove-cell"]})],
+        metadata={"widgets": {state: {"state": {"slider": {"model_name": "FloatSliderModel"}}}}},
+    )
+    page = notebook_to_html(notebook, name="review", source_dir=Path.cwd())
+    assert state not in page and "FloatSliderModel" not in page
+    assert page.rstrip().endswith("</html>")
+
+
 def contents_of(page: str) -> list[tuple[str, str, str]]:
     """The contents list of the HTML ``page``: (number, link target, title) of each entry."""
     nav = re.search(r"<nav[^>]*>(.*?)</nav>", page, re.S)[1]

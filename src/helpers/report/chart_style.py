@@ -105,7 +105,7 @@ def new_figure(width: float = 9.5, height: float = 5.5) -> tuple[Figure, object]
     """A blank chart in the house style (size in inches at 100 dpi), and its one axes."""
     sns.set_theme(style="whitegrid", rc={**STYLE, "font.family": list(_font_family())})
     figure = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(figure)  # adjustText measures text, which needs a canvas that can draw
+    FigureCanvasAgg(figure)  # placing names measures text, which needs a canvas that can draw
     return figure, figure.add_subplot()
 
 

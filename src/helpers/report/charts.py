@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from adjustText import adjust_text
+import textalloc
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -43,45 +43,35 @@ from helpers.review.model import Review
 LABELLED_WORST = 10
 
 
-AVOIDED_DOTS = 100  # the dots nearest the named ones, which the names are kept off
+AVOIDED_DOTS = 300  # the dots nearest the named ones, which the names are kept off
 
 
 POINTS_UP_TO = 3_000  # invoices drawn one by one in the days-late chart
 
 
 def _label_worst(ax, customers: pd.DataFrame, how_many: int) -> None:
-    """Name the ``how_many`` customers with the lowest revenue per hour, moving the labels
-    apart (adjustText) so that none overlaps another or a dot."""
+    """Name the ``how_many`` customers with the lowest revenue per hour, each name placed
+    (textalloc) where it overlaps no other name and no dot near it, with a line to its dot."""
     worst = customers.nsmallest(how_many, "revenue_per_hour")
     if worst.empty:
         return
-    texts = [
-        ax.text(
-            row.hours,
-            row.revenue,
-            label_for(str(row.name_), str(row.Index)),
-            fontsize=8,
-            color=INK,
-            parse_math=False,  # a "$" in a name is text, not mathematics
-        )
-        for row in worst.rename(columns={"name": "name_"}).itertuples()
-    ]
     avoided = _nearest(customers, worst, AVOIDED_DOTS)
-    adjust_text(
-        texts,
-        x=avoided["hours"].to_numpy(),
-        y=avoided["revenue"].to_numpy(),
-        ax=ax,
-        arrowprops={"arrowstyle": "-", "color": "#777777", "linewidth": 0.6},
-        # Room around each name and a push between names strong enough that no two names
-        # overlap on the sample's periods, whichever fonts the machine draws them in.
-        expand=(1.5, 1.9),
-        force_text=(0.3, 0.6),
-        # Free to move both ways, for a fixed number of rounds rather than a time limit, so
-        # the same data gives the same chart on a fast or a slow machine.
-        only_move={"text": "xy", "static": "xy", "explode": "xy", "pull": "xy"},
-        iter_lim=300,
-        ensure_inside_axes=True,
+    textalloc.allocate(
+        ax,
+        worst["hours"].to_numpy(dtype=float),
+        worst["revenue"].to_numpy(dtype=float),
+        [label_for(str(name), str(i)) for i, name in worst["name"].items()],
+        x_scatter=avoided["hours"].to_numpy(dtype=float),
+        y_scatter=avoided["revenue"].to_numpy(dtype=float),
+        textsize=8,
+        textcolor=INK,
+        linecolor="#777777",
+        linewidth=0.6,
+        # Close to its dot, with a little room around each name.
+        margin=0.005,
+        min_distance=0.01,
+        max_distance=0.15,
+        parse_math=False,  # a "$" in a name is text, not mathematics
     )
 
 
@@ -89,9 +79,9 @@ def _nearest(customers: pd.DataFrame, labelled: pd.DataFrame, how_many: int) -> 
     """The ``how_many`` customers whose dots lie nearest a labelled one, on the chart's log
     scales, each axis measured in its own range.
 
-    The labels must keep off these dots. Off every dot would be better, but adjustText
-    compares every pair of objects in every round: 1,700 dots took half a minute, and a label
-    moves only a short way from its own dot, so far dots never meet it.
+    The labels must keep off these dots. A label lies a short way from its own dot, so far
+    dots never meet it, and a large company's hundred thousand dots would cost every
+    candidate place a comparison each.
     """
     if len(customers) <= how_many:
         return customers

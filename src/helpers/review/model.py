@@ -297,6 +297,33 @@ def build_review(
     return review
 
 
+def rejudged(review: Review, settings: ReviewSettings) -> Review:
+    """``review`` judged again as of its day with other ``settings``, from the export it holds,
+    without reading the files again: what an analyst's what-if shows.
+
+    Only the current judgement is made again (the measures over the judgement window, the
+    headache list, the checklist, the bands, and with them the impact and the ways out). The
+    earlier quarters, the previous period and the strikes stay as the review counted them, a
+    customer reviewed only under the new settings with none. Raises ``ValueError`` for a review
+    built without its export."""
+    export = review.export
+    if export is None:
+        raise ValueError("the review was built without its export: build it with build_review")
+    check_exit_ids(settings.exit_ids, export.customers["customer_id"])
+    as_of = review.period.as_of
+    everyone = judge(export, as_of, settings)
+    table = everyone[everyone["active"]].astype({count: "int64" for count in CHECKLIST_COUNTS})
+    activity = period_records(export, review.period, as_of, table.index).activity
+    table = table.join(activity[list(PERIOD_COLUMNS)].rename(columns=PERIOD_COLUMNS))
+    table = table.join(strike_history(review.quarters, table))
+    return replace(
+        review,
+        settings=settings,
+        customers=table,
+        window=judgement_window(as_of, settings.judgement_months),
+    )
+
+
 def _headline_figures(
     export: Export,
     period: ReviewPeriod,
