@@ -172,7 +172,7 @@ def test_a_shape_renders_end_to_end_with_every_section(shape: ExportShape):
         result = CliRunner().invoke(
             main,
             ["run", "--export", str(export), "--company", "Shape Ltd", "--period", shape.period,
-             "--reports", str(folder / "reports"), "--engine", "inprocess"],
+             "--reports", str(folder / "reports"), "--engine", "inprocess", "--dossiers", "none"],
         )  # fmt: skip
         if outside_the_data(shape):
             assert result.exit_code == BAD_INPUT and "nothing to review" in result.output

@@ -58,8 +58,8 @@ class WhatIf:
     def __post_init__(self) -> None:
         s = self.review.settings
         cost = s.hourly_cost
-        style = {"description_width": "11em"}
-        layout = widgets.Layout(width="36em")
+        style = {"description_width": "16em"}
+        layout = widgets.Layout(width="42em")
         common = {"continuous_update": False, "style": style, "layout": layout}
         self.sliders = {
             "hourly_cost": widgets.FloatSlider(

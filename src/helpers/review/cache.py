@@ -5,24 +5,22 @@ from __future__ import annotations
 import functools
 import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    from helpers.review.model import Review
-
+R = TypeVar("R")  # a review (``model.Review``, which uses this module: not imported here)
 T = TypeVar("T")
 # Each review's figures, computed on first use, kept while the review lives.
-_FIGURES: weakref.WeakKeyDictionary[Review, dict[str, object]] = weakref.WeakKeyDictionary()
+_FIGURES: weakref.WeakKeyDictionary[object, dict[str, object]] = weakref.WeakKeyDictionary()
 
 
-def once_per_review(compute: Callable[[Review], T]) -> Callable[[Review], T]:
+def once_per_review(compute: Callable[[R], T]) -> Callable[[R], T]:
     """``compute`` run once per review; whoever asks again gets the same figure (a table as a
     copy, so that a caller adding a total row changes nothing for the next one)."""
 
     @functools.wraps(compute)
-    def figure(review: Review) -> T:
+    def figure(review: R) -> T:
         figures = _FIGURES.setdefault(review, {})
         if compute.__name__ not in figures:
             figures[compute.__name__] = compute(review)
