@@ -137,8 +137,9 @@ class WhatIf:
             for output in self.outputs(review):
                 display(output)
 
-    def _ipython_display_(self) -> None:
-        display(widgets.VBox([*self.sliders.values(), self.shown]))
+    def _repr_mimebundle_(self, **kwargs: object) -> object:
+        # The sliders and the panel's output, as the widget a kernel shows.
+        return widgets.VBox([*self.sliders.values(), self.shown])._repr_mimebundle_(**kwargs)
 
 
 def what_if(review: Review) -> WhatIf:
