@@ -151,24 +151,25 @@ def run_size(size: str, form: str, args: argparse.Namespace, work: Path) -> dict
         LOGS / f"stack-{name}.log",
     )
     read = measure([PYTHON, str(HERE / "read.py"), str(export)], *limits, LOGS / f"read-{name}.log")
-    reports = work / f"reports-{name}"
-    report = measure(
-        [CLI, "run", "--export", str(export), "--company", "Bench", "--period", PERIOD,
-         "--reports", str(reports), "--quiet", "--dossiers", "none"],
-        *limits,
-        LOGS / f"report-{name}.log",
-    )  # fmt: skip
-    html = reports / "bench" / PERIOD / "review.html"
-    dossiers, what_if = None, None
-    if size in INTERACTIVE_SIZES:
-        beside = work / f"dossiers-{name}"
+
+    def review(step: str, dossiers: str) -> tuple[Measure, Path]:
+        """``customer-review run`` on the export with ``--dossiers dossiers``; its period's
+        folder."""
+        reports = work / f"{step}-{name}"
         run = measure(
             [CLI, "run", "--export", str(export), "--company", "Bench", "--period", PERIOD,
-             "--reports", str(beside), "--quiet", "--dossiers", "flagged"],
+             "--reports", str(reports), "--quiet", "--dossiers", dossiers],
             *limits,
-            LOGS / f"dossiers-{name}.log",
+            LOGS / f"{step}-{name}.log",
         )  # fmt: skip
-        written = len(list((beside / "bench" / PERIOD).glob("dossier-*.html")))
+        return run, reports / "bench" / PERIOD
+
+    report, period = review("report", "none")
+    html = period / "review.html"
+    dossiers, what_if = None, None
+    if size in INTERACTIVE_SIZES:
+        run, beside = review("dossiers", "flagged")
+        written = len(list(beside.glob("dossier-*.html")))
         dossiers = {**asdict(run), "written": written}
         done = subprocess.run(
             [PYTHON, str(HERE / "what_if.py"), str(export)],

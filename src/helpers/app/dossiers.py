@@ -75,7 +75,6 @@ def write_dossiers(
     folder = Path(folder)
     template = nbformat.read(notebook, as_version=4)
     code = compile(_imports(template.cells[SETUP_CELL].source), str(notebook), "exec")
-    cells = template.cells[SETUP_CELL + 1 :]
     files = links.dossier_files(review.customers.index)
     seconds = {}
     for customer_id in ids:
@@ -86,7 +85,7 @@ def write_dossiers(
         namespace.update(customer=dossier, company=company)
         page = copy.deepcopy(template)
         opening = new_markdown_cell(back_link(review), id="back-link")
-        page.cells = [opening, *copy.deepcopy(cells)]
+        page.cells = [opening, *page.cells[SETUP_CELL + 1 :]]
         count = 0
         for cell in page.cells:
             if cell.cell_type != "code":
