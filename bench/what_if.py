@@ -1,6 +1,8 @@
 """The analyst's what-if, timed: the review of EXPORT loaded once, then judged again with a
 new headache share and drawn (bands, headache list, revenue chart, impact), as a slider's
-move does in JupyterLab. Prints the seconds of the judging and of the whole redraw, as JSON."""
+move does in JupyterLab. The first move lays the revenue chart out and places its names; the
+moves after it draw over that chart. Prints, as JSON, the seconds of the first move, and the
+median seconds of the judging and of the whole redraw over the moves after it."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from helpers.app.notebooks import review_from_parameters  # noqa: E402
 from helpers.report.what_if import what_if  # noqa: E402
 
 PERIOD = "2026-Q3"
-SHARES = (0.05, 0.15, 0.10)  # three moves of the slider
+SHARES = (0.05, 0.15, 0.10, 0.20, 0.12, 0.08)  # moves of the slider
 
 
 def main(export: str) -> None:
@@ -27,8 +29,10 @@ def main(export: str) -> None:
     panel = what_if(review)
     with contextlib.redirect_stdout(io.StringIO()):  # no kernel: the panel's output prints
         moves = [_move(panel, share) for share in SHARES]
-    judged, redrawn = zip(*moves, strict=True)
-    print(json.dumps({"judge": statistics.median(judged), "redraw": statistics.median(redrawn)}))
+    first, *after = moves
+    judged, redrawn = zip(*after, strict=True)
+    figures = {"first": first[1], "judge": statistics.median(judged)}
+    print(json.dumps({**figures, "redraw": statistics.median(redrawn)}))
 
 
 def _move(panel, share: float) -> tuple[float, float]:

@@ -4,15 +4,19 @@ slider runs what a kernel would run."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from pathlib import Path
 from unittest import mock
 
+import numpy as np
 import pandas as pd
 import pytest
+from PIL import Image as PILImage
 
-from helpers.report import what_if
+from helpers.report import chart_style, charts, what_if
 from helpers.review.model import rejudged
+from helpers.review.strikes import strike_history
 from tests.support import TINY_EXPORT, tiny_review, write_export
 
 
@@ -78,3 +82,49 @@ def test_a_window_shorter_than_the_minimum_tenure_cannot_be_chosen(review):
     settings = replace(review.settings, min_tenure_months=6, judgement_months=12)
     panel = what_if.what_if(replace(review, settings=settings))
     assert panel.sliders["judgement_months"].min == 6
+
+
+def test_moving_the_share_the_cost_or_the_lines_reads_the_export_no_more(review):
+    # The findings over the window (activity, payment, repeat business) stay as they were:
+    # only the ranking, the cost and the checklist are made again.
+    panel = what_if.what_if(review)
+    with mock.patch("helpers.review.model.findings", side_effect=AssertionError("found again")):
+        panel.sliders["headache_share"].value = 0.3
+        panel.sliders["hourly_cost"].value = 100.0
+        panel.sliders["band_lines"].value = (2, 7)
+    assert panel.current.settings.headache_share == 0.3
+
+
+def test_another_window_is_judged_as_a_review_built_over_it(tmp_path: Path):
+    # The findings kept between moves are the window's: over six months instead of three,
+    # the judgement is the one a review built over six months makes. Strikes stay as the
+    # review counted them, so they are left out of the comparison.
+    folder = write_export(tmp_path / "tiny", TINY_EXPORT)
+    review = tiny_review(folder)
+    six = replace(review.settings, judgement_months=6)
+    again = rejudged(review, six).customers
+    built = tiny_review(folder, settings=six).customers
+    strikes = strike_history(review.quarters, built).columns
+    columns = [column for column in built.columns if column not in strikes]
+    assert not again["revenue"].equals(review.customers["revenue"])  # the window matters
+    pd.testing.assert_frame_equal(again[columns], built[columns])
+
+
+def test_the_chart_drawn_over_the_last_is_the_pages_chart_of_the_new_judgement(sample_review):
+    # Band lines at 2 and 7 move most of the sample's keeps into review. The chart drawn over
+    # the first judgement's background shows what the page's own chart of the new judgement
+    # shows: it differs from it in far fewer pixels than the chart of the first judgement.
+    settings = sample_review.settings
+    lines = replace(settings.checklist, review_from=2, keep_from=7)
+    moved = rejudged(sample_review, replace(settings, checklist=lines))
+    live = what_if.LiveRevenueChart(sample_review)
+    drawn = PILImage.open(io.BytesIO(live.image(moved).data)).convert("RGB")
+    page = chart_style.drawn(charts.revenue_vs_time(moved))
+    before = chart_style.drawn(charts.revenue_vs_time(sample_review))
+
+    def differing(one: PILImage.Image, other: PILImage.Image) -> float:
+        gap = np.abs(np.asarray(one, dtype=int) - np.asarray(other, dtype=int)).sum(axis=2)
+        return float((gap > 60).mean())
+
+    assert drawn.size == page.size
+    assert differing(drawn, page) < differing(before, page) / 5

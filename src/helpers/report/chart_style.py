@@ -19,9 +19,12 @@ import pandas as pd
 import seaborn as sns
 from IPython.display import Image
 from matplotlib import font_manager
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 from PIL import Image as PILImage
 
@@ -175,39 +178,60 @@ def rate_lines(ax, review: Review, hours: pd.Series) -> np.ndarray:
     """Lines of constant revenue per hour across the range of ``hours``: the portfolio median
     (dashed) and the headache-list cutoff (dotted), each labelled at its right end. Returns the
     hours the lines span."""
-    currency = display(review.settings)
-    hours_range = np.geomspace(hours.min() * 0.8, hours.max() * 1.25, 50)
-    median = review.median_revenue_per_hour
-    cutoff = portfolio.headache_shares(review).cutoff
-    for rate, style, label in (
-        (median, "--", f"median {per_hour(median, currency)}"),
-        (cutoff, ":", f"headache cutoff {per_hour(cutoff, currency)}"),
-    ):
-        if rate and rate > 0:
-            ax.plot(hours_range, rate * hours_range, style, color=INK, linewidth=1.2, zorder=3)
-            ax.annotate(
-                label,
-                (hours_range[-1], rate * hours_range[-1]),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=9,
-                color=INK,
-                annotation_clip=False,
-            )
+    hours_range = rate_span(hours)
+    median_line(ax, review, hours_range)
+    cutoff_line(ax, review, hours_range)
     return hours_range
 
 
-def finding_title(ax, text: str) -> None:
+def rate_span(hours: pd.Series) -> np.ndarray:
+    """The hours a line of constant revenue per hour spans: a little beyond ``hours``."""
+    return np.geomspace(hours.min() * 0.8, hours.max() * 1.25, 50)
+
+
+def median_line(ax, review: Review, hours_range: np.ndarray) -> list[Artist]:
+    """The portfolio's median revenue per hour, dashed, across ``hours_range``."""
+    median = review.median_revenue_per_hour
+    label = f"median {per_hour(median, display(review.settings))}"
+    return _rate_line(ax, median, "--", label, hours_range)
+
+
+def cutoff_line(ax, review: Review, hours_range: np.ndarray) -> list[Artist]:
+    """The headache list's cutoff revenue per hour, dotted, across ``hours_range``."""
+    cutoff = portfolio.headache_shares(review).cutoff
+    label = f"headache cutoff {per_hour(cutoff, display(review.settings))}"
+    return _rate_line(ax, cutoff, ":", label, hours_range)
+
+
+def _rate_line(ax, rate: float, style: str, label: str, hours_range: np.ndarray) -> list[Artist]:
+    """A line of constant revenue per hour ``rate``, labelled at its right end: its artists
+    (none for a rate that is missing or not above zero)."""
+    if not (rate and rate > 0):
+        return []
+    (line,) = ax.plot(hours_range, rate * hours_range, style, color=INK, linewidth=1.2, zorder=3)
+    note = ax.annotate(
+        label,
+        (hours_range[-1], rate * hours_range[-1]),
+        xytext=(4, 0),
+        textcoords="offset points",
+        va="center",
+        fontsize=9,
+        color=INK,
+        annotation_clip=False,
+    )
+    return [line, note]
+
+
+def finding_title(ax, text: str) -> Text:
     """A title that states the finding, wrapped so it never runs past the figure's edge."""
-    ax.set_title(textwrap.fill(text, TITLE_WIDTH), loc="left")
+    return ax.set_title(textwrap.fill(text, TITLE_WIDTH), loc="left")
 
 
 def money_axis(currency: CurrencyDisplay | str):
     return FuncFormatter(lambda value, _: money(value, currency))
 
 
-def band_legend(ax, bands: pd.Series, names: dict[str, str], **kwargs) -> None:
+def band_legend(ax, bands: pd.Series, names: dict[str, str], **kwargs) -> Legend:
     counts = bands.value_counts()
     handles = [
         Line2D([], [], marker="o", linestyle="", color=BAND_COLORS[b], markersize=8)
@@ -215,4 +239,4 @@ def band_legend(ax, bands: pd.Series, names: dict[str, str], **kwargs) -> None:
         if counts.get(b, 0)
     ]
     labels = [f"{names[b]} ({counts[b]:,})" for b in BANDS if counts.get(b, 0)]
-    ax.legend(handles, labels, frameon=False, **{"title": "Band", **kwargs})
+    return ax.legend(handles, labels, frameon=False, **{"title": "Band", **kwargs})

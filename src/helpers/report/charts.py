@@ -6,11 +6,13 @@ table or sentence also shows reads it from ``helpers.review.portfolio``.
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import seaborn as sns
 import textalloc
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -20,13 +22,15 @@ from helpers.report.chart_style import (
     DENSITY_FROM,
     INK,
     band_legend,
+    cutoff_line,
     density_layer,
     finding_title,
     flagged,
     label_for,
+    median_line,
     money_axis,
     new_figure,
-    rate_lines,
+    rate_span,
 )
 from helpers.report.words import (
     band_labels,
@@ -110,59 +114,101 @@ def revenue_vs_time(review: Review) -> Figure:
     customers the dots become a grey density layer, with the headache list and the fire
     candidates drawn on top.
     """
+    return revenue_chart(review).figure
+
+
+@dataclass(frozen=True)
+class RevenueChart:
+    """The revenue chart's figure, with the artists that show the judgement (``judged``:
+    ``revenue_judged``'s). The rest, the customers' names with it, depends on the judgement
+    window alone, so a what-if can draw the chart again for another headache share or other
+    band lines by replacing ``judged``, without placing the names again."""
+
+    figure: Figure
+    judged: list[Artist]
+
+
+def revenue_chart(review: Review) -> RevenueChart:
+    """``revenue_vs_time``'s chart with its parts named (``RevenueChart``)."""
     currency = display(review.settings)
-    c = review.customers
-    ranked = c[c["ranked"]]
-    timed = ranked.assign(hours=ranked["ranked_hours"], revenue=ranked["ranked_revenue"])
-    paying = timed[timed["revenue"] > 0]
-    unpaid = timed[timed["revenue"] <= 0]
+    timed, paying, _ = _ranked_points(review)
     figure, ax = new_figure()
     ax.set_xscale("log")
     ax.set_yscale("log")
-    floor = paying["revenue"].min() / 3 if len(paying) else 1.0
-    dense = len(paying) >= DENSITY_FROM
-    if dense:
+    if len(paying) >= DENSITY_FROM:
         density_layer(ax, paying)
-    drawn = flagged(paying) if dense else paying
-    dot = 8 if dense else 28
-    for band in BANDS:
-        group = drawn[drawn["band"] == band]
-        ax.scatter(
-            group["hours"],
-            group["revenue"],
-            s=dot,
-            color=BAND_COLORS[band],
-            alpha=0.8,
-            edgecolor="white",
-            linewidth=0.4 if dot > 10 else 0,
-            rasterized=True,
-        )
-        lost = unpaid[unpaid["band"] == band]
-        ax.scatter(
-            lost["hours"],
-            np.full(len(lost), floor),
-            marker="v",
-            s=40,
-            color=BAND_COLORS[band],
-            edgecolor=INK,
-            linewidth=0.5,
-            clip_on=False,
-        )
-    rate_lines(ax, review, timed["hours"])
+    judged = revenue_judged(ax, review)
+    median_line(ax, review, rate_span(timed["hours"]))
     ax.yaxis.set_major_formatter(money_axis(currency))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_xlabel(f"Hours spent on the customer in {judgement_window(review)} (log scale)")
     ax.set_ylabel(f"Revenue in {window_heading(review)}, {currency.code} (log scale)")
+    _label_worst(ax, paying, LABELLED_WORST)
+    unpaid = len(timed) - len(paying)
+    if unpaid:
+        ax.text(
+            0.99,
+            0.01,
+            f"▼ {count(unpaid, 'customer')} with hours but no revenue",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=9,
+        )
+    return RevenueChart(figure, judged)
+
+
+def revenue_judged(ax, review: Review) -> list[Artist]:
+    """What the revenue chart shows of the judgement, drawn on ``ax``: the dots coloured by
+    band (over a density layer, only the headache list and the fire candidates), the
+    triangles of customers with hours but no revenue, the headache cutoff, the title stating
+    the headache list's shares, and the legend of bands. Returns the artists drawn."""
+    timed, paying, unpaid = _ranked_points(review)
+    floor = paying["revenue"].min() / 3 if len(paying) else 1.0
+    dense = len(paying) >= DENSITY_FROM
+    drawn = flagged(paying) if dense else paying
+    dot = 8 if dense else 28
+    artists: list[Artist] = []
+    for band in BANDS:
+        group = drawn[drawn["band"] == band]
+        if len(group):
+            artists.append(
+                ax.scatter(
+                    group["hours"],
+                    group["revenue"],
+                    s=dot,
+                    color=BAND_COLORS[band],
+                    alpha=0.8,
+                    edgecolor="white",
+                    linewidth=0.4 if dot > 10 else 0,
+                    rasterized=True,
+                )
+            )
+        lost = unpaid[unpaid["band"] == band]
+        if len(lost):
+            artists.append(
+                ax.scatter(
+                    lost["hours"],
+                    np.full(len(lost), floor),
+                    marker="v",
+                    s=40,
+                    color=BAND_COLORS[band],
+                    edgecolor=INK,
+                    linewidth=0.5,
+                    clip_on=False,
+                )
+            )
+    artists += cutoff_line(ax, review, rate_span(timed["hours"]))
     listed = portfolio.headache_shares(review)
     hours_share = 0.0 if pd.isna(listed.hours_share) else listed.hours_share
     revenue_share = 0.0 if pd.isna(listed.revenue_share) else listed.revenue_share
-    finding_title(
+    title = finding_title(
         ax,
         f"Headache list: {count(listed.customers, 'customer')} "
         f"{verb(listed.customers, 'takes', 'take')} {hours_share:.0%} of the hours "
         f"and {verb(listed.customers, 'brings', 'bring')} {revenue_share:.0%} of revenue",
     )
-    band_legend(
+    legend = band_legend(
         ax,
         drawn["band"] if dense else timed["band"],
         band_labels(review.settings),
@@ -173,18 +219,17 @@ def revenue_vs_time(review: Review) -> Figure:
             else "Band (customers ranked)"
         ),
     )
-    _label_worst(ax, paying, LABELLED_WORST)
-    if len(unpaid):
-        ax.text(
-            0.99,
-            0.01,
-            f"▼ {count(len(unpaid), 'customer')} with hours but no revenue",
-            transform=ax.transAxes,
-            ha="right",
-            va="bottom",
-            fontsize=9,
-        )
-    return figure
+    return [*artists, title, legend]
+
+
+def _ranked_points(review: Review) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The customers ranked, with the ``hours`` and ``revenue`` their revenue per hour is
+    judged on; those of them with revenue, and those without."""
+    c = review.customers
+    shown = ["name", "band", "on_headache_list", "revenue_per_hour"]
+    ranked = c.loc[c["ranked"], ["ranked_hours", "ranked_revenue", *shown]]
+    timed = ranked.rename(columns={"ranked_hours": "hours", "ranked_revenue": "revenue"})
+    return timed, timed[timed["revenue"] > 0], timed[timed["revenue"] <= 0]
 
 
 def days_late_by_size(review: Review) -> Figure:

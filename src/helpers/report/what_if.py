@@ -12,15 +12,18 @@ which shows the review for the parameters it was run with and no dead widget.
 from __future__ import annotations
 
 import html
+import io
 import time
 from dataclasses import dataclass, field, replace
 
 import ipywidgets as widgets
-from IPython.display import HTML, display
+import numpy as np
+from IPython.display import HTML, Image, display
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image as PILImage
 
 from helpers.errors import Refusal
 from helpers.report import charts, tables
-from helpers.report.chart_style import show
 from helpers.report.words import display as currency_display
 from helpers.report.words import money
 from helpers.review.model import Review, rejudged
@@ -54,6 +57,7 @@ class WhatIf:
     seconds: float = 0.0
     sliders: dict[str, widgets.Widget] = field(init=False)
     shown: widgets.Output = field(init=False)
+    chart: LiveRevenueChart | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         s = self.review.settings
@@ -122,9 +126,16 @@ class WhatIf:
         )
         shown: list[object] = [HTML(line), tables.band_table(review)]
         if review.has_time:
-            shown += [tables.headache_table(review), show(charts.revenue_vs_time(review))]
+            shown += [tables.headache_table(review), self.revenue_chart(review)]
         shown.append(tables.impact_table(review))
         return shown
+
+    def revenue_chart(self, review: Review) -> Image:
+        """The revenue chart of ``review``: drawn again over the last one's background when
+        the judgement window is the same, else laid out anew."""
+        if self.chart is None or self.chart.window != review.window:
+            self.chart = LiveRevenueChart(review)
+        return self.chart.image(review)
 
     def _moved(self, _change: dict) -> None:
         with self.shown:
@@ -140,6 +151,58 @@ class WhatIf:
     def _repr_mimebundle_(self, **kwargs: object) -> object:
         # The sliders and the panel's output, as the widget a kernel shows.
         return widgets.VBox([*self.sliders.values(), self.shown])._repr_mimebundle_(**kwargs)
+
+
+class LiveRevenueChart:
+    """The revenue chart of one judgement window (``charts.revenue_chart``), drawn again for
+    each judgement made over it by blitting, matplotlib's way of redrawing only what changes:
+    the axes, the median line and the customers' names depend on the window alone and are
+    drawn once into a background (the names were placed off the dots, so drawing the dots
+    after them hides nothing); each judgement's dots, cutoff line, title and legend
+    (``charts.revenue_judged``) are drawn over a copy of it. The panel shows the chart at its
+    size in pixels (the page draws it at twice)."""
+
+    def __init__(self, review: Review) -> None:
+        chart = charts.revenue_chart(review)
+        self.window = review.window
+        self.figure = chart.figure
+        self.ax = self.figure.axes[0]
+        self.canvas = FigureCanvasAgg(self.figure)
+        self.canvas.draw()  # laid out once, with everything in place
+        self.figure.set_layout_engine("none")
+        self.ax.set_autoscale_on(False)
+        self.judged = chart.judged
+        self.drawn_for: Review | None = review
+        for artist in self.judged:
+            artist.set_animated(True)  # left out of the background
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+
+    def image(self, review: Review) -> Image:
+        """The chart for ``review``, judged over this chart's window, as a PNG."""
+        if review.window != self.window:
+            raise ValueError("the review is judged over another window than the chart's")
+        if review is not self.drawn_for:
+            self._replace_judged(review)
+        self.canvas.restore_region(self.background)
+        for artist in sorted(self.judged, key=lambda a: a.get_zorder()):
+            self.figure.draw_artist(artist)
+        pixels = PILImage.fromarray(np.asarray(self.canvas.buffer_rgba())).convert("RGB")
+        buffer = io.BytesIO()
+        pixels.save(buffer, format="png", compress_level=1)  # fast: the panel is not mailed
+        return Image(data=buffer.getvalue(), format="png")
+
+    def _replace_judged(self, review: Review) -> None:
+        ax = self.ax
+        # The title is the axes' own text, which the next judgement rewrites in place.
+        removable = {*ax.collections, *ax.lines, *ax.texts, ax.get_legend()}
+        for artist in self.judged:
+            if artist in removable:
+                artist.remove()
+        self.judged = charts.revenue_judged(ax, review)
+        for artist in self.judged:
+            artist.set_animated(True)
+        self.drawn_for = review
 
 
 def what_if(review: Review) -> WhatIf:

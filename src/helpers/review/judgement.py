@@ -19,6 +19,7 @@ one younger than ``min_tenure_months`` is too new to judge.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -47,18 +48,21 @@ TOO_NEW = "too_new"
 FEWEST_QUARTERS = 2  # fewer quarters of tenure than this: repeat business cannot be told
 
 
-def judge(export: Export, as_of: date, settings: ReviewSettings) -> pd.DataFrame:
+def judge(
+    export: Export, as_of: date, settings: ReviewSettings, found: Findings | None = None
+) -> pd.DataFrame:
     """Every customer of ``export`` judged as of ``as_of``, one row each (indexed by
     ``customer_id``, the export's columns first). ``active`` says whether the customer did
     anything in the judgement window (revenue, time) or owes anything on ``as_of``: the
-    customers a review reviews."""
-    customers = export.customers.set_index("customer_id")
-    ids = customers.index
-    window = judgement_window(as_of, settings.judgement_months)
-    table = customers.copy()
-    table = table.join(_evidence(export, window, settings))
-    table = table.join(_window_activity(export, table, window, settings))
-    table["ranked"] = table["enough_time"] & ~table["too_new"]
+    customers a review reviews.
+
+    ``found``: the ``findings`` of the same export, day and ``findings_key(settings)``, when
+    the caller kept them, as a what-if does between two moves of a slider."""
+    if found is None:
+        found = findings(export, as_of, settings)
+    elif found.key != (as_of, findings_key(settings)):
+        raise ValueError("the findings were made as of another day or with other settings")
+    table = found.table
     ranking = measures.headache_ranking(
         table["revenue_per_hour"].where(table["ranked"]), settings.headache_share
     )
@@ -67,41 +71,94 @@ def judge(export: Export, as_of: date, settings: ReviewSettings) -> pd.DataFrame
     table = table.join(
         measures.contribution(table["revenue"], table["hours"], settings.hourly_cost)
     )
-    has_payments = export.has("invoices", "paid_on")
-    if has_payments:
-        paid = measures.payment(export.invoices, ids, window.start, as_of, settings.non_payer_days)
-        table = table.join(paid)
-        table["payment_advice"] = payment_advice(
-            paid, customers["size_band"], settings.late_payer_days
-        )
-    table = table.join(_future_potential(table, customers["potential_annual_spend"], window))
-    table = table.join(_repeat_business(export, table, as_of, settings))
-    lines_bought, lines_sold = measures.product_lines_bought(export.invoices, ids, as_of)
-    table["product_lines_bought"] = lines_bought
-    table["active"] = (table["revenue"] != 0) | (table["hours"].fillna(0) > 0)
-    if has_payments:
-        table["active"] |= table["open_balance"] > 0
+    table = table.join(found.facts)
 
     judged = table[table["active"]]
-    median = float(judged["revenue_per_hour"].where(judged["ranked"]).median())
     answers = data_answers(
         judged.assign(revenue_per_hour=judged["revenue_per_hour"].where(judged["ranked"])),
-        lines_sold,
-        median,
+        found.lines_sold,
+        found.median_revenue_per_hour,
         settings.checklist,
     )
-    assessment = latest_assessment(export.assessments, as_of)
-    scored = checklist(answers, assessment, settings.checklist)
+    scored = checklist(answers, found.assessment, settings.checklist)
     table = table.join(scored)
     for count in ("checklist_score", "checklist_answered", "checklist_unanswered"):
         table[count] = table[count].astype("Int64")  # missing for those not reviewed
-    table["pays_by_assessment"] = _vouched(assessment, table.index)
+    table["pays_by_assessment"] = _vouched(found.assessment, table.index)
     table["band_by_score"] = table["band"]
-    if has_payments:
+    if "non_payer" in table:
         does_not_pay = table["non_payer"] & ~table["pays_by_assessment"]
         table.loc[does_not_pay & table["active"], "band"] = "fire_candidate"
     table.loc[table["too_new"] & table["active"], "band"] = TOO_NEW
     return table
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What a judgement finds in the export before it ranks, costs and scores: the part that
+    the headache share, the hourly cost and the checklist's lines leave unchanged, so that a
+    what-if moving only those finds it once.
+
+    ``table``: the export's customers with their evidence, their activity over the judged days
+    and ``ranked``; ``facts``: payment, future potential, repeat business, the product lines
+    bought and ``active``; the number of product lines sold, the median revenue per hour of
+    the active customers ranked, and the latest assessment of each customer."""
+
+    key: tuple[object, ...]
+    table: pd.DataFrame
+    facts: pd.DataFrame
+    lines_sold: int
+    median_revenue_per_hour: float
+    assessment: pd.DataFrame
+
+
+def findings_key(settings: ReviewSettings) -> tuple[object, ...]:
+    """The settings that ``findings`` depend on: two settings with the same key find the same."""
+    rules = settings.checklist
+    return (
+        settings.judgement_months,
+        settings.min_tenure_months,
+        settings.min_hours,
+        settings.non_payer_days,
+        settings.late_payer_days,
+        rules.repeat_quarters_window,
+        rules.repeat_quarters_needed,
+    )
+
+
+def findings(export: Export, as_of: date, settings: ReviewSettings) -> Findings:
+    """The ``Findings`` of every customer of ``export`` as of ``as_of``."""
+    customers = export.customers.set_index("customer_id")
+    ids = customers.index
+    window = judgement_window(as_of, settings.judgement_months)
+    table = customers.copy()
+    table = table.join(_evidence(export, window, settings))
+    table = table.join(_window_activity(export, table, window, settings))
+    table["ranked"] = table["enough_time"] & ~table["too_new"]
+    facts = pd.DataFrame(index=ids)
+    has_payments = export.has("invoices", "paid_on")
+    if has_payments:
+        paid = measures.payment(export.invoices, ids, window.start, as_of, settings.non_payer_days)
+        facts = facts.join(paid)
+        facts["payment_advice"] = payment_advice(
+            paid, customers["size_band"], settings.late_payer_days
+        )
+    facts = facts.join(_future_potential(table, customers["potential_annual_spend"], window))
+    facts = facts.join(_repeat_business(export, table, as_of, settings))
+    lines_bought, lines_sold = measures.product_lines_bought(export.invoices, ids, as_of)
+    facts["product_lines_bought"] = lines_bought
+    facts["active"] = (table["revenue"] != 0) | (table["hours"].fillna(0) > 0)
+    if has_payments:
+        facts["active"] |= facts["open_balance"] > 0
+    judged = table[facts["active"]]
+    return Findings(
+        key=(as_of, findings_key(settings)),
+        table=table,
+        facts=facts,
+        lines_sold=lines_sold,
+        median_revenue_per_hour=median_revenue_per_hour(judged),
+        assessment=latest_assessment(export.assessments, as_of),
+    )
 
 
 def median_revenue_per_hour(judged: pd.DataFrame) -> float:

@@ -14,6 +14,7 @@ judged from the export (``helpers.review.strikes``).
 from __future__ import annotations
 
 import difflib
+import weakref
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -37,7 +38,13 @@ from helpers.review.evidence import (
 )
 from helpers.review.exits import exit_impact, exit_tactics, moving_on
 from helpers.review.figures import PeriodFigures, PeriodRecords, period_figures, period_records
-from helpers.review.judgement import judge, median_revenue_per_hour
+from helpers.review.judgement import (
+    Findings,
+    findings,
+    findings_key,
+    judge,
+    median_revenue_per_hour,
+)
 from helpers.review.quality import data_quality
 from helpers.review.strikes import (
     FROM_THE_EXPORT,
@@ -221,13 +228,17 @@ def build_review(
     has_payments = export.has("invoices", "paid_on")
 
     judged_as_of: dict[date, pd.DataFrame] = {}
+    found_as_of: dict[date, Findings] = {}  # the review's own day's, kept for a what-if
 
     def judged(day: date) -> pd.DataFrame | None:
         """The customers reviewed as of ``day``, judged; ``None`` before the export begins."""
         if pd.Timestamp(day) < first_recorded_day(export):
             return None
         if day not in judged_as_of:
-            judged_as_of[day] = judge(export, day, settings)
+            found = findings(export, day, settings)
+            if day == as_of:
+                found_as_of[day] = found
+            judged_as_of[day] = judge(export, day, settings, found)
         everyone_then = judged_as_of[day]
         reviewed_then = everyone_then[everyone_then["active"]]
         return reviewed_then.astype({count: "int64" for count in CHECKLIST_COUNTS})
@@ -294,6 +305,7 @@ def build_review(
     strikes = strike_history(quarters, review.customers)
     for column in strikes.columns:
         review.customers[column] = strikes[column]
+    _LAST_FINDINGS[review] = found_as_of[as_of]
     return review
 
 
@@ -311,9 +323,9 @@ def rejudged(review: Review, settings: ReviewSettings) -> Review:
         raise ValueError("the review was built without its export: build it with build_review")
     check_exit_ids(settings.exit_ids, export.customers["customer_id"])
     as_of = review.period.as_of
-    everyone = judge(export, as_of, settings)
+    everyone = judge(export, as_of, settings, _findings(review, settings))
     table = everyone[everyone["active"]].astype({count: "int64" for count in CHECKLIST_COUNTS})
-    activity = period_records(export, review.period, as_of, table.index).activity
+    activity = _period_activity(review)
     table = table.join(activity[list(PERIOD_COLUMNS)].rename(columns=PERIOD_COLUMNS))
     table = table.join(strike_history(review.quarters, table))
     return replace(
@@ -322,6 +334,30 @@ def rejudged(review: Review, settings: ReviewSettings) -> Review:
         customers=table,
         window=judgement_window(as_of, settings.judgement_months),
     )
+
+
+# The findings a what-if last judged each review with: moving the headache share, the hourly
+# cost or a band line finds nothing new, so only the ranking and the checklist are made again.
+_LAST_FINDINGS: weakref.WeakKeyDictionary[Review, Findings] = weakref.WeakKeyDictionary()
+
+
+def _findings(review: Review, settings: ReviewSettings) -> Findings:
+    """The judgement's ``Findings`` for ``review`` with ``settings``: the last ones made for
+    it when their settings agree, else made now (and kept in their place)."""
+    as_of = review.period.as_of
+    kept = _LAST_FINDINGS.get(review)
+    if kept is None or kept.key != (as_of, findings_key(settings)):
+        assert review.export is not None
+        kept = _LAST_FINDINGS[review] = findings(review.export, as_of, settings)
+    return kept
+
+
+@once_per_review
+def _period_activity(review: Review) -> pd.DataFrame:
+    """Every customer's revenue, invoices and hours in the review's period."""
+    export = review.export
+    assert export is not None
+    return measures.activity(export.customers, export.invoices, export.time_entries, review.period)
 
 
 def _headline_figures(

@@ -9,6 +9,7 @@ band line the band is "needs assessment".
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from helpers.io.contract import CHECKLIST_ITEMS
@@ -17,10 +18,10 @@ from helpers.io.settings import ChecklistRules
 
 def band_for_score(score: pd.Series, rules: ChecklistRules = ChecklistRules()) -> pd.Series:
     """keep / review / fire_candidate for each whole score (0..7)."""
-    band = pd.Series("fire_candidate", index=score.index, dtype="string")
-    band[score >= rules.review_from] = "review"
-    band[score >= rules.keep_from] = "keep"
-    return band
+    band = np.select(
+        [score >= rules.keep_from, score >= rules.review_from], ["keep", "review"], "fire_candidate"
+    )
+    return pd.Series(band, index=score.index, dtype="string")
 
 
 def latest_assessment(assessments: pd.DataFrame | None, as_of) -> pd.DataFrame:
@@ -90,10 +91,10 @@ def checklist(
         )
         from_data = data[item] if item in data else pd.Series(pd.NA, data.index, dtype="boolean")
         result[item] = from_person.fillna(from_data)
-        source = pd.Series(pd.NA, data.index, dtype="string")
-        source[from_data.notna()] = "data"
-        source[from_person.notna()] = "assessment"
-        result[f"{item}_source"] = source
+        source = np.select(
+            [from_person.notna(), from_data.notna()], ["assessment", "data"], default=None
+        )
+        result[f"{item}_source"] = pd.Series(source, data.index, dtype="string")
     items = result[list(CHECKLIST_ITEMS)]
     result["checklist_score"] = items.fillna(False).sum(axis=1).astype("int64")
     result["checklist_answered"] = items.notna().sum(axis=1).astype("int64")
