@@ -1,6 +1,9 @@
 """pyproject.toml, environment.yml and requirements.lock must agree on every pinned package."""
 
+import importlib.metadata
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -78,3 +81,18 @@ def test_lock_pins_each_pyproject_package_at_the_same_version(name):
 def test_lock_says_how_to_regenerate_it():
     header = (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines()[:2]
     assert "uv pip compile pyproject.toml --extra dev --python-version 3.11" in header[1]
+
+
+def test_the_helpers_spare_a_process_the_grammar_jsonschema_would_compile():
+    # rfc3987_syntax is installed (JupyterLab brings it) and costs seconds to import; a
+    # process that imports the helpers before nbformat never imports it, and still validates
+    # notebooks.
+    script = (
+        "import sys, helpers.app.dossiers, nbformat\n"
+        "nbformat.validate(nbformat.v4.new_notebook())\n"
+        "print(sys.modules.get('rfc3987_syntax'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "None"
+    assert importlib.metadata.version("rfc3987-syntax")  # installed, not imported

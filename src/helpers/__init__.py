@@ -11,3 +11,14 @@
 
 ``helpers.errors`` is beneath them all: the one family of errors they raise.
 """
+
+import sys
+
+# jsonschema (under nbformat, which the command line, the review's kernel and the dossiers
+# import) imports rfc3987_syntax when it is installed (JupyterLab's jupyter-events brings it),
+# and that module compiles Earley grammars at import: 2.7 s of every process on the machine
+# of "Speed and size" (python-jsonschema/jsonschema#1428). Notebook validation never checks
+# IRI formats, so a process that imports the helpers first does without it: jsonschema treats
+# it as not installed. A process that imported jsonschema already (JupyterLab) keeps it.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)

@@ -12,7 +12,6 @@ import html
 import os
 import re
 import secrets
-import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -20,18 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# jsonschema (under nbformat) imports rfc3987_syntax when it is installed (JupyterLab's
-# jupyter-events brings it), and that module builds a grammar at import: about 2 s of every run.
-# Notebook validation never checks IRI formats, so this process does without it; jsonschema
-# treats it as not installed. Other processes (JupyterLab itself) are not affected.
-sys.modules.setdefault("rfc3987_syntax", None)
-
-import nbformat  # noqa: E402
-import papermill  # noqa: E402
-from markupsafe import Markup  # noqa: E402
-from nbconvert import HTMLExporter  # noqa: E402
-from papermill.exceptions import PapermillExecutionError  # noqa: E402
-from traitlets.config import Config  # noqa: E402
+import nbformat
+import papermill
+from markupsafe import Markup
+from nbconvert import HTMLExporter
+from papermill.exceptions import PapermillExecutionError
+from traitlets.config import Config
 
 from helpers.errors import RenderError, refusal_named  # noqa: E402
 from helpers.report.engines import ENGINES  # noqa: E402
