@@ -18,7 +18,7 @@ from helpers.app.cli import main
 from helpers.app.run import BAD_INPUT
 from helpers.errors import Refusal
 from helpers.report import pdf
-from helpers.report.explore import PRINTED
+from helpers.report.explore import HOW_TO, PRINTED
 from tests.support import review_cell_notebook
 
 
@@ -77,6 +77,7 @@ def test_the_review_prints_to_a4_with_no_heading_left_at_the_foot_of_a_page(prin
 def test_paper_says_where_every_customer_is_instead_of_a_search_box(printed):
     text = " ".join(" ".join(words(page).split()) for page in printed.pages)
     assert "entries per page" not in text and "Search:" not in text
+    assert " ".join(HOW_TO.split()) not in text  # typing and clicking are for the screen
     assert " ".join(PRINTED.split()) in text
 
 

@@ -29,6 +29,10 @@ from helpers.review.model import Review
 MAX_ROWS = 2_000
 ROWS_PER_PAGE = 25
 DOSSIER = "Dossier"  # the hidden column holding each customer's dossier's address
+# How to use the table, on the screen only.
+HOW_TO = (
+    "Type a name, a band or a word of a reason to find customers; click a heading to sort by it."
+)
 # What paper shows in the table's place: a search box cannot be printed.
 PRINTED = (
     "The table of every customer is for the screen, to search and sort; every customer, with "
@@ -49,7 +53,8 @@ class SearchableTable:
     def _repr_html_(self) -> str:
         note = f'<p class="table-note">{html.escape(self.note)}</p>' if self.note else ""
         return (
-            f'{_library()}<div class="searchable-table">{self.html_table}{note}</div>'
+            f'{_library()}<div class="searchable-table">'
+            f"<p>{HOW_TO}</p>{self.html_table}{note}</div>"
             f'<p class="searchable-print-note" style="display: none">{PRINTED}</p>'
         )
 
