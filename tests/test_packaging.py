@@ -22,8 +22,12 @@ def normalise(name: str) -> str:
 
 
 def parse_pin(requirement: str, separator: str) -> tuple[str, str]:
-    """Split 'name<separator>version' into (normalised name, version); fail on anything looser."""
-    match = re.fullmatch(rf"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*{separator}\s*(\S+)\s*", requirement)
+    """Split 'name<separator>version' (or 'name[extras]<separator>version') into (normalised
+    name, version); fail on anything looser."""
+    match = re.fullmatch(
+        rf"\s*([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[A-Za-z0-9,._-]+\])?\s*{separator}\s*(\S+)\s*",
+        requirement,
+    )
     assert match, f"not an exact pin: {requirement!r}"
     return normalise(match[1]), match[2]
 

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from helpers.io.export import load_export
-from helpers.review import evidence
+from helpers.io.settings import ReviewSettings
+from helpers.review import evidence, judgement
 
 
 def test_the_judgement_window_ends_on_the_as_of_date():
@@ -42,7 +43,9 @@ def test_tenure_starts_with_customer_since_else_the_first_record(tiny_export: Pa
     lines[0] += ",customer_since"
     lines[1:] = [line + (",2020-05-01" if line.startswith("A,") else ",") for line in lines[1:]]
     (tiny_export / "customers.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    since = evidence.tenure_start(load_export(tiny_export))
+    export = load_export(tiny_export)
+    found = judgement.aggregates(export, [date(2026, 9, 30)], ReviewSettings())
+    since = found["tenure_start"].droplevel("as_of")
     # A as given; B its first invoice (1 May 2026); C its first hour (20 June, before its first
     # invoice of 15 August); D its first invoice; E its first hour.
     assert since.dt.strftime("%Y-%m-%d").to_dict() == {

@@ -8,10 +8,12 @@ converts the columns to their types and derives each customer's size band.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -31,6 +33,9 @@ from helpers.io.files import (
 from helpers.io.formats import Dialect, date_pattern, is_date_column
 from helpers.io.mapping import mapped
 from helpers.io.reading import Reading
+
+if TYPE_CHECKING:
+    from helpers.io.engine import ExportTables
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,13 @@ class Export:
     decisions: pd.DataFrame | None = None
     missing_columns: dict[str, list[str]] = field(default_factory=dict)
     dropped: list[DroppedRows] = field(default_factory=list)
+
+    @functools.cached_property
+    def tables(self) -> ExportTables:
+        """The export's tables for queries (``helpers.io.engine``), made on first use."""
+        from helpers.io.engine import frame_tables  # Ibis loads only for an export judged
+
+        return frame_tables(self.customers, self.invoices, self.time_entries)
 
     def has(self, table: str, column: str | None = None) -> bool:
         """Whether the export holds ``table`` (and ``column`` in it)."""

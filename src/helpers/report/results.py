@@ -90,7 +90,22 @@ def customer_scores(review: Review) -> pd.DataFrame:
     table = review.customers.assign(reason=reasons(review)).reset_index()
     for item in CHECKLIST_ITEMS:
         table[item] = table[item].map({True: "yes", False: "no"}).astype("string")
-    return table.reindex(columns=SCORE_COLUMNS).round(DECIMALS)
+    table = table.reindex(columns=SCORE_COLUMNS)
+    for column, decimals in DECIMALS.items():
+        table[column] = rounded(table[column], decimals)
+    return table
+
+
+def rounded(values: pd.Series, decimals: int) -> pd.Series:
+    """``values`` rounded to ``decimals`` places, half to even, as their decimal values would
+    be: a half that floating point holds a hair above or below (931.66 / 4 is 232.915, held as
+    232.91499999999999) still counts as a half. Engines that add in another order differ in
+    that hair, and a file rounded this way is the same whichever engine summed the figures."""
+    scale = 10.0**decimals
+    # The scaled value, to a millionth of the last place kept: far coarser than floating
+    # point's error, far finer than any figure's own.
+    scaled = (values.astype("float64") * scale).round(6)
+    return scaled.round() / scale
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:

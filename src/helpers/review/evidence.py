@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
 from helpers.io.export import Export
@@ -91,18 +90,6 @@ def effective_as_of(period_end: date, asked: date, export: Export) -> date:
     return min(days).date()
 
 
-def tenure_start(export: Export) -> pd.Series:
-    """Since when each customer has been one: its ``customer_since`` where given, otherwise
-    its first invoice, otherwise the first time logged for it (missing when none)."""
-    customers = export.customers.set_index("customer_id")
-    first = export.invoices.groupby("customer_id")["issued_on"].min()
-    if export.time_entries is not None:
-        logged = export.time_entries.groupby("customer_id")["date"].min()
-        first = pd.concat([first, logged]).groupby(level=0).min()
-    since = customers["customer_since"].astype("datetime64[s]")
-    return since.fillna(first.reindex(customers.index).astype("datetime64[s]"))
-
-
 def invoicing_cycle(invoices: pd.DataFrame, ids: pd.Index, as_of: date) -> pd.DataFrame:
     """How each customer is invoiced, up to ``as_of``: ``last_invoice`` (the day of its last
     invoice), ``cycle_days`` (the median number of days between its invoicing days; missing
@@ -135,13 +122,3 @@ def hours_not_invoiced(time_entries: pd.DataFrame, cycles: pd.DataFrame, as_of: 
     after = (mine["date"].to_numpy() > last) & (mine["date"] <= pd.Timestamp(as_of)).to_numpy()
     hours = mine["hours"].where(after, 0.0).groupby(mine["customer_id"]).sum()
     return hours.reindex(cycles.index, fill_value=0.0).astype("float64")
-
-
-def in_judged_days(rows: pd.DataFrame, on: str, judged_from: pd.Series, as_of: date) -> pd.Series:
-    """Whether each row (of a customer, ``customer_id``) is dated (column ``on``) within its
-    customer's judged days: from ``judged_from`` (per customer) to ``as_of``."""
-    first = judged_from.reindex(rows["customer_id"]).to_numpy()
-    dated = rows[on].to_numpy()
-    return pd.Series(
-        (dated >= first) & (dated <= np.datetime64(pd.Timestamp(as_of))), index=rows.index
-    )

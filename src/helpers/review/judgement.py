@@ -27,17 +27,8 @@ import pandas as pd
 
 from helpers.io.export import Export
 from helpers.io.settings import ReviewSettings
-from helpers.review import measures
-from helpers.review.evidence import (
-    Window,
-    first_recorded_day,
-    hours_not_invoiced,
-    in_judged_days,
-    invoicing_cycle,
-    judgement_window,
-    per_year,
-    tenure_start,
-)
+from helpers.review import measures, queries
+from helpers.review.evidence import Window, judgement_window, per_year
 from helpers.review.exits import payment_advice
 from helpers.review.scoring import checklist, data_answers, latest_assessment
 
@@ -127,26 +118,34 @@ def findings_key(settings: ReviewSettings) -> tuple[object, ...]:
 
 
 def findings(export: Export, as_of: date, settings: ReviewSettings) -> Findings:
-    """The ``Findings`` of every customer of ``export`` as of ``as_of``."""
+    """The ``Findings`` of every customer of ``export`` as of ``as_of``: the per-customer
+    aggregates of its invoices and time entries come from one query
+    (``helpers.review.queries``), the rest is worked out per customer."""
     customers = export.customers.set_index("customer_id")
     ids = customers.index
     window = judgement_window(as_of, settings.judgement_months)
+    found = aggregates(export, [as_of], settings).xs(pd.Timestamp(as_of), level="as_of")
+    found = found.reindex(ids)
     table = customers.copy()
-    table = table.join(_evidence(export, window, settings))
-    table = table.join(_window_activity(export, table, window, settings))
+    table = table.join(_evidence(export, found, window, settings))
+    table = table.join(_window_activity(export, found, settings))
     table["ranked"] = table["enough_time"] & ~table["too_new"]
     facts = pd.DataFrame(index=ids)
     has_payments = export.has("invoices", "paid_on")
     if has_payments:
-        paid = measures.payment(export.invoices, ids, window.start, as_of, settings.non_payer_days)
+        paid = _payment(found)
         facts = facts.join(paid)
         facts["payment_advice"] = payment_advice(
             paid, customers["size_band"], settings.late_payer_days
         )
     facts = facts.join(_future_potential(table, customers["potential_annual_spend"], window))
-    facts = facts.join(_repeat_business(export, table, as_of, settings))
-    lines_bought, lines_sold = measures.product_lines_bought(export.invoices, ids, as_of)
-    facts["product_lines_bought"] = lines_bought
+    facts = facts.join(_repeat_business(export, table, found, as_of, settings))
+    lines_sold = int(found["lines_sold"].max()) if found["lines_sold"].notna().any() else 0
+    facts["product_lines_bought"] = (
+        found["lines_bought"].fillna(0).astype("Int64")
+        if lines_sold
+        else pd.Series(pd.NA, ids, dtype="Int64")
+    )
     facts["active"] = (table["revenue"] != 0) | (table["hours"].fillna(0) > 0)
     if has_payments:
         facts["active"] |= facts["open_balance"] > 0
@@ -161,57 +160,56 @@ def findings(export: Export, as_of: date, settings: ReviewSettings) -> Findings:
     )
 
 
+def aggregates(export: Export, days: list[date], settings: ReviewSettings) -> pd.DataFrame:
+    """``queries.judged``'s rows for ``days``, indexed by customer and day (``as_of``)."""
+    tables = export.tables
+    rows = tables.run_over(
+        queries.DAYS,
+        queries.judgement_days(days, settings),
+        lambda judged_days: queries.judged(tables, judged_days),
+    )
+    return rows.set_index(list(queries.KEYS))
+
+
 def median_revenue_per_hour(judged: pd.DataFrame) -> float:
     """The portfolio's median revenue per hour: over the customers ranked."""
     return float(judged["revenue_per_hour"].where(judged["ranked"]).median())
 
 
-def _evidence(export: Export, window: Window, settings: ReviewSettings) -> pd.DataFrame:
+def _evidence(
+    export: Export, found: pd.DataFrame, window: Window, settings: ReviewSettings
+) -> pd.DataFrame:
     """Per customer: ``tenure_start``, ``judged_from`` (the later of the window's start and the
     tenure's) and ``judged_days``, ``too_new``, and how it is invoiced (``last_invoice``,
-    ``cycle_days``, ``regular``)."""
-    ids = pd.Index(export.customers["customer_id"], name="customer_id")
-    since = tenure_start(export).reindex(ids)
-    result = pd.DataFrame(index=ids)
+    ``cycle_days``, ``regular``). ``found``: the customers' ``aggregates``."""
+    result = pd.DataFrame(index=found.index)
+    since = found["tenure_start"].astype("datetime64[s]")
     result["tenure_start"] = since
-    # Not before the window, the customer's tenure, nor the export's first record: a year's
-    # figures count only the days the export covers.
-    began = max(window.start, first_recorded_day(export))
-    first = since.where(since > began, began).fillna(began)
-    result["judged_from"] = first.astype("datetime64[s]")
+    result["judged_from"] = found["judged_from"].astype("datetime64[s]")
     result["judged_days"] = (window.end - result["judged_from"]).dt.days + 1
     # A customer since 1 April has six whole months on 30 September.
     tenure_ends = since + pd.DateOffset(months=settings.min_tenure_months)
     result["too_new"] = (tenure_ends > window.end + pd.Timedelta(days=1)).fillna(False)
     result["too_new"] = result["too_new"].astype(bool)
-    return result.join(invoicing_cycle(export.invoices, ids, window.end))
+    result["last_invoice"] = found["last_invoice"].astype(export.invoices["issued_on"].dtype)
+    result["cycle_days"] = found["cycle_days"].astype("float64")
+    result["regular"] = found["regular"].fillna(False).astype(bool)
+    return result
 
 
-def _window_activity(
-    export: Export, evidence: pd.DataFrame, window: Window, settings: ReviewSettings
-) -> pd.DataFrame:
+def _window_activity(export: Export, found: pd.DataFrame, settings: ReviewSettings):
     """Per customer, over its judged days: ``revenue``, ``invoices``, ``credit_notes``,
     ``overdue_revenue`` (of invoices unpaid more than ``non_payer_days`` past due on the as-of
     date), ``hours``, ``hours_not_invoiced``; what revenue per hour is judged on,
     ``ranked_revenue`` (less the overdue) for ``ranked_hours`` (less those not invoiced yet);
     ``revenue_per_hour``, ``time_status`` and ``enough_time`` (at least ``min_hours`` to rank).
-    Hours are missing when the export holds no time entries. ``evidence``: ``_evidence``'s."""
-    judged_from = evidence["judged_from"]
-    ids = judged_from.index
-    invoices = export.invoices
-    mine = invoices[in_judged_days(invoices, "issued_on", judged_from, window.end)]
+    Hours are missing when the export holds no time entries. ``found``: ``aggregates``."""
+    ids = found.index
     result = pd.DataFrame(index=ids)
-    result["revenue"] = _sum(mine["amount"], mine["customer_id"], ids)
-    result["invoices"] = mine.groupby("customer_id").size().reindex(ids, fill_value=0)
-    credit = mine[mine["amount"] < 0]
-    result["credit_notes"] = credit.groupby("customer_id").size().reindex(ids, fill_value=0)
-    if export.has("invoices", "paid_on"):
-        late = measures.days_late(mine, window.end)
-        unpaid = mine["paid_on"].isna() | (mine["paid_on"] > window.end)
-        overdue = mine[unpaid & (late > settings.non_payer_days) & (mine["amount"] > 0)]
-        result["overdue_revenue"] = _sum(overdue["amount"], overdue["customer_id"], ids)
-    else:
-        result["overdue_revenue"] = 0.0
+    result["revenue"] = found["revenue"].astype("float64")
+    result["invoices"] = found["invoices"].astype("int64")
+    result["credit_notes"] = found["credit_notes"].astype("int64")
+    result["overdue_revenue"] = found["overdue_revenue"].astype("float64")
     if export.time_entries is None:
         for column in ("hours", "hours_not_invoiced", "ranked_hours", "revenue_per_hour"):
             result[column] = np.nan
@@ -219,10 +217,8 @@ def _window_activity(
         result["time_status"] = pd.Series(pd.NA, ids, dtype="string")
         result["enough_time"] = False
         return result
-    entries = export.time_entries
-    logged = entries[in_judged_days(entries, "date", judged_from, window.end)]
-    result["hours"] = _sum(logged["hours"], logged["customer_id"], ids)
-    result["hours_not_invoiced"] = hours_not_invoiced(logged, evidence, window.end)
+    result["hours"] = found["hours"].astype("float64")
+    result["hours_not_invoiced"] = found["hours_not_invoiced"].astype("float64")
     result["ranked_hours"] = result["hours"] - result["hours_not_invoiced"]
     result["ranked_revenue"] = result["revenue"] - result["overdue_revenue"]
     with_hours = result["ranked_hours"] > 0
@@ -239,6 +235,19 @@ def _window_activity(
     return result
 
 
+def _payment(found: pd.DataFrame) -> pd.DataFrame:
+    """``measures.payment``'s figures per customer, from its ``aggregates``."""
+    result = pd.DataFrame(index=found.index)
+    result["invoices_due"] = found["invoices_due"].astype("int64")
+    result["avg_days_late"] = found["avg_days_late"].astype("float64")
+    result["share_invoices_late"] = found["share_invoices_late"].astype("float64")
+    result["open_balance"] = found["open_balance"].astype("float64")
+    result["oldest_unpaid_invoice"] = found["oldest_unpaid_invoice"].astype("string")
+    result["oldest_unpaid_days"] = found["oldest_unpaid_days"].astype("Int64")
+    result["non_payer"] = found["non_payer"].fillna(False).astype(bool)
+    return result
+
+
 def _future_potential(table: pd.DataFrame, potential: pd.Series, window: Window) -> pd.DataFrame:
     """A year's revenue at the pace of the judged days (the window's revenue scaled to twelve
     months, and up again where the customer was judged over fewer days than the window's),
@@ -252,18 +261,22 @@ def _future_potential(table: pd.DataFrame, potential: pd.Series, window: Window)
 
 
 def _repeat_business(
-    export: Export, table: pd.DataFrame, as_of: date, settings: ReviewSettings
+    export: Export,
+    table: pd.DataFrame,
+    found: pd.DataFrame,
+    as_of: date,
+    settings: ReviewSettings,
 ) -> pd.DataFrame:
     """In how many of the last ``repeat_quarters_window`` quarters (ending with the as-of
     date's) each customer bought, and how many it needs: the rule's share of the quarters it
     could have bought in, since its tenure and the export began. Missing with fewer than
-    ``FEWEST_QUARTERS`` such quarters."""
+    ``FEWEST_QUARTERS`` such quarters. ``found``: the customers' ``aggregates``."""
     rules = settings.checklist
     last = pd.Period(pd.Timestamp(as_of), freq="Q")
     quarters = [last - step for step in range(rules.repeat_quarters_window - 1, -1, -1)]
     ids = table.index
-    bought = measures.quarters_with_purchases(export.invoices, ids, quarters)
-    began = max(export.invoices["issued_on"].min(), quarters[0].start_time)
+    bought = found["quarters_bought"].fillna(0).astype("int64")
+    began = max(found["first_invoice"].min(), quarters[0].start_time)
     since = table["tenure_start"].fillna(began).where(table["tenure_start"] > began, began)
     first_quarter = since.dt.to_period("Q")
     available = pd.Series(

@@ -1,0 +1,93 @@
+"""The query engine an export's rows are aggregated on: DuckDB in-process, through Ibis.
+
+``helpers.review.queries`` writes the judgement's per-customer aggregates as Ibis expressions
+over an export's tables (``ExportTables``); they run here on an embedded DuckDB database, with
+nothing to install or start, and only their per-customer results reach pandas. The same
+expressions compile unchanged for the other backends Ibis supports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+import pandas as pd
+
+# DuckDB's default is 80% of the machine's memory; a review needs far less, and beyond it
+# DuckDB spills to its temporary directory rather than failing.
+MEMORY_LIMIT = "1GB"
+# Amounts and hours are added up exactly, as decimals with six places (the export writes them
+# in decimal, and no currency or time sheet needs more): the totals are the same, to the last
+# digit, on every engine and in whatever order it adds.
+EXACT = dt.Decimal(38, 6)
+INVOICE_COLUMNS = ("invoice_id", "customer_id", "issued_on", "due_on", "paid_on", "amount")
+
+
+@dataclass(frozen=True)
+class ExportTables:
+    """An export's tables as Ibis tables, and the backend that runs queries over them.
+    ``time_entries`` is ``None`` when the export holds none; ``invoices`` has ``paid_on`` only
+    when the export does, and ``product_line`` always (missing where not given)."""
+
+    customers: ir.Table
+    invoices: ir.Table
+    time_entries: ir.Table | None
+    backend: ibis.BaseBackend
+    # Each query run over a table of rows (``run_over``), compiled once: its SQL by the name.
+    compiled: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def run(self, expression: ir.Table) -> pd.DataFrame:
+        """``expression``'s rows, as a pandas frame."""
+        return self.backend.execute(expression)
+
+    def run_over(
+        self, name: str, rows: pd.DataFrame, query: Callable[[ir.Table], ir.Table]
+    ) -> pd.DataFrame:
+        """The rows of ``query`` over the table ``name`` holding ``rows``. The query is built
+        and compiled to SQL the first time; later calls replace the rows and run that SQL, so a
+        query asked for many days costs its compilation once."""
+        self.backend.con.register(name, rows)
+        sql = self.compiled.get(name)
+        if sql is None:
+            sql = self.compiled[name] = str(self.backend.compile(query(self.backend.table(name))))
+        return self.backend.raw_sql(sql).df()
+
+
+def engine(memory_limit: str = MEMORY_LIMIT, temp_directory: str | None = None):
+    """An in-process DuckDB connection that keeps within ``memory_limit`` and spills to
+    ``temp_directory`` (DuckDB's own when ``None``) beyond it."""
+    config = {"memory_limit": memory_limit}
+    if temp_directory is not None:
+        config["temp_directory"] = temp_directory
+    return ibis.duckdb.connect(**config)
+
+
+def frame_tables(
+    customers: pd.DataFrame,
+    invoices: pd.DataFrame,
+    time_entries: pd.DataFrame | None,
+    backend: ibis.BaseBackend | None = None,
+) -> ExportTables:
+    """Typed frames already in memory as ``ExportTables`` run on ``backend``, a DuckDB
+    connection (a new ``engine()`` when ``None``), which reads the frames in place."""
+    backend = backend or engine()
+
+    def table(name: str, frame: pd.DataFrame) -> ir.Table:
+        backend.con.register(name, frame)  # a view of the frame, read in place through Arrow
+        return backend.table(name)
+
+    kept = [c for c in (*INVOICE_COLUMNS, "product_line") if c in invoices]
+    entries = None
+    if time_entries is not None:
+        logged = table("time_entries", time_entries[["customer_id", "date", "hours"]])
+        entries = logged.mutate(hours=logged.hours.cast(EXACT))
+    billed = table("invoices", invoices[kept])
+    return ExportTables(
+        customers=table("customers", customers[["customer_id", "customer_since"]]),
+        invoices=billed.mutate(amount=billed.amount.cast(EXACT)),
+        time_entries=entries,
+        backend=backend,
+    )

@@ -1,0 +1,282 @@
+"""The judgement's per-customer aggregates as portable query expressions (Ibis).
+
+Everything the judgement reads row by row, invoices and time entries, is written here as Ibis
+expressions whose result has one row per customer and day judged: when its tenure started and
+from which day it is judged, how it is invoiced (last invoice, invoicing cycle), its revenue,
+invoices, credit notes, revenue overdue and hours over its judged days, the hours logged since
+its last invoice, its payment as of the day, the quarters it bought in and the product lines it
+bought. Only those rows reach pandas. The expressions run on DuckDB in-process by default
+(``helpers.io.engine``), and unchanged on any backend Ibis compiles to (PostgreSQL, Spark,
+Trino, Snowflake, BigQuery).
+
+The days judged and their bounds are a table of their own (``DAYS``, one row per day, made by
+``judgement_days``), so that the query is compiled once per export and run for any day, or for
+many days at once, by changing that table alone.
+
+The pandas functions of ``helpers.review.measures`` and ``helpers.review.evidence`` define
+payment and the invoicing cycle in the terms of the domain; ``tests/review/test_queries.py``
+checks that these queries give the same figures, customer by customer, on the sample, and
+works out the rest by hand on the tiny export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from helpers.io.engine import ExportTables
+from helpers.io.settings import ReviewSettings
+from helpers.review.evidence import (
+    CYCLE_GRACE,
+    MAX_CYCLE_DAYS,
+    MIN_INVOICES_FOR_A_CYCLE,
+    judgement_window,
+)
+
+# The table of the days judged: one row per day, with the bounds its figures are counted in.
+DAYS = "judgement_days"
+KEYS = ("customer_id", "as_of")
+
+
+def judgement_days(days: Iterable[date], settings: ReviewSettings) -> pd.DataFrame:
+    """One row per day in ``days`` with the bounds the judgement as of it counts in:
+    ``window_start`` (the judgement window's first day), ``year_start`` (the day before the
+    year of product lines), ``quarters_from`` and ``quarters_to`` (the first and last day of the
+    ``repeat_quarters_window`` quarters ending with the day's), and ``non_payer_days``."""
+    rows = []
+    for day in days:
+        window = judgement_window(day, settings.judgement_months)
+        last = pd.Period(pd.Timestamp(day), freq="Q")
+        first = last - (settings.checklist.repeat_quarters_window - 1)
+        rows.append(
+            {
+                "as_of": pd.Timestamp(day),
+                "window_start": window.start,
+                "year_start": pd.Timestamp(day) - pd.DateOffset(years=1),
+                "quarters_from": first.start_time,
+                "quarters_to": last.end_time.normalize(),
+                "non_payer_days": settings.non_payer_days,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    for column in ("as_of", "window_start", "year_start", "quarters_from", "quarters_to"):
+        frame[column] = frame[column].astype("datetime64[us]")
+    return frame.astype({"non_payer_days": "int64"})
+
+
+def judged(tables: ExportTables, days: ir.Table) -> ir.Table:
+    """Everything the judgement aggregates, one row per customer and day of ``days`` (a table
+    like ``judgement_days``'): ``tenure``'s, ``invoicing``'s and ``window_activity``'s columns,
+    ``payment``'s (when the export has payment dates), ``quarters_bought`` and
+    ``product_lines``' ``lines_bought`` with ``lines_sold``."""
+    started = tenure(tables, days)
+    parts = [
+        invoicing(tables, days),
+        window_activity(tables, started, days),
+        quarters_bought(tables, days),
+        product_lines(tables, days),
+    ]
+    if "paid_on" in tables.invoices.columns:
+        parts.append(payment(tables, days))
+    result = started
+    for part in parts:
+        result = _left(result, part)
+    return result
+
+
+def tenure(tables: ExportTables, days: ir.Table) -> ir.Table:
+    """Per customer and day: ``tenure_start`` (its ``customer_since``, else its first invoice,
+    else its first time logged), ``judged_from`` (the latest of the window's start, its
+    tenure's and the export's first record, invoice or time) and ``first_invoice``."""
+    invoices = tables.invoices
+    first = invoices.group_by("customer_id").aggregate(first_invoice=invoices.issued_on.min())
+    customers = tables.customers
+    firsts = customers.left_join(first, "customer_id").select(
+        customers.customer_id, customers.customer_since, first.first_invoice
+    )
+    if tables.time_entries is not None:
+        entries = tables.time_entries
+        logged = entries.group_by("customer_id").aggregate(first_logged=entries.date.min())
+        firsts = firsts.left_join(logged, "customer_id").select(firsts, logged.first_logged)
+        first_record = ibis.least(firsts.first_invoice, firsts.first_logged)
+    else:
+        first_record = firsts.first_invoice
+    firsts = firsts.mutate(
+        tenure_start=ibis.coalesce(firsts.customer_since, first_record), first=first_record
+    )
+    export_began = firsts.aggregate(export_began=firsts.first.min())
+    rows = firsts.cross_join(days).cross_join(export_began)
+    began = ibis.greatest(rows.window_start, rows.export_began)
+    judged_from = (rows.tenure_start > began).ifelse(rows.tenure_start, began)
+    return rows.select(
+        *KEYS,
+        tenure_start=rows.tenure_start,
+        judged_from=judged_from,
+        first_invoice=rows.first_invoice,
+    )
+
+
+def invoicing(tables: ExportTables, days: ir.Table) -> ir.Table:
+    """Per customer invoiced by each day (``evidence.invoicing_cycle``): ``last_invoice``, and
+    ``cycle_days``, the median of the days between its invoicing days (missing with fewer
+    than ``MIN_INVOICES_FOR_A_CYCLE`` of them), and ``regular``."""
+    invoices = tables.invoices
+    billed = invoices.filter(invoices.amount > 0).select("customer_id", "issued_on").distinct()
+    # The days between one invoicing day and the one before it do not depend on the day
+    # judged: every earlier invoicing day is before it too.
+    previous = billed.issued_on.lag().over(
+        ibis.window(group_by=billed.customer_id, order_by=billed.issued_on)
+    )
+    gaps = billed.mutate(gap=billed.issued_on.delta(previous, unit="day"))
+    dated = gaps.cross_join(days.select("as_of"))
+    dated = dated.filter(dated.issued_on <= dated.as_of)
+    cycles = dated.group_by(list(KEYS)).aggregate(
+        last_invoice=dated.issued_on.max(),
+        invoicing_days=dated.count(),
+        median_gap=dated.gap.median(),
+    )
+    cycle = (cycles.invoicing_days >= MIN_INVOICES_FOR_A_CYCLE).ifelse(
+        cycles.median_gap.cast("float64"), ibis.null("float64")
+    )
+    since_last = cycles.as_of.delta(cycles.last_invoice, unit="day")
+    regular = (cycle <= MAX_CYCLE_DAYS) & (since_last <= CYCLE_GRACE * cycle)
+    return cycles.select(*KEYS, "last_invoice", cycle_days=cycle, regular=regular.fill_null(False))
+
+
+def window_activity(tables: ExportTables, started: ir.Table, days: ir.Table) -> ir.Table:
+    """Per customer and day, over its judged days (``started``: ``tenure``'s, from
+    ``judged_from`` to the day): ``revenue``, ``invoices``, ``credit_notes``,
+    ``overdue_revenue`` (of invoices unpaid more than ``non_payer_days`` past due on the day),
+    ``hours`` and ``hours_not_invoiced`` (logged after the last invoice of a customer invoiced
+    on a regular cycle): the figures revenue per hour is ranked on. Without time entries there
+    are no hour columns."""
+    limits = days.select("as_of", "non_payer_days")
+    bounds = started.select(*KEYS, "judged_from").join(limits, "as_of")
+    invoices = tables.invoices.join(bounds, "customer_id")
+    mine = invoices.filter(
+        (invoices.issued_on >= invoices.judged_from) & (invoices.issued_on <= invoices.as_of)
+    )
+    if "paid_on" in mine.columns:
+        unpaid = mine.paid_on.isnull() | (mine.paid_on > mine.as_of)
+        late = (unpaid & (mine.due_on < mine.as_of)).ifelse(
+            mine.as_of.delta(mine.due_on, unit="day"), None
+        )
+        overdue = unpaid & (late > mine.non_payer_days) & (mine.amount > 0)
+        overdue_amount = overdue.ifelse(mine.amount, 0)
+    else:
+        overdue_amount = ibis.literal(0)
+    billed = mine.group_by(list(KEYS)).aggregate(
+        revenue=mine.amount.sum(),
+        invoices=mine.count(),
+        credit_notes=(mine.amount < 0).sum(),
+        overdue_revenue=overdue_amount.sum(),
+    )
+    joined = _left(bounds, billed)
+    result = joined.select(
+        *KEYS,
+        revenue=ibis.coalesce(joined.revenue, 0).cast("float64"),
+        invoices=ibis.coalesce(joined.invoices, 0),
+        credit_notes=ibis.coalesce(joined.credit_notes, 0),
+        overdue_revenue=ibis.coalesce(joined.overdue_revenue, 0).cast("float64"),
+    )
+    if tables.time_entries is None:
+        return result
+    entries = tables.time_entries.join(bounds, "customer_id")
+    logged = entries.filter((entries.date >= entries.judged_from) & (entries.date <= entries.as_of))
+    cycles = invoicing(tables, days)
+    logged = _left(logged, cycles)
+    after_last = logged.regular.fill_null(False) & (logged.date > logged.last_invoice)
+    hours = logged.group_by([logged.customer_id, logged.as_of]).aggregate(
+        hours=logged.hours.sum(),
+        hours_not_invoiced=after_last.ifelse(logged.hours, 0).sum(),
+    )
+    joined = _left(result, hours)
+    return joined.mutate(
+        hours=ibis.coalesce(joined.hours, 0).cast("float64"),
+        hours_not_invoiced=ibis.coalesce(joined.hours_not_invoiced, 0).cast("float64"),
+    )
+
+
+def payment(tables: ExportTables, days: ir.Table) -> ir.Table:
+    """Per customer and day, as ``measures.payment`` defines them: of the invoices due from
+    ``window_start`` to the day (credit notes left out), ``invoices_due``, ``avg_days_late``
+    (weighted by amount, early counted as 0) and ``share_invoices_late``; of those open on the
+    day, ``open_balance``, ``oldest_unpaid_invoice`` and ``oldest_unpaid_days``; and
+    ``non_payer`` (the oldest more than ``non_payer_days`` past due)."""
+    rows = tables.invoices.cross_join(days)
+    paid = rows.paid_on.notnull() & (rows.paid_on <= rows.as_of)
+    late = paid.ifelse(
+        rows.paid_on.delta(rows.due_on, unit="day"),
+        (rows.due_on < rows.as_of).ifelse(rows.as_of.delta(rows.due_on, unit="day"), None),
+    )
+    dated = rows.mutate(days_late=late.cast("float64"), paid=paid)
+    due = dated.filter(
+        (dated.due_on >= dated.window_start) & (dated.due_on <= dated.as_of) & (dated.amount > 0)
+    )
+    beyond = due.days_late.clip(lower=0).fill_null(0)
+    judged_due = due.group_by(list(KEYS)).aggregate(
+        invoices_due=due.count(),
+        weighted=(beyond * due.amount).sum(),
+        amount=due.amount.sum(),
+        late=(due.days_late > 0).fill_null(False).cast("float64").mean(),
+    )
+    open_ = dated.filter(~dated.paid & (dated.issued_on <= dated.as_of))
+    open_ = open_.mutate(days_past_due=open_.as_of.delta(open_.due_on, unit="day"))
+    first_of = ibis.window(
+        group_by=[open_.customer_id, open_.as_of],
+        order_by=[open_.days_past_due.desc(), open_.invoice_id],
+    )
+    ranked = open_.mutate(place=ibis.row_number().over(first_of))
+    owed = open_.group_by(list(KEYS)).aggregate(open_balance=open_.amount.sum())
+    oldest = ranked.filter(ranked.place == 0).select(
+        *KEYS, oldest_unpaid_invoice="invoice_id", oldest_unpaid_days="days_past_due"
+    )
+    every = tables.customers.select("customer_id").cross_join(days)
+    result = _left(_left(_left(every, judged_due), owed), oldest)
+    return result.select(
+        *KEYS,
+        invoices_due=ibis.coalesce(result.invoices_due, 0),
+        avg_days_late=(result.weighted / result.amount).cast("float64"),
+        share_invoices_late=result.late,
+        open_balance=ibis.coalesce(result.open_balance, 0).cast("float64"),
+        oldest_unpaid_invoice=result.oldest_unpaid_invoice,
+        oldest_unpaid_days=result.oldest_unpaid_days,
+        non_payer=(result.oldest_unpaid_days > result.non_payer_days).fill_null(False),
+    )
+
+
+def quarters_bought(tables: ExportTables, days: ir.Table) -> ir.Table:
+    """Per customer and day: in how many of the quarters from ``quarters_from`` to
+    ``quarters_to`` it was invoiced a positive amount (``measures.quarters_with_purchases``),
+    as ``quarters_bought``."""
+    invoices = tables.invoices.filter(tables.invoices.amount > 0).cross_join(days)
+    bought = invoices.filter(
+        (invoices.issued_on >= invoices.quarters_from)
+        & (invoices.issued_on <= invoices.quarters_to)
+    )
+    counted = bought.select(*KEYS, quarter=bought.issued_on.truncate("Q")).distinct()
+    return counted.group_by(list(KEYS)).aggregate(quarters_bought=counted.count())
+
+
+def product_lines(tables: ExportTables, days: ir.Table) -> ir.Table:
+    """Per customer and day: how many product lines it bought in the year to the day
+    (``lines_bought``), and in every row how many lines anyone bought then (``lines_sold``):
+    ``measures.product_lines_bought``."""
+    invoices = tables.invoices.filter(tables.invoices.product_line.notnull()).cross_join(days)
+    year = invoices.filter(
+        (invoices.issued_on > invoices.year_start) & (invoices.issued_on <= invoices.as_of)
+    )
+    per_customer = year.group_by(list(KEYS)).aggregate(lines_bought=year.product_line.nunique())
+    sold = year.group_by("as_of").aggregate(lines_sold=year.product_line.nunique())
+    return per_customer.join(sold, "as_of")
+
+
+def _left(left: ir.Table, right: ir.Table) -> ir.Table:
+    """``left`` with ``right``'s columns, matched on customer and day (missing where ``right``
+    has no row): the keys are ``left``'s."""
+    joined = left.left_join(right, list(KEYS))
+    return joined.drop(*[f"{key}_right" for key in KEYS if f"{key}_right" in joined.columns])
