@@ -117,15 +117,23 @@ def findings_key(settings: ReviewSettings) -> tuple[object, ...]:
     )
 
 
-def findings(export: Export, as_of: date, settings: ReviewSettings) -> Findings:
+def findings(
+    export: Export,
+    as_of: date,
+    settings: ReviewSettings,
+    aggregated: pd.DataFrame | None = None,
+) -> Findings:
     """The ``Findings`` of every customer of ``export`` as of ``as_of``: the per-customer
     aggregates of its invoices and time entries come from one query
-    (``helpers.review.queries``), the rest is worked out per customer."""
+    (``helpers.review.queries``), the rest is worked out per customer. ``aggregated``:
+    ``aggregates`` already made for several days with the same settings, ``as_of`` among
+    them."""
     customers = export.customers.set_index("customer_id")
     ids = customers.index
     window = judgement_window(as_of, settings.judgement_months)
-    found = aggregates(export, [as_of], settings).xs(pd.Timestamp(as_of), level="as_of")
-    found = found.reindex(ids)
+    if aggregated is None:
+        aggregated = aggregates(export, [as_of], settings)
+    found = aggregated.xs(pd.Timestamp(as_of), level="as_of").reindex(ids)
     table = customers.copy()
     table = table.join(_evidence(export, found, window, settings))
     table = table.join(_window_activity(export, found, settings))

@@ -40,6 +40,7 @@ from helpers.review.exits import exit_impact, exit_tactics, moving_on
 from helpers.review.figures import PeriodFigures, PeriodRecords, period_figures, period_records
 from helpers.review.judgement import (
     Findings,
+    aggregates,
     findings,
     findings_key,
     judge,
@@ -53,6 +54,7 @@ from helpers.review.strikes import (
     outcome,
     period_outcome,
     quarter_outcomes,
+    quarters_counted,
     strike_history,
 )
 
@@ -229,13 +231,17 @@ def build_review(
 
     judged_as_of: dict[date, pd.DataFrame] = {}
     found_as_of: dict[date, Findings] = {}  # the review's own day's, kept for a what-if
+    # The days the review may judge, aggregated in one query rather than one each.
+    began = first_recorded_day(export)
+    days = [day for day in _days_judged(period, as_of) if pd.Timestamp(day) >= began]
+    aggregated = aggregates(export, days, settings) if days else None
 
     def judged(day: date) -> pd.DataFrame | None:
         """The customers reviewed as of ``day``, judged; ``None`` before the export begins."""
-        if pd.Timestamp(day) < first_recorded_day(export):
+        if pd.Timestamp(day) < began:
             return None
         if day not in judged_as_of:
-            found = findings(export, day, settings)
+            found = findings(export, day, settings, aggregated if day in days else None)
             if day == as_of:
                 found_as_of[day] = found
             judged_as_of[day] = judge(export, day, settings, found)
@@ -307,6 +313,18 @@ def build_review(
         review.customers[column] = strikes[column]
     _LAST_FINDINGS[review] = found_as_of[as_of]
     return review
+
+
+def _days_judged(period: ReviewPeriod, as_of: date) -> list[date]:
+    """The days a review of ``period`` as of ``as_of`` may judge its customers as of: its own,
+    the ends of the quarters its strikes count, the previous period's end, and the same day of
+    the previous period when it is judged before its end (``_headline_figures``). Those whose
+    outcome the history recorded are not judged, but asking for them costs little."""
+    days = {as_of, period.previous().end}
+    days |= {quarter.end_time.date() for quarter in quarters_counted(as_of)[:-1]}
+    if as_of < period.end:
+        days.add((pd.Timestamp(as_of) - pd.DateOffset(months=period.months)).date())
+    return sorted(days)
 
 
 def rejudged(review: Review, settings: ReviewSettings) -> Review:
