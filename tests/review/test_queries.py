@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.io.engine import ExportTables
+from helpers.io.engine import ExportTables, frame_tables
 from helpers.io.export import load_export
 from helpers.io.settings import ReviewSettings
-from helpers.review import evidence, measures, queries
+from helpers.review import queries
 from tests.support import ROOT, TINY_EXPORT, write_export
 
 CUSTOMERS = ["A", "B", "C", "D", "E"]
@@ -91,29 +91,97 @@ def test_hours_since_the_last_invoice_of_a_regular_customer_are_not_invoiced_yet
     np.testing.assert_allclose(found["hours_not_invoiced"], [10, 0, 0, 0, 0])
 
 
-AS_OF = [date(2026, 9, 30), date(2026, 6, 30), date(2025, 12, 31)]
+def test_a_laxer_non_payer_rule_finds_no_non_payer(tiny):
+    # B's oldest unpaid invoice, B1, is 122 days past due: over 90, not over 130.
+    paid = run(tiny, queries.payment, date(2026, 9, 30), non_payer_days=130)
+    assert not paid["non_payer"].any()
 
 
-@pytest.mark.parametrize("as_of", AS_OF, ids=str)
-def test_the_queries_give_the_sample_the_pandas_figures(sample, as_of):
-    # Every customer of the sample, as of three quarter ends the strikes look back on: the
-    # payment and the invoicing cycle as the pandas definitions give them.
-    export, tables = sample
-    settings = ReviewSettings()
-    window = evidence.judgement_window(as_of, settings.judgement_months)
-    ids = pd.Index(export.customers["customer_id"], name="customer_id")
-    expected = measures.payment(export.invoices, ids, window.start, as_of, settings.non_payer_days)
-    got = run(tables, queries.payment, as_of).reindex(ids)
-    for column in [c for c in expected.columns if c != "oldest_unpaid_invoice"]:
-        np.testing.assert_allclose(
-            got[column].astype(float), expected[column].astype(float), err_msg=column
-        )
-    pd.testing.assert_series_equal(
-        got["oldest_unpaid_invoice"].astype("string"),
-        expected["oldest_unpaid_invoice"],
-        check_names=False,
+def test_quarters_bought_and_product_lines_in_the_year(tiny):
+    # The four quarters to 2026-Q3: A bought in 2025-Q4 (10 Dec), 2026-Q1 (10 Feb) and Q3 ->
+    # 3; B in May and July -> 2; C in Q3 (the credit note is no purchase) -> 1; D in November
+    # 2025 -> 1 (June 2025 is before); E none. In the year to 30 September: audit and
+    # training sold; A bought both, B, C and D audit, E none.
+    found = run(tiny, queries.judged, date(2026, 9, 30))  # the default window: four quarters
+    assert list(found["quarters_bought"].fillna(0)) == [3, 2, 1, 1, 0]
+    assert list(found["lines_bought"].fillna(0)) == [2, 1, 1, 1, 0]
+    assert set(found["lines_sold"].dropna()) == {2}
+
+
+def invoices_on(*days: str, customer: str = "X") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "invoice_id": [f"{customer}{n}" for n in range(len(days))],
+            "customer_id": customer,
+            "issued_on": pd.to_datetime(list(days)).astype("datetime64[s]"),
+            "due_on": pd.to_datetime(list(days)).astype("datetime64[s]"),
+            "amount": 100.0,
+            "product_line": pd.Series(pd.NA, range(len(days)), dtype="string"),
+        }
     )
-    cycles = run(tables, queries.invoicing, as_of).reindex(ids)
-    expected = evidence.invoicing_cycle(export.invoices, ids, as_of)
-    np.testing.assert_allclose(cycles["cycle_days"].astype(float), expected["cycle_days"])
-    assert (cycles["regular"].fillna(False).astype(bool) == expected["regular"]).all()
+
+
+def tables_of(invoices: pd.DataFrame, entries: pd.DataFrame | None = None) -> ExportTables:
+    ids = sorted(
+        set(invoices["customer_id"]) | set([] if entries is None else entries["customer_id"])
+    )
+    since = pd.Series(pd.NaT, range(len(ids)), "datetime64[s]")
+    customers = pd.DataFrame({"customer_id": ids, "customer_since": since})
+    return frame_tables(customers, invoices, entries)
+
+
+@pytest.mark.parametrize(
+    ("days", "as_of", "cycle", "regular"),
+    [
+        # Quarterly: gaps 91, 92, 92 -> 92 days; 91 days since the last, within 1.5 cycles.
+        (("2026-01-01", "2026-04-02", "2026-07-03", "2026-10-03"), "2027-01-02", 92, True),
+        # The same, a cycle and a half and a day late: the next invoice is overdue.
+        (("2026-01-01", "2026-04-02", "2026-07-03", "2026-10-03"), "2027-03-04", 92, False),
+        # Two invoices tell no cycle.
+        (("2026-01-01", "2026-04-01"), "2026-05-01", None, False),
+        # Ad hoc: gaps of 150 days are no cycle to wait for.
+        (("2025-01-01", "2025-05-31", "2025-10-28"), "2025-11-30", 150, False),
+    ],
+)
+def test_the_invoicing_cycle(days, as_of, cycle, regular):
+    found = run(tables_of(invoices_on(*days)), queries.invoicing, date.fromisoformat(as_of))
+    assert found.loc["X", "last_invoice"] == pd.Timestamp(days[-1])
+    assert (
+        (found.loc["X", "cycle_days"] == cycle) if cycle else pd.isna(found.loc["X", "cycle_days"])
+    )
+    assert found.loc["X", "regular"] == regular
+
+
+def test_credit_notes_and_invoices_after_the_as_of_date_are_no_part_of_the_cycle():
+    invoices = invoices_on("2026-01-01", "2026-02-01", "2026-03-01", "2026-03-15", "2026-04-01")
+    invoices.loc[3, "amount"] = -100.0  # a credit note of 15 March
+    found = run(tables_of(invoices), queries.invoicing, date(2026, 3, 20))
+    # 1 January, 1 February, 1 March: gaps 31 and 28 -> 29.5 days; April is after the as-of.
+    assert found.loc["X", "cycle_days"] == 29.5
+    assert found.loc["X", "last_invoice"] == pd.Timestamp("2026-03-01")
+
+
+def test_hours_after_the_last_invoice_of_a_regular_customer_are_not_invoiced_yet():
+    # X is invoiced every 30 days (3 July, 2 August, 1 September: within 1.5 cycles of 30
+    # September); Y once, on 1 September: no cycle.
+    invoices = pd.concat(
+        [
+            invoices_on("2026-07-03", "2026-08-02", "2026-09-01"),
+            invoices_on("2026-09-01", customer="Y"),
+        ],
+        ignore_index=True,
+    )
+    entries = pd.DataFrame(
+        {
+            "customer_id": ["X", "X", "X", "X", "Y"],
+            "date": pd.to_datetime(
+                ["2026-08-20", "2026-09-01", "2026-09-10", "2026-10-05", "2026-09-10"]
+            ).astype("datetime64[s]"),
+            "hours": [5.0, 3.0, 7.0, 11.0, 13.0],
+        }
+    )
+    # X: 7 hours on 10 September, after its invoice of 1 September (the day of the invoice
+    # itself is invoiced) and up to the as-of date; 5 October is after it. Y: none.
+    found = run(tables_of(invoices, entries), queries.judged, date(2026, 9, 30))
+    assert found["hours_not_invoiced"].to_dict() == {"X": 7.0, "Y": 0.0}
+    assert found["hours"].to_dict() == {"X": 15.0, "Y": 13.0}

@@ -93,7 +93,7 @@ class Dossier:
     ``time_entries``: its time entries from ``since`` to the period's end, with
     ``activity`` filled ("unspecified"); ``None`` when the export holds none. ``assessments``:
     its assessments made on or before the as-of date, oldest first (may be empty).
-    ``product_lines_sold``: lines the company sold to anyone in the year to the period's end.
+    ``product_lines_sold``: lines the company sold to anyone in the year to the as-of date.
     """
 
     review: Review
@@ -187,16 +187,13 @@ def build_dossier(export: Export, review: Review, customer_id: object) -> Dossie
         made = export.assessments[export.assessments["customer_id"] == customer_id]
         assessments = made[made["assessed_on"] <= as_of].sort_values("assessed_on", kind="stable")
 
-    _, lines_sold = measures.product_lines_bought(
-        export.invoices, pd.Index([customer_id]), period.as_of
-    )
     return Dossier(
         review=review,
         customer_id=customer_id,
         invoices=invoices,
         time_entries=time_entries,
         assessments=assessments,
-        product_lines_sold=int(lines_sold),
+        product_lines_sold=review.product_lines_sold,
         since=since,
     )
 

@@ -88,37 +88,3 @@ def effective_as_of(period_end: date, asked: date, export: Export) -> date:
     if last is not None:
         days.append(last)
     return min(days).date()
-
-
-def invoicing_cycle(invoices: pd.DataFrame, ids: pd.Index, as_of: date) -> pd.DataFrame:
-    """How each customer is invoiced, up to ``as_of``: ``last_invoice`` (the day of its last
-    invoice), ``cycle_days`` (the median number of days between its invoicing days; missing
-    with fewer than ``MIN_INVOICES_FOR_A_CYCLE`` of them) and ``regular`` (a cycle of at most
-    ``MAX_CYCLE_DAYS`` whose next invoice is not yet overdue: ``as_of`` lies within
-    ``CYCLE_GRACE`` cycles of the last invoice)."""
-    as_of = pd.Timestamp(as_of)
-    billed = invoices[(invoices["amount"] > 0) & (invoices["issued_on"] <= as_of)]
-    days = billed[["customer_id", "issued_on"]].drop_duplicates().sort_values("issued_on")
-    gaps = days.groupby("customer_id")["issued_on"].diff().dt.days
-    by_customer = days.assign(gap=gaps).groupby("customer_id")
-    result = pd.DataFrame(index=ids)
-    result["last_invoice"] = by_customer["issued_on"].max().reindex(ids)
-    enough = by_customer.size().reindex(ids, fill_value=0) >= MIN_INVOICES_FOR_A_CYCLE
-    result["cycle_days"] = by_customer["gap"].median().reindex(ids).where(enough)
-    since_last = (as_of - result["last_invoice"]).dt.days
-    result["regular"] = (
-        (result["cycle_days"] <= MAX_CYCLE_DAYS)
-        & (since_last <= CYCLE_GRACE * result["cycle_days"])
-    ).fillna(False)
-    return result
-
-
-def hours_not_invoiced(time_entries: pd.DataFrame, cycles: pd.DataFrame, as_of: date) -> pd.Series:
-    """Per customer (``cycles``' index), the hours logged after the last invoice of a customer
-    invoiced on a regular cycle, up to ``as_of``: work not invoiced yet. 0 for the others."""
-    regular = cycles.index[cycles["regular"]]
-    mine = time_entries[time_entries["customer_id"].isin(regular)]
-    last = cycles["last_invoice"].reindex(mine["customer_id"]).to_numpy()
-    after = (mine["date"].to_numpy() > last) & (mine["date"] <= pd.Timestamp(as_of)).to_numpy()
-    hours = mine["hours"].where(after, 0.0).groupby(mine["customer_id"]).sum()
-    return hours.reindex(cycles.index, fill_value=0.0).astype("float64")

@@ -244,7 +244,7 @@ def _window_activity(export: Export, found: pd.DataFrame, settings: ReviewSettin
 
 
 def _payment(found: pd.DataFrame) -> pd.DataFrame:
-    """``measures.payment``'s figures per customer, from its ``aggregates``."""
+    """Payment per customer (``queries.payment``), from its ``aggregates``: typed."""
     result = pd.DataFrame(index=found.index)
     result["invoices_due"] = found["invoices_due"].astype("int64")
     result["avg_days_late"] = found["avg_days_late"].astype("float64")

@@ -1,8 +1,10 @@
-"""Per-customer measures for one review period: revenue, time, revenue per hour, payment.
+"""Per-customer measures: the period's revenue, time and revenue per hour, the headache
+ranking, days late and aging of single invoices, future potential, contribution and the whale
+curve. What the judgement aggregates over invoices and time entries is in
+``helpers.review.queries``.
 
-Every function takes typed frames from ``helpers.io.export`` and returns a new frame indexed by
-``customer_id``; none of them reads or writes files. Money is in the export's currency, time in
-hours, delays in days.
+Every function takes typed frames and returns a new frame or series; none of them reads or
+writes files. Money is in the export's currency, time in hours, delays in days.
 """
 
 from __future__ import annotations
@@ -130,50 +132,6 @@ def aged_receivables(open_: pd.DataFrame, customers: pd.Index) -> pd.DataFrame:
     return table.astype("float64")
 
 
-def payment(
-    invoices: pd.DataFrame,
-    customers: pd.Index,
-    start,
-    as_of,
-    non_payer_days: int = 90,
-) -> pd.DataFrame:
-    """Payment behaviour per customer for invoices *due* from ``start`` to ``as_of``, and what
-    is open on ``as_of``.
-
-    - ``avg_days_late``: amount-weighted average days beyond terms of the invoices due then,
-      counting early payment as 0, so paying one invoice early does not excuse another paid
-      late. Credit notes (amount <= 0) are left out.
-    - ``share_invoices_late``: share of those invoices paid late or still unpaid past due.
-    - ``open_balance``: everything issued by the as-of date and not paid by then.
-    - ``oldest_unpaid_invoice`` / ``oldest_unpaid_days``: the open invoice furthest past due.
-    - ``non_payer``: an open invoice more than ``non_payer_days`` days past due.
-    """
-    invoices = invoices.assign(days_late=days_late(invoices, as_of))
-    judged = invoices[
-        (invoices["due_on"] >= pd.Timestamp(start))
-        & (invoices["due_on"] <= pd.Timestamp(as_of))
-        & (invoices["amount"] > 0)
-    ]
-    beyond_terms = judged["days_late"].clip(lower=0).fillna(0)
-    weighted = (beyond_terms * judged["amount"]).groupby(judged["customer_id"]).sum()
-    amount = judged["amount"].groupby(judged["customer_id"]).sum()
-    late = (judged["days_late"] > 0).groupby(judged["customer_id"]).mean()
-    result = pd.DataFrame(index=customers)
-    result["invoices_due"] = judged.groupby("customer_id").size().reindex(customers, fill_value=0)
-    result["avg_days_late"] = (weighted / amount).reindex(customers)
-    result["share_invoices_late"] = late.reindex(customers).astype("float64")
-
-    open_ = open_invoices(invoices, as_of)
-    result["open_balance"] = _by_customer(open_["amount"], open_["customer_id"], customers)
-    oldest = open_.sort_values(["days_past_due", "invoice_id"], ascending=[False, True])
-    oldest = oldest.drop_duplicates("customer_id").set_index("customer_id")
-    result["oldest_unpaid_invoice"] = oldest["invoice_id"].reindex(customers).astype("string")
-    result["oldest_unpaid_days"] = oldest["days_past_due"].reindex(customers).astype("Int64")
-    result["non_payer"] = (result["oldest_unpaid_days"] > non_payer_days).fillna(False)
-    result["non_payer"] = result["non_payer"].astype(bool)
-    return result
-
-
 def future_potential(annual: pd.Series, potential_annual_spend: pd.Series) -> pd.DataFrame:
     """Share of wallet (annual revenue / potential annual spend) and headroom (the gap).
 
@@ -186,38 +144,6 @@ def future_potential(annual: pd.Series, potential_annual_spend: pd.Series) -> pd
     result["share_of_wallet"] = annual / estimate
     result["headroom"] = (estimate - annual).clip(lower=0)
     return result
-
-
-def quarters_with_purchases(
-    invoices: pd.DataFrame, customers: pd.Index, quarters: list[pd.Period]
-) -> pd.Series:
-    """In how many of ``quarters`` each customer was invoiced (a positive amount)."""
-    bought = invoices[invoices["amount"] > 0]
-    quarter = bought["issued_on"].dt.to_period("Q")
-    in_window = quarter.isin(quarters)
-    counted = (
-        pd.DataFrame({"customer_id": bought["customer_id"], "quarter": quarter})[in_window]
-        .drop_duplicates()
-        .groupby("customer_id")
-        .size()
-    )
-    return counted.reindex(customers, fill_value=0).astype("int64")
-
-
-def product_lines_bought(invoices: pd.DataFrame, customers: pd.Index, end):
-    """How many product lines each customer bought in the year up to ``end``, and how many
-    lines the company sold to anyone in that year (missing without product lines)."""
-    end = pd.Timestamp(end)
-    year = invoices[
-        (invoices["issued_on"] > end - pd.DateOffset(years=1)) & (invoices["issued_on"] <= end)
-    ]
-    lines = year.dropna(subset=["product_line"])
-    if lines.empty:
-        return pd.Series(pd.NA, customers, dtype="Int64"), 0
-    per_customer = lines.groupby("customer_id")["product_line"].nunique()
-    return per_customer.reindex(customers, fill_value=0).astype("Int64"), lines[
-        "product_line"
-    ].nunique()
 
 
 def contribution(revenue: pd.Series, hours: pd.Series, hourly_cost: float) -> pd.DataFrame:

@@ -106,6 +106,7 @@ class Review:
     made_on: date | None = None  # the day the review is made: its plan starts then
     figures: PeriodFigures | None = None  # the period's headline figures
     previous_figures: PeriodFigures | None = None  # the previous period's, the same way
+    product_lines_sold: int = 0  # the product lines anyone bought in the year to the as-of date
     # The export it was built from: each customer's dossier, and a what-if with other
     # settings, start from it without reading the files again.
     export: Export | None = field(default=None, repr=False, compare=False)
@@ -306,6 +307,7 @@ def build_review(
         made_on=made_on or today,
         figures=figures,
         previous_figures=previous_figures,
+        product_lines_sold=found_as_of[as_of].lines_sold,
         export=export,
     )
     strikes = strike_history(quarters, review.customers)
