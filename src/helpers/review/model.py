@@ -202,7 +202,13 @@ class Review:
 
         The same figure the checklist's service item is judged against.
         """
-        return median_revenue_per_hour(self.customers)
+        return _median_revenue_per_hour(self)
+
+
+@once_per_review
+def _median_revenue_per_hour(review: Review) -> float:
+    # Computed once per review: the plan and the reasons ask for it once per customer.
+    return median_revenue_per_hour(review.customers)
 
 
 def build_review(
