@@ -80,3 +80,18 @@ def test_a_large_company_gets_the_first_rows_and_is_told_where_the_rest_are(revi
         f"The first 2 of {total} customers, those that need action first; all of them are in "
         "customer_scores.csv."
     )
+
+
+def test_a_larger_company_gets_fewer_rows_and_the_largest_none(review, monkeypatch):
+    # With as many customers as make the charts a density, the page keeps MAX_ROWS_LARGE
+    # rows; with more than SEARCHABLE_UP_TO it leaves the table and its library out, saying
+    # where every customer is.
+    total = len(review.customers)
+    monkeypatch.setattr(explore, "DENSITY_FROM", total)
+    monkeypatch.setattr(explore, "MAX_ROWS_LARGE", 3)
+    _, rows = rows_of(explore.all_customers_table(review))
+    assert len(rows) == 3
+    monkeypatch.setattr(explore, "SEARCHABLE_UP_TO", total - 1)
+    left_out = explore.all_customers_table(review)._repr_html_()
+    assert "customer_scores.csv" in left_out and "<table" not in left_out
+    assert f"With {total:,} customers" in left_out

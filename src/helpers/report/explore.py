@@ -20,13 +20,19 @@ from itables import options as itables_options
 from itables.javascript import generate_init_offline_itables_html
 
 from helpers.report import links
+from helpers.report.chart_style import DENSITY_FROM
 from helpers.report.reasons import reasons
 from helpers.report.words import STAGE_LABELS, band_labels, display, money, window_heading
 from helpers.review.model import Review
 
-# The rows the page carries at most: a large company's page must stay small enough to mail.
-# The table says when it holds fewer than all, and customer_scores.csv holds them all.
+# The rows the page carries at most: a large company's page must stay under 3 MB to mail. The
+# library takes about 0.76 MB of it and each row about 0.5 KB; above DENSITY_FROM customers
+# the rest of the page is larger (its tables hold their first rows of many more), so fewer
+# rows fit, and above SEARCHABLE_UP_TO customers not even the library. The table says when it
+# holds fewer than all, and customer_scores.csv holds them all.
 MAX_ROWS = 2_000
+MAX_ROWS_LARGE = 500
+SEARCHABLE_UP_TO = 100_000
 ROWS_PER_PAGE = 25
 DOSSIER = "Dossier"  # the hidden column holding each customer's dossier's address
 # How to use the table, on the screen only.
@@ -59,13 +65,28 @@ class SearchableTable:
         )
 
 
+class TooLargeToSearch:
+    """What the page says in the place of the table when the company has too many customers
+    for the table's library and rows to fit a page that can be mailed."""
+
+    def __init__(self, customers: int) -> None:
+        self.customers = customers
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<p>With {self.customers:,} customers, the page leaves out the table to search "
+            "and sort, so that it stays small enough to mail: every customer, with the same "
+            "figures, is in customer_scores.csv, written with this review.</p>"
+        )
+
+
 @functools.cache
 def _library() -> str:
     """The DataTables library and its stylesheet, inlined: it defines itself once per page."""
     return generate_init_offline_itables_html(itables_options.dt_bundle)
 
 
-def all_customers_table(review: Review) -> SearchableTable:
+def all_customers_table(review: Review) -> SearchableTable | TooLargeToSearch:
     """Every customer of the review: its band, checklist score, stage on the three-strikes
     road, revenue, hours and revenue per hour over the judgement window, days late, what it
     owes, and the reason in words; those that need action first."""
@@ -74,7 +95,9 @@ def all_customers_table(review: Review) -> SearchableTable:
     order = {band: rank for rank, band in enumerate(BAND_ORDER)}
     listed = c.assign(_order=c["band"].map(order)).sort_values(["_order", "revenue"])
     window = window_heading(review)
-    shown = listed.head(MAX_ROWS)
+    if len(listed) > SEARCHABLE_UP_TO:
+        return TooLargeToSearch(len(listed))
+    shown = listed.head(MAX_ROWS if len(listed) < DENSITY_FROM else MAX_ROWS_LARGE)
     words = pd.DataFrame(
         {
             "Customer": shown["name"].fillna(shown.index.to_series()),
