@@ -1,6 +1,7 @@
 """Each chart is a Figure whose title states the finding, computed from the tiny review."""
 
 import itertools
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,15 @@ def test_days_late_by_size(review):
     )
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert ticks == ["micro\n(1 invoices)", "small\n(1 invoices)", "large\n(2 invoices)"]
+
+
+@pytest.mark.parametrize("days_late", [0.0, float("nan")], ids=["on time", "not due yet"])
+def test_days_late_by_size_when_no_invoice_is_late(review, days_late):
+    # Every invoice due in the period paid on its due date, or all of them falling due on
+    # the as-of date, when none can be late yet: no size pays late, and no median is told.
+    due = review.invoices_due.assign(days_late=days_late)
+    ax = plots.days_late_by_size(replace(review, invoices_due=due)).axes[0]
+    assert ax.get_title(loc="left") == "No invoice that fell due in the period is late"
 
 
 def test_score_distribution(review):

@@ -348,7 +348,10 @@ def row_rules(
                     column,
                 )
             )
-        controls = frame[column].str.extract(CONTROL_CHARACTER, expand=False).dropna()
+        # Arrow finds the few cells holding one; Python's re then reads only those.
+        holding = frame[column].str.contains(CONTROL_CHARACTER, regex=True, na=False)
+        controls = frame.loc[holding, column].str.extract(CONTROL_CHARACTER, expand=False)
+        controls = controls.dropna()
         for index, character in controls.items():
             found.append(
                 Problem(

@@ -265,6 +265,8 @@ def days_late_by_size(review: Review) -> Figure:
     worst = portfolio.most_often_late(review)
     if worst is None:
         title = "No invoices fell due in the period"
+    elif not worst["share_late"] > 0:  # those due fell due on the as-of date, or were paid
+        title = "No invoice that fell due in the period is late"
     else:
         median = worst["median_days_late"]
         days = "day" if round(median) in (1, -1) else "days"

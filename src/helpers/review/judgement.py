@@ -286,10 +286,10 @@ def _repeat_business(
     bought = found["quarters_bought"].fillna(0).astype("int64")
     began = max(found["first_invoice"].min(), quarters[0].start_time)
     since = table["tenure_start"].fillna(began).where(table["tenure_start"] > began, began)
-    first_quarter = since.dt.to_period("Q")
-    available = pd.Series(
-        [sum(q >= first for q in quarters) for first in first_quarter], index=ids, dtype="int64"
-    )
+    # The quarters from the first it could buy in to the last, counted as quarter numbers.
+    first_quarter = since.dt.year * 4 + since.dt.quarter
+    available = (last.year * 4 + last.quarter - first_quarter + 1).clip(0, len(quarters))
+    available = available.astype("int64")
     needed = np.ceil(rules.repeat_quarters_needed * available / len(quarters) - 1e-9)
     enough = available >= min(FEWEST_QUARTERS, len(quarters))
     result = pd.DataFrame(index=ids)
