@@ -44,7 +44,7 @@ from helpers.io.formats import (
 MAX_CELL_CHARACTERS = 10_000
 # Characters no text of an export may hold: C0 controls but tab and line breaks (a quoted
 # value may hold those), DEL and the C1 controls. They would reach a page, a CSV or a chart.
-CONTROL_CHARACTER = r"([\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f])"
+CONTROL_CHARACTER = r"([\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f])"  # as a group, to extract
 
 
 def parsed_columns(table: Table, frame: pd.DataFrame, dialect: Dialect) -> dict[str, pd.Series]:
@@ -349,7 +349,7 @@ def row_rules(
                 )
             )
         # Arrow finds the few cells holding one; Python's re then reads only those.
-        holding = frame[column].str.contains(CONTROL_CHARACTER, regex=True, na=False)
+        holding = frame[column].str.contains(CONTROL_CHARACTER[1:-1], regex=True, na=False)
         controls = frame.loc[holding, column].str.extract(CONTROL_CHARACTER, expand=False)
         controls = controls.dropna()
         for index, character in controls.items():
