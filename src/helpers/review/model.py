@@ -331,8 +331,14 @@ def _days_judged(period: ReviewPeriod, as_of: date) -> list[date]:
     days = {as_of, period.previous().end}
     days |= {quarter.end_time.date() for quarter in quarters_counted(as_of)[:-1]}
     if as_of < period.end:
-        days.add((pd.Timestamp(as_of) - pd.DateOffset(months=period.months)).date())
+        days.add(_same_day_before(period, as_of))
     return sorted(days)
+
+
+def _same_day_before(period: ReviewPeriod, as_of: date) -> date:
+    """The day of the previous period that ``as_of`` is of ``period``: a period judged before
+    its end is compared with the previous one as of that day."""
+    return (pd.Timestamp(as_of) - pd.DateOffset(months=period.months)).date()
 
 
 def rejudged(review: Review, settings: ReviewSettings) -> Review:
@@ -406,7 +412,7 @@ def _headline_figures(
     label = period.label
     if as_of < period.end:
         day = f"{as_of:%-d %b}"
-        cut = (pd.Timestamp(as_of) - pd.DateOffset(months=period.months)).date()
+        cut = _same_day_before(period, as_of)
         label = f"{period.label} to {day}"
         # The days after the as-of date are not the period's yet, however they are recorded.
         activity = measures.activity(
