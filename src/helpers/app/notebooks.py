@@ -18,10 +18,11 @@ from pathlib import Path
 
 from helpers.errors import ParameterError, PeriodError
 from helpers.io.config import reading_for, slug
-from helpers.io.export import Export, load_export, located_export
+from helpers.io.export import Export, files_stamp, load_export, located_export
 from helpers.io.history import Recorded, read_outcomes
 from helpers.io.periods import ReviewPeriod, parse_period
 from helpers.io.pseudonyms import pseudonymised
+from helpers.io.reading import Reading
 from helpers.io.settings import ReviewSettings
 from helpers.review.dossier import Dossier, build_dossier, find_customer
 from helpers.review.evidence import effective_as_of
@@ -94,12 +95,26 @@ def export_from_parameters(export_path: str, config_path: str = "") -> Export:
     """The export at ``export_path``, read as the company config at ``config_path`` says
     (headers, words, dates and numbers; names pseudonymised when it asks), or as our own
     contract when ``config_path`` is empty. Raises ``ConfigError``, ``ExportError`` or
-    ``ExportNotFoundError``."""
-    if not config_path:
-        return load_export(export_path)
-    reading, key = reading_for(config_path)
-    export = load_export(export_path, reading)
-    return pseudonymised(export, key) if key is not None else export
+    ``ExportNotFoundError``.
+
+    The last export read is kept: asked again for the same files, unchanged on disk and read
+    the same way, it is not read again. An analyst who changes a threshold and runs every cell
+    again waits for the judgement, not for the files."""
+    global _LAST_READ
+    reading, key = reading_for(config_path) if config_path else (Reading(), None)
+    source = located_export(export_path)
+    stamp = (source.resolve(), files_stamp(source), repr(reading), key)
+    if _LAST_READ is not None and _LAST_READ[0] == stamp:
+        return _LAST_READ[1]
+    _LAST_READ = None  # the export read before is let go before the next is read
+    export = load_export(source, reading)
+    export = pseudonymised(export, key) if key is not None else export
+    _LAST_READ = (stamp, export)
+    return export
+
+
+# The stamp of the last export read (``export_from_parameters``), and the export.
+_LAST_READ: tuple[tuple, Export] | None = None
 
 
 AUTO_HISTORY = "auto"  # history_path: find the company's history from the working folder up

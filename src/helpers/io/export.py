@@ -114,6 +114,17 @@ def located_export(path: str | Path) -> Path:
     return source
 
 
+def files_stamp(source: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """What tells whether the export at ``source`` (a folder or a workbook) changed on disk:
+    each of its files' name, size, modification time and inode."""
+    paths = [source] if source.is_file() else sorted(p for p in source.iterdir() if p.is_file())
+    return tuple(
+        (path.name, status.st_size, status.st_mtime_ns, status.st_ino)
+        for path in paths
+        for status in [path.stat()]
+    )
+
+
 def size_band_from_employees(
     employees: pd.Series, floors: Mapping[str, int] = SIZE_BAND_FLOORS
 ) -> pd.Series:
