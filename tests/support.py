@@ -39,6 +39,7 @@ import nbformat
 import pandas as pd
 
 from helpers.io import sample
+from helpers.io.engine import ExportTables, frame_tables
 from helpers.io.export import load_export
 from helpers.io.history import read_outcomes
 from helpers.io.periods import parse_period
@@ -391,3 +392,14 @@ def outside_addresses(page: str) -> list[str]:
     without_namespaces = re.sub(r'xmlns(:\w+)?="[^"]*"', "", page)
     without_links = re.sub(r"<a\s[^>]*>", "<a>", without_namespaces)
     return re.findall(r"https?://[^\s\"'<>)]*", without_links)
+
+
+def tables_of(invoices: pd.DataFrame, entries: pd.DataFrame | None = None) -> ExportTables:
+    """``invoices`` and time ``entries`` (typed frames) as an export's tables for queries, with
+    a customer for every id they name."""
+    ids = sorted(
+        set(invoices["customer_id"]) | set([] if entries is None else entries["customer_id"])
+    )
+    since = pd.Series(pd.NaT, range(len(ids)), "datetime64[s]")
+    customers = pd.DataFrame({"customer_id": ids, "customer_since": since})
+    return frame_tables(customers, invoices, entries)

@@ -14,6 +14,7 @@ from helpers.app.notebooks import (
     check_injected_parameters,
     checked_parameters,
     dossier_from_parameters,
+    export_from_parameters,
     found_history,
     review_from_parameters,
 )
@@ -162,3 +163,14 @@ def test_auto_finds_the_company_history_run_keeps_from_the_notebooks_folder(tmp_
     assert found_history("auto", "Other Co", tmp_path / "notebooks") == ""
     assert found_history("", "Tiny Co", tmp_path / "notebooks") == ""  # none asked for
     assert found_history("/elsewhere.sqlite", "Tiny Co") == "/elsewhere.sqlite"
+
+
+def test_an_export_unchanged_on_disk_is_not_read_again(tiny_export: Path):
+    first = export_from_parameters(str(tiny_export))
+    assert export_from_parameters(str(tiny_export)) is first
+    # A file written again, with one more customer: read again, and the customer is there.
+    customers = tiny_export / "customers.csv"
+    customers.write_text(customers.read_text() + "F,Phi Ltd,3,,,\n")
+    again = export_from_parameters(str(tiny_export))
+    assert again is not first
+    assert "F" in set(again.customers["customer_id"])

@@ -13,7 +13,7 @@ from helpers.review.exits import (
     rise_to_median,
     steps_within,
 )
-from tests.support import tactic_candidates
+from tests.support import tables_of, tactic_candidates
 
 
 def test_payment_advice_reads_lateness_by_company_size():
@@ -212,7 +212,7 @@ def test_moving_on_weighs_revenue_given_up_against_hours_freed():
             "hours": [20.0, 2.0],
         }
     )
-    result = moving_on(decisions, invoices, time_entries, "2026-09-30", median_rph=100.0)
+    result = moving_on(decisions, tables_of(invoices, time_entries), "2026-09-30", median_rph=100.0)
     # Only D: K's decision keeps the customer, L's comes after the as-of date.
     assert result.index.tolist() == ["D"]
     d = result.loc["D"]
@@ -243,6 +243,6 @@ def test_moving_on_before_any_customer_is_let_go_is_empty():
             "amount": [1200.0],
         }
     )
-    result = moving_on(decisions, invoices, None, "2025-10-31", median_rph=100.0)
+    result = moving_on(decisions, tables_of(invoices), "2025-10-31", median_rph=100.0)
     assert result.empty
     assert "revenue_given_up" in result.columns and "hours_freed" in result.columns

@@ -23,14 +23,17 @@ def ids(export) -> pd.Index:
     return pd.Index(export.customers["customer_id"], name="customer_id")
 
 
-def test_activity_revenue_hours_and_revenue_per_hour(export):
-    result = measures.activity(export.customers, export.invoices, export.time_entries, Q3)
-    # Revenue issued in Q3: A 1000 + 3000 + 2000 = 6000; B 400 (B1 was issued in May);
-    # C 250 - 50 credit note = 200; D nothing; E nothing.
-    assert result["revenue"].tolist() == [6000, 400, 200, 0, 0]
-    assert result["invoices"].tolist() == [3, 1, 2, 0, 0]
-    # Hours in Q3: A 10 + 10; B 5 x 8; C's 3 h were in June; E 5 h.
-    assert result["hours"].tolist() == [20, 40, 0, 0, 5]
+def test_activity_revenue_per_hour_and_time_status():
+    # A period's totals as queries.period_activity counts them (tests/review/test_queries.py).
+    totals = pd.DataFrame(
+        {
+            "revenue": [6000.0, 400, 200, 0, 0],
+            "invoices": [3, 1, 2, 0, 0],
+            "hours": [20.0, 40, 0, 0, 5],
+        },
+        index=list("ABCDE"),
+    )
+    result = measures.activity(totals, has_time=True)
     # 6000 / 20 = 300; 400 / 40 = 10; C has revenue but no time; E has time but no revenue.
     rph = result["revenue_per_hour"]
     assert rph["A"] == 300 and rph["B"] == 10 and rph["E"] == 0
@@ -44,10 +47,12 @@ def test_activity_revenue_hours_and_revenue_per_hour(export):
     ]
 
 
-def test_activity_without_time_entries_leaves_time_unknown(export):
-    result = measures.activity(export.customers, export.invoices, None, Q3)
-    assert result["revenue"].tolist() == [6000, 400, 200, 0, 0]
+def test_activity_without_time_entries_leaves_time_unknown():
+    totals = pd.DataFrame({"revenue": [6000.0, 0], "invoices": [3, 0]}, index=list("AD"))
+    result = measures.activity(totals, has_time=False)
+    assert result["revenue"].tolist() == [6000, 0]
     assert result["hours"].isna().all() and result["revenue_per_hour"].isna().all()
+    assert result["time_status"].isna().all()
 
 
 def test_headache_ranking_flags_the_bottom_share_and_ties_together():
@@ -68,48 +73,36 @@ def test_headache_share_must_be_a_share():
         measures.headache_ranking(pd.Series([1.0]), share=10)
 
 
-def test_days_late_per_invoice(export):
-    late = measures.days_late(export.invoices, Q3.as_of).set_axis(export.invoices["invoice_id"])
-    # A1 paid 14 Sep, due 31 Jul: 31 days of August + 14 = 45. A2 paid 10 days early: -10.
-    # A3 due 15 Oct: not yet due. B1 unpaid, due 31 May: 30 (Jun) + 31 + 31 + 30 = 122.
-    # B2 unpaid, due 24 Jul: 7 (to 31 Jul) + 31 + 30 = 68. C1 paid 5 Oct, after the as-of
-    # date, so unpaid on 30 Sep: due 14 Sep -> 16. C2 paid on its due date: 0.
-    assert late["A1"] == 45 and late["A2"] == -10 and np.isnan(late["A3"])
-    assert late["B1"] == 122 and late["B2"] == 68 and late["C1"] == 16 and late["C2"] == 0
-
-
-def test_aged_receivables_add_up_to_the_open_balance(export, ids):
-    open_ = measures.open_invoices(export.invoices, Q3.as_of)
+def test_aged_receivables_add_up_to_the_open_balance(ids):
+    # Open on 30 September in the tiny export (tests/review/test_queries.py works them out):
+    # A3 2,000 not yet due; B1 500 122 days and B2 400 68 days past due; C1 250 16 days.
+    open_ = pd.DataFrame(
+        {
+            "customer_id": ["B", "B", "C", "A"],
+            "amount": [500.0, 400, 250, 2000],
+            "days_past_due": [122, 68, 16, -15],
+        }
+    )
+    open_["aging_bucket"] = measures.aging_bucket(open_["days_past_due"])
     aging = measures.aged_receivables(open_, ids)
     assert list(aging.columns) == ["current", "1-30", "31-60", "61-90", "90+"]
-    assert aging.loc["A"].tolist() == [2000, 0, 0, 0, 0]  # A3 not yet due
-    assert aging.loc["B"].tolist() == [0, 0, 0, 400, 500]  # B2 68 days, B1 122 days
-    assert aging.loc["C"].tolist() == [0, 250, 0, 0, 0]  # C1 16 days
-    # Open on 30 Sep: A3 2,000; B1 500 + B2 400; C1 250 (paid only in October); D and E none.
+    assert aging.loc["A"].tolist() == [2000, 0, 0, 0, 0]
+    assert aging.loc["B"].tolist() == [0, 0, 0, 400, 500]
+    assert aging.loc["C"].tolist() == [0, 250, 0, 0, 0]
     assert aging.sum(axis=1).tolist() == [2000, 900, 250, 0, 0]
 
 
 def test_aging_bucket_edges():
-    due = pd.to_datetime(["2026-09-30", "2026-09-29", "2026-08-31", "2026-08-01", "2026-07-02"])
-    invoices = pd.DataFrame(
-        {
-            "invoice_id": list("vwxyz"),
-            "customer_id": "A",
-            "issued_on": pd.Timestamp("2026-01-01"),
-            "due_on": due,
-            "paid_on": pd.NaT,
-            "amount": 1.0,
-        }
-    )
-    open_ = measures.open_invoices(invoices, "2026-09-30")
-    # 0 days past due is current; 1 -> 1-30; 30 -> 1-30; 60 -> 31-60; 90 -> 61-90.
-    assert open_["days_past_due"].tolist() == [0, 1, 30, 60, 90]
-    assert open_["aging_bucket"].astype(str).tolist() == [
+    # 0 days past due is current; 1 -> 1-30; 30 -> 1-30; 60 -> 31-60; 90 -> 61-90; 91 -> 90+.
+    buckets = measures.aging_bucket(pd.Series([0, 1, 30, 60, 90, 91, -5]))
+    assert buckets.astype(str).tolist() == [
         "current",
         "1-30",
         "1-30",
         "31-60",
         "61-90",
+        "90+",
+        "current",
     ]
 
 

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.io.engine import ExportTables, frame_tables
+from helpers.io.engine import ExportTables
 from helpers.io.export import load_export
 from helpers.io.settings import ReviewSettings
 from helpers.review import queries
-from tests.support import ROOT, TINY_EXPORT, write_export
+from tests.support import ROOT, TINY_EXPORT, tables_of, write_export
 
 CUSTOMERS = ["A", "B", "C", "D", "E"]
 
@@ -108,6 +108,66 @@ def test_quarters_bought_and_product_lines_in_the_year(tiny):
     assert set(found["lines_sold"].dropna()) == {2}
 
 
+def over_period(tables: ExportTables, query, start: str, end: str, as_of: str) -> pd.DataFrame:
+    """``query`` (one of the period's) over the period from ``start`` to ``end``, as of
+    ``as_of``."""
+    days = [date.fromisoformat(day) for day in (start, end, as_of)]
+    return tables.run(query(tables, ibis.memtable(queries.record_period(*days))))
+
+
+def test_period_activity_in_the_third_quarter(tiny):
+    # Revenue issued in Q3: A 1,000 + 3,000 + 2,000 = 6,000 in three invoices; B 400 (B1 was
+    # issued in May); C 250 - 50 credit note = 200 in two; D and E nothing.
+    # Hours in Q3: A 10 + 10; B 5 x 8; C's 3 h were in June; E 5 h.
+    totals = over_period(tiny, queries.period_activity, "2026-07-01", "2026-09-30", "2026-09-30")
+    totals = totals.set_index("customer_id").sort_index()
+    assert list(totals.index) == CUSTOMERS
+    assert list(totals["revenue"]) == [6000, 400, 200, 0, 0]
+    assert list(totals["invoices"]) == [3, 1, 2, 0, 0]
+    assert list(totals["hours"]) == [20, 40, 0, 0, 5]
+
+
+def test_invoices_due_in_the_third_quarter_and_how_late(tiny):
+    # Due from 1 July to 30 September, by due date: B2 (24 Jul, unpaid: 7 days of July + 31 +
+    # 30 = 68), A1 (31 Jul, paid 14 Sep: 31 + 14 = 45), A2 (31 Aug, paid 21 Aug: 10 days
+    # early), C2 (1 Sep, paid that day: 0), C1 (14 Sep, paid 5 Oct, after the as-of date, so
+    # unpaid then: 16). A3 falls due in October, B1 in May.
+    due = over_period(tiny, queries.invoices_due, "2026-07-01", "2026-09-30", "2026-09-30")
+    assert list(due["invoice_id"]) == ["B2", "A1", "A2", "C2", "C1"]
+    assert list(due["days_late"]) == [68, 45, -10, 0, 16]
+    assert list(due["amount"]) == [400, 1000, 3000, -50, 250]
+    # As of 31 August, C2 and C1 are not yet due, and A1 is 31 days late, unpaid then.
+    due = over_period(tiny, queries.invoices_due, "2026-07-01", "2026-09-30", "2026-08-31")
+    assert list(due["invoice_id"]) == ["B2", "A1", "A2"]
+    assert list(due["days_late"]) == [38, 31, -10]
+
+
+def test_invoices_open_on_the_as_of_date(tiny):
+    # Issued by 30 September and unpaid then, by due date: B1 (due 31 May: 30 days of June +
+    # 31 + 31 + 30 = 122 past due), B2 (68), C1 (paid only in October: 16) and A3 (due 15
+    # October: -15, not yet due).
+    open_ = over_period(tiny, queries.invoices_open, "2026-07-01", "2026-09-30", "2026-09-30")
+    assert list(open_["invoice_id"]) == ["B1", "B2", "C1", "A3"]
+    assert list(open_["days_past_due"]) == [122, 68, 16, -15]
+    assert list(open_["amount"]) == [500, 400, 250, 2000]
+
+
+def test_a_customers_invoices_with_their_days_late(tiny):
+    # A's invoices issued from 1 March to 30 September, by issue date: A1 paid 45 days late,
+    # A2 10 days early, A3 not yet due (due 15 October); A0b (10 February) is before March.
+    asked = pd.DataFrame(
+        {
+            "customer_id": ["A"],
+            "start": [pd.Timestamp("2026-03-01")],
+            "as_of": [pd.Timestamp("2026-09-30")],
+        }
+    )
+    rows = tiny.run(queries.customer_invoices(tiny, ibis.memtable(asked)))
+    assert list(rows["invoice_id"]) == ["A1", "A2", "A3"]
+    assert list(rows["paid"]) == [True, True, False]
+    np.testing.assert_array_equal(rows["days_late"], [45, -10, np.nan])
+
+
 def invoices_on(*days: str, customer: str = "X") -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -119,15 +179,6 @@ def invoices_on(*days: str, customer: str = "X") -> pd.DataFrame:
             "product_line": pd.Series(pd.NA, range(len(days)), dtype="string"),
         }
     )
-
-
-def tables_of(invoices: pd.DataFrame, entries: pd.DataFrame | None = None) -> ExportTables:
-    ids = sorted(
-        set(invoices["customer_id"]) | set([] if entries is None else entries["customer_id"])
-    )
-    since = pd.Series(pd.NaT, range(len(ids)), "datetime64[s]")
-    customers = pd.DataFrame({"customer_id": ids, "customer_since": since})
-    return frame_tables(customers, invoices, entries)
 
 
 @pytest.mark.parametrize(

@@ -44,15 +44,21 @@ class ExportTables:
         return self.backend.execute(expression)
 
     def run_over(
-        self, name: str, rows: pd.DataFrame, query: Callable[[ir.Table], ir.Table]
+        self,
+        name: str,
+        rows: pd.DataFrame,
+        query: Callable[[ir.Table], ir.Table],
+        key: str | None = None,
     ) -> pd.DataFrame:
         """The rows of ``query`` over the table ``name`` holding ``rows``. The query is built
-        and compiled to SQL the first time; later calls replace the rows and run that SQL, so a
-        query asked for many days costs its compilation once."""
+        and compiled to SQL the first time it is asked for by its ``key`` (``name`` when
+        ``None``); later calls replace the rows and run that SQL, so a query asked for many days
+        costs its compilation once."""
         self.backend.con.register(name, rows)
-        sql = self.compiled.get(name)
+        key = key or name
+        sql = self.compiled.get(key)
         if sql is None:
-            sql = self.compiled[name] = str(self.backend.compile(query(self.backend.table(name))))
+            sql = self.compiled[key] = str(self.backend.compile(query(self.backend.table(name))))
         return self.backend.raw_sql(sql).df()
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from helpers.errors import ParameterError
 from helpers.io.export import Export
-from helpers.review import measures
+from helpers.review import queries
 from helpers.review.exits import exit_impact
 from helpers.review.model import Review
 from helpers.review.strikes import customer_quarters, quarter_label, quarters_counted
@@ -87,8 +87,8 @@ class Dossier:
     """One reviewed customer, with its own history from the export.
 
     ``invoices``: the customer's invoices issued in the ``HISTORY_MONTHS`` months to the as-of
-    date, oldest first, with ``days_late`` (``measures.days_late``; missing while not yet due)
-    and ``status`` (paid, unpaid past due, unpaid not yet due, credit note, or payment not
+    date, oldest first, with ``days_late`` (``queries.customer_invoices``; missing while not
+    yet due) and ``status`` (paid, unpaid past due, unpaid not yet due, credit note, or payment not
     recorded). ``since`` is the later of that first day and the export's first invoice.
     ``time_entries``: its time entries from ``since`` to the period's end, with
     ``activity`` filled ("unspecified"); ``None`` when the export holds none. ``assessments``:
@@ -155,14 +155,16 @@ def build_dossier(export: Export, review: Review, customer_id: object) -> Dossie
     since = as_of - pd.DateOffset(months=HISTORY_MONTHS) + pd.Timedelta(days=1)
     # No earlier than the export reaches: quarters before it are unknown, not empty.
     since = max(since, export.invoices["issued_on"].min())
-    invoices = export.invoices[export.invoices["customer_id"] == customer_id]
-    invoices = invoices[(invoices["issued_on"] >= since) & (invoices["issued_on"] <= as_of)]
-    invoices = invoices.sort_values(["issued_on", "invoice_id"]).reset_index(drop=True)
+    tables = export.tables
+    asked = pd.DataFrame({"customer_id": [customer_id], "start": [since], "as_of": [as_of]})
+    invoices = tables.run_over(
+        "dossier_customer",
+        asked.astype({"start": "datetime64[us]", "as_of": "datetime64[us]"}),
+        lambda asked: queries.customer_invoices(tables, asked),
+    )
     if review.has_payments:
-        invoices["days_late"] = measures.days_late(invoices, as_of)
-        paid = invoices["paid_on"].notna() & (invoices["paid_on"] <= as_of)
         status = np.select(
-            [invoices["amount"] <= 0, paid, invoices["days_late"].notna()],
+            [invoices["amount"] <= 0, invoices.pop("paid"), invoices["days_late"].notna()],
             [CREDIT_NOTE, PAID, PAST_DUE],
             default=NOT_YET_DUE,
         )

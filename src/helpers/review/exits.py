@@ -9,9 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.io.columns import is_in
 from helpers.io.contract import EXIT_DECISIONS
+from helpers.io.engine import ExportTables
 from helpers.io.settings import ExitRules
+from helpers.review import queries
 
 # Payment advice, by company size (DOMAIN.md, question 3): who needs action first.
 PAYMENT_ADVICE = (
@@ -255,55 +256,44 @@ def _suggest(row: dict, rules: ExitRules) -> tuple[str, str]:
     return "price_increase", "too_much_to_rise_step_by_step"
 
 
-def _before_and_since(
-    rows: pd.DataFrame, on: str, value: str, exits: pd.DataFrame, as_of: pd.Timestamp
-) -> tuple[pd.Series, pd.Series]:
-    """The sums of ``value`` over the rows of each customer in ``exits`` dated (column ``on``)
-    in the year before its decision, and from the decision to ``as_of``; by customer, 0 where
-    none. One pass over ``rows`` for all the exits."""
-    mine = rows[is_in(rows["customer_id"], exits.index)]
-    decided = exits["decided_on"].reindex(mine["customer_id"]).to_numpy()
-    year_before = exits["year_before"].reindex(mine["customer_id"]).to_numpy()
-    dated = mine[on]
-    before = (dated >= year_before) & (dated < decided)
-    since = (dated >= decided) & (dated <= as_of)
-    sums = [
-        mine[value].where(window, 0.0).groupby(mine["customer_id"]).sum()
-        for window in (before, since)
-    ]
-    return tuple(total.reindex(exits.index, fill_value=0.0).astype("float64") for total in sums)
-
-
 def moving_on(
-    decisions: pd.DataFrame,
-    invoices: pd.DataFrame,
-    time_entries: pd.DataFrame | None,
-    as_of,
-    median_rph: float,
+    decisions: pd.DataFrame, tables: ExportTables, as_of, median_rph: float
 ) -> pd.DataFrame:
     """For each customer let go (``EXIT_DECISIONS``, decided on or before ``as_of``): the
     revenue given up and the hours freed since the decision, against what the year before it
-    would have brought in that time.
+    would have brought in that time. ``tables``: the export's, whose invoices and time entries
+    are added up (``queries.before_and_since``).
 
     The year before the decision sets the pace: at that pace, the days since the decision
     would have brought ``revenue_per_year_before`` x days / 365; what the customer still paid
     since (during its notice, say) is subtracted, and likewise for hours. The freed hours are
     valued at the portfolio's median revenue per hour. One row per customer, latest decision.
+    Without time entries no hours are counted.
     """
     as_of = pd.Timestamp(as_of)
     exits = decisions[
         decisions["decision"].isin(EXIT_DECISIONS) & (decisions["decided_on"] <= as_of)
     ]
     exits = exits.sort_values("decided_on").drop_duplicates("customer_id", keep="last")
-    if time_entries is None:
-        time_entries = pd.DataFrame(
-            {"customer_id": [], "date": pd.Series(dtype="datetime64[s]"), "hours": []}
-        )
     exits = exits.set_index("customer_id")
     exits["decided_on"] = exits["decided_on"].astype("datetime64[s]")
-    exits["year_before"] = exits["decided_on"] - pd.DateOffset(years=1)
-    revenue_before, revenue_since = _before_and_since(invoices, "issued_on", "amount", exits, as_of)
-    hours_before, hours_since = _before_and_since(time_entries, "date", "hours", exits, as_of)
+    weighed = pd.DataFrame(
+        {
+            "customer_id": exits.index.astype(str),
+            "decided_on": exits["decided_on"].to_numpy(),
+            "year_before": (exits["decided_on"] - pd.DateOffset(years=1)).to_numpy(),
+            "as_of": as_of,
+        }
+    ).astype(
+        {"decided_on": "datetime64[us]", "year_before": "datetime64[us]", "as_of": "datetime64[us]"}
+    )
+    sums = tables.run_over(
+        queries.EXITS, weighed, lambda weighed: queries.before_and_since(tables, weighed)
+    ).set_index("customer_id")
+    sums = sums.reindex(exits.index.astype(str)).set_axis(exits.index).fillna(0.0)
+    revenue_before, revenue_since = sums["revenue_before"], sums["revenue_since"]
+    hours_before = sums.get("hours_before", pd.Series(0.0, exits.index))
+    hours_since = sums.get("hours_since", pd.Series(0.0, exits.index))
     days_since = (as_of - exits["decided_on"]).dt.days + 1
     pace = days_since / 365
     freed = (hours_before * pace - hours_since).clip(lower=0.0)
@@ -312,10 +302,10 @@ def moving_on(
             "decided_on": exits["decided_on"],
             "decision": exits["decision"],
             "days_since": days_since.astype("int64"),
-            "revenue_per_year_before": revenue_before,
-            "hours_per_year_before": hours_before,
-            "revenue_since": revenue_since,
-            "hours_since": hours_since,
+            "revenue_per_year_before": revenue_before.astype("float64"),
+            "hours_per_year_before": hours_before.astype("float64"),
+            "revenue_since": revenue_since.astype("float64"),
+            "hours_since": hours_since.astype("float64"),
             "revenue_given_up": (revenue_before * pace - revenue_since).clip(lower=0.0),
             "hours_freed": freed,
             "freed_hours_worth": freed * median_rph if pd.notna(median_rph) else np.nan,

@@ -15,7 +15,7 @@ import pandas as pd
 
 from helpers.io.export import Export
 from helpers.io.periods import ReviewPeriod
-from helpers.review import measures
+from helpers.review import measures, queries
 
 FIGURES = (
     "revenue",
@@ -64,15 +64,34 @@ def period_records(
     export: Export, period: ReviewPeriod, as_of: date, reviewed: pd.Index
 ) -> PeriodRecords:
     """The ``PeriodRecords`` of ``period`` as of ``as_of``, for the customers ``reviewed``."""
-    invoices = export.invoices
-    activity = measures.activity(export.customers, invoices, export.time_entries, period)
+    activity = period_activity(export, period.start, period.end)
     if not export.has("invoices", "paid_on"):
         return PeriodRecords(activity, None, None)
-    due = invoices[
-        period.contains(invoices["due_on"]) & (invoices["due_on"] <= pd.Timestamp(as_of))
-    ].assign(days_late=lambda f: measures.days_late(f, as_of))
-    open_ = measures.open_invoices(invoices, as_of)
-    return PeriodRecords(activity, due, open_[open_["customer_id"].isin(reviewed)])
+    due = records(export, queries.invoices_due, period.start, period.end, as_of)
+    open_ = records(export, queries.invoices_open, period.start, period.end, as_of)
+    open_ = open_[open_["customer_id"].isin(reviewed)].reset_index(drop=True)
+    open_["aging_bucket"] = measures.aging_bucket(open_["days_past_due"])
+    return PeriodRecords(activity, due, open_)
+
+
+def period_activity(export: Export, start: date, end: date) -> pd.DataFrame:
+    """Every customer's revenue, invoices and hours from ``start`` to ``end``, with revenue per
+    hour and time status (``measures.activity``), by customer in the export's order."""
+    totals = records(export, queries.period_activity, start, end, end).set_index("customer_id")
+    ids = pd.Index(export.customers["customer_id"], name="customer_id")
+    return measures.activity(totals.reindex(ids), export.time_entries is not None)
+
+
+def records(export: Export, query, start: date, end: date, as_of: date) -> pd.DataFrame:
+    """The rows of ``query`` (one of ``queries``' over a ``record_period`` table) for the
+    period from ``start`` to ``end``, as of ``as_of``."""
+    tables = export.tables
+    return tables.run_over(
+        queries.PERIOD,
+        queries.record_period(start, end, as_of),
+        lambda period: query(tables, period),
+        key=query.__name__,
+    )
 
 
 def period_figures(

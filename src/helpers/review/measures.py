@@ -1,7 +1,6 @@
-"""Per-customer measures: the period's revenue, time and revenue per hour, the headache
-ranking, days late and aging of single invoices, future potential, contribution and the whale
-curve. What the judgement aggregates over invoices and time entries is in
-``helpers.review.queries``.
+"""Per-customer measures: the period's revenue per hour, the headache ranking, the aging of
+open invoices, future potential, contribution and the whale curve. What is added up over
+invoices and time entries, row by row, is in ``helpers.review.queries``.
 
 Every function takes typed frames and returns a new frame or series; none of them reads or
 writes files. Money is in the export's currency, time in hours, delays in days.
@@ -12,45 +11,31 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.io.periods import ReviewPeriod
-
 AGING_BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 NO_TIME_LOGGED = "no time logged"
 NO_REVENUE = "hours but no revenue"
 TIME_AND_REVENUE = "time and revenue"
 
 
-def _by_customer(values: pd.Series, keys: pd.Series, customers: pd.Index) -> pd.Series:
-    return values.groupby(keys).sum().reindex(customers, fill_value=0).astype("float64")
+def activity(totals: pd.DataFrame, has_time: bool) -> pd.DataFrame:
+    """Each customer's ``revenue``, ``invoices`` and ``hours`` in a period (``totals``, as
+    ``queries.period_activity`` counts them), with revenue per hour and what time was logged.
 
-
-def activity(
-    customers: pd.DataFrame,
-    invoices: pd.DataFrame,
-    time_entries: pd.DataFrame | None,
-    period: ReviewPeriod,
-) -> pd.DataFrame:
-    """Revenue, invoice count, hours and revenue per hour of each customer in ``period``.
-
-    Revenue is the sum of invoices *issued* in the period (credit notes, negative, reduce it).
-    Hours are time entries dated in the period. ``revenue_per_hour`` is revenue / hours where
-    hours > 0; where none were logged it is missing and ``time_status`` says "no time logged"
-    (such a customer is not infinitely good, it is unmeasured). Hours with no revenue give a
-    revenue per hour of 0: the worst case, not an error. ``time_status`` is missing when the
-    export holds no time entries at all.
+    ``revenue_per_hour`` is revenue / hours where hours > 0; where none were logged it is
+    missing and ``time_status`` says "no time logged" (such a customer is not infinitely good,
+    it is unmeasured). Hours with no revenue give a revenue per hour of 0: the worst case, not
+    an error. Without time entries in the export (``has_time`` false) hours, revenue per hour
+    and ``time_status`` are missing.
     """
-    index = pd.Index(customers["customer_id"], name="customer_id")
-    issued = invoices[period.contains(invoices["issued_on"])]
-    result = pd.DataFrame(index=index)
-    result["revenue"] = _by_customer(issued["amount"], issued["customer_id"], index)
-    result["invoices"] = issued.groupby("customer_id").size().reindex(index, fill_value=0)
-    if time_entries is None:
+    result = pd.DataFrame(index=totals.index)
+    result["revenue"] = totals["revenue"].astype("float64")
+    result["invoices"] = totals["invoices"].astype("int64")
+    if not has_time:
         result["hours"] = np.nan
         result["revenue_per_hour"] = np.nan
-        result["time_status"] = pd.Series(pd.NA, index, dtype="string")
+        result["time_status"] = pd.Series(pd.NA, totals.index, dtype="string")
         return result
-    logged = time_entries[period.contains(time_entries["date"])]
-    result["hours"] = _by_customer(logged["hours"], logged["customer_id"], index)
+    result["hours"] = totals["hours"].astype("float64")
     with_hours = result["hours"] > 0
     result["revenue_per_hour"] = (result["revenue"] / result["hours"]).where(with_hours)
     status = np.select(
@@ -58,7 +43,7 @@ def activity(
         [TIME_AND_REVENUE, NO_REVENUE, NO_TIME_LOGGED],
         default=None,
     )
-    result["time_status"] = pd.Series(status, index, dtype="string")
+    result["time_status"] = pd.Series(status, totals.index, dtype="string")
     return result
 
 
@@ -82,38 +67,10 @@ def headache_ranking(revenue_per_hour: pd.Series, share: float) -> pd.DataFrame:
     return result
 
 
-def days_late(invoices: pd.DataFrame, as_of) -> pd.Series:
-    """Days beyond the due date for each invoice, judged on ``as_of``.
-
-    Paid (on or before ``as_of``): paid_on - due_on, negative when paid early. Unpaid and past
-    due: as_of - due_on. Unpaid and not yet due: missing (it cannot be late yet). A payment
-    dated after ``as_of`` was not known on ``as_of``, so the invoice counts as unpaid.
-    """
-    as_of = pd.Timestamp(as_of)
-    paid = invoices["paid_on"].notna() & (invoices["paid_on"] <= as_of)
-    overdue = ~paid & (invoices["due_on"] < as_of)
-    late = pd.Series(np.nan, index=invoices.index)
-    late[paid] = (invoices.loc[paid, "paid_on"] - invoices.loc[paid, "due_on"]).dt.days
-    late[overdue] = (as_of - invoices.loc[overdue, "due_on"]).dt.days
-    return late
-
-
-def open_invoices(invoices: pd.DataFrame, as_of) -> pd.DataFrame:
-    """Invoices issued on or before ``as_of`` and not paid by then, with ``days_past_due``.
-
-    ``days_past_due`` is as_of - due_on (0 or negative while not yet due) and ``aging_bucket``
-    one of ``AGING_BUCKETS``: current (not past due), 1-30, 31-60, 61-90, 90+ days past due.
-    """
-    as_of = pd.Timestamp(as_of)
-    unpaid = invoices["paid_on"].isna() | (invoices["paid_on"] > as_of)
-    open_ = invoices[unpaid & (invoices["issued_on"] <= as_of)].copy()
-    open_["days_past_due"] = (as_of - open_["due_on"]).dt.days
-    open_["aging_bucket"] = pd.cut(
-        open_["days_past_due"],
-        bins=[-np.inf, 0, 30, 60, 90, np.inf],
-        labels=list(AGING_BUCKETS),
-    )
-    return open_
+def aging_bucket(days_past_due: pd.Series) -> pd.Series:
+    """The aging bucket of each open invoice's ``days_past_due``, one of ``AGING_BUCKETS``:
+    current (not past due), 1-30, 31-60, 61-90, 90+ days past due."""
+    return pd.cut(days_past_due, bins=[-np.inf, 0, 30, 60, 90, np.inf], labels=list(AGING_BUCKETS))
 
 
 def aged_receivables(open_: pd.DataFrame, customers: pd.Index) -> pd.DataFrame:

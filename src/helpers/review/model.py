@@ -37,7 +37,13 @@ from helpers.review.evidence import (
     per_year,
 )
 from helpers.review.exits import exit_impact, exit_tactics, moving_on
-from helpers.review.figures import PeriodFigures, PeriodRecords, period_figures, period_records
+from helpers.review.figures import (
+    PeriodFigures,
+    PeriodRecords,
+    period_activity,
+    period_figures,
+    period_records,
+)
 from helpers.review.judgement import (
     Findings,
     aggregates,
@@ -233,7 +239,6 @@ def build_review(
     as_of = effective_as_of(period.end, today or period.as_of, export)
     period = replace(period, as_of=as_of)
     history = history or Recorded()
-    invoices = export.invoices
     has_payments = export.has("invoices", "paid_on")
 
     judged_as_of: dict[date, pd.DataFrame] = {}
@@ -277,11 +282,7 @@ def build_review(
     let_go = None
     if export.decisions is not None:
         let_go = moving_on(
-            export.decisions,
-            invoices,
-            export.time_entries,
-            as_of,
-            median_revenue_per_hour(table),
+            export.decisions, export.tables, as_of, median_revenue_per_hour(table)
         ).join(everyone["name"])
     quarters = quarter_outcomes(history.outcomes, as_of, table, judged)
     previous = period.previous()
@@ -389,7 +390,7 @@ def _period_activity(review: Review) -> pd.DataFrame:
     """Every customer's revenue, invoices and hours in the review's period."""
     export = review.export
     assert export is not None
-    return measures.activity(export.customers, export.invoices, export.time_entries, review.period)
+    return period_activity(export, review.period.start, review.period.end)
 
 
 def _headline_figures(
@@ -415,10 +416,7 @@ def _headline_figures(
         cut = _same_day_before(period, as_of)
         label = f"{period.label} to {day}"
         # The days after the as-of date are not the period's yet, however they are recorded.
-        activity = measures.activity(
-            export.customers, export.invoices, export.time_entries, replace(period, end=as_of)
-        )
-        records = replace(records, activity=activity)
+        records = replace(records, activity=period_activity(export, period.start, as_of))
         previous = replace(previous, label=f"{previous.label} to {cut:%-d %b}", end=cut, as_of=cut)
         before = judged(cut)
         previous_outcome = None if before is None else outcome(before, FROM_THE_EXPORT)

@@ -26,7 +26,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from helpers.io.engine import ExportTables
+from helpers.io.engine import INVOICE_COLUMNS, ExportTables
 from helpers.io.settings import ReviewSettings
 from helpers.review.evidence import (
     CYCLE_GRACE,
@@ -38,6 +38,10 @@ from helpers.review.evidence import (
 # The table of the days judged: one row per day, with the bounds its figures are counted in.
 DAYS = "judgement_days"
 KEYS = ("customer_id", "as_of")
+# The table of the periods whose records are read (``record_period``): one row.
+PERIOD = "record_period"
+# The table of the customers let go whose year before and time since are weighed: one row each.
+EXITS = "exits_weighed"
 
 
 def judgement_days(days: Iterable[date], settings: ReviewSettings) -> pd.DataFrame:
@@ -205,13 +209,7 @@ def payment(tables: ExportTables, days: ir.Table) -> ir.Table:
     (weighted by amount, early counted as 0) and ``share_invoices_late``; of those open on the
     day, ``open_balance``, ``oldest_unpaid_invoice`` and ``oldest_unpaid_days``; and
     ``non_payer`` (the oldest more than ``non_payer_days`` past due)."""
-    rows = tables.invoices.cross_join(days)
-    paid = rows.paid_on.notnull() & (rows.paid_on <= rows.as_of)
-    late = paid.ifelse(
-        rows.paid_on.delta(rows.due_on, unit="day"),
-        (rows.due_on < rows.as_of).ifelse(rows.as_of.delta(rows.due_on, unit="day"), None),
-    )
-    dated = rows.mutate(days_late=late.cast("float64"), paid=paid)
+    dated = _dated(tables.invoices.cross_join(days))
     due = dated.filter(
         (dated.due_on >= dated.window_start) & (dated.due_on <= dated.as_of) & (dated.amount > 0)
     )
@@ -223,7 +221,6 @@ def payment(tables: ExportTables, days: ir.Table) -> ir.Table:
         late=(due.days_late > 0).fill_null(False).cast("float64").mean(),
     )
     open_ = dated.filter(~dated.paid & (dated.issued_on <= dated.as_of))
-    open_ = open_.mutate(days_past_due=open_.as_of.delta(open_.due_on, unit="day"))
     first_of = ibis.window(
         group_by=[open_.customer_id, open_.as_of],
         order_by=[open_.days_past_due.desc(), open_.invoice_id],
@@ -245,6 +242,119 @@ def payment(tables: ExportTables, days: ir.Table) -> ir.Table:
         oldest_unpaid_days=result.oldest_unpaid_days,
         non_payer=(result.oldest_unpaid_days > result.non_payer_days).fill_null(False),
     )
+
+
+def record_period(start: date, end: date, as_of: date) -> pd.DataFrame:
+    """The one row of the ``PERIOD`` table: the period from ``start`` to ``end``, its records
+    read as of ``as_of``."""
+    frame = pd.DataFrame({"start": [start], "end": [end], "as_of": [as_of]})
+    return frame.astype("datetime64[us]")
+
+
+def period_activity(tables: ExportTables, period: ir.Table) -> ir.Table:
+    """Per customer, over ``period`` (a table like ``record_period``'s): ``revenue`` and
+    ``invoices``, of the invoices issued in it (credit notes reduce the revenue), and, when the
+    export has time entries, ``hours`` dated in it. Every customer has a row."""
+    bounds = period.select("start", "end")
+    invoices = tables.invoices.cross_join(bounds)
+    issued = invoices.filter(
+        (invoices.issued_on >= invoices.start) & (invoices.issued_on <= invoices.end)
+    )
+    billed = issued.group_by("customer_id").aggregate(
+        revenue=issued.amount.sum(), invoices=issued.count()
+    )
+    customers = tables.customers.select("customer_id")
+    joined = customers.left_join(billed, "customer_id")
+    result = joined.select(
+        customers.customer_id,
+        revenue=ibis.coalesce(joined.revenue, 0).cast("float64"),
+        invoices=ibis.coalesce(joined.invoices, 0),
+    )
+    if tables.time_entries is None:
+        return result
+    entries = tables.time_entries.cross_join(bounds)
+    logged = entries.filter((entries.date >= entries.start) & (entries.date <= entries.end))
+    hours = logged.group_by("customer_id").aggregate(hours=logged.hours.sum())
+    joined = result.left_join(hours, "customer_id")
+    return joined.select(result, hours=ibis.coalesce(joined.hours, 0).cast("float64"))
+
+
+def invoices_due(tables: ExportTables, period: ir.Table) -> ir.Table:
+    """The invoices due in ``period`` (a table like ``record_period``'s) by its ``as_of``,
+    with ``days_late`` as of then (``_dated``), by due date."""
+    dated = _dated(tables.invoices.cross_join(period))
+    due = dated.filter(
+        (dated.due_on >= dated.start) & (dated.due_on <= dated.end) & (dated.due_on <= dated.as_of)
+    )
+    return _invoice_rows(due, "days_late")
+
+
+def invoices_open(tables: ExportTables, period: ir.Table) -> ir.Table:
+    """The invoices issued by ``period``'s ``as_of`` and not paid by then, with
+    ``days_past_due`` then (0 or less while not yet due), by due date."""
+    dated = _dated(tables.invoices.cross_join(period.select("as_of")))
+    open_ = dated.filter(~dated.paid & (dated.issued_on <= dated.as_of))
+    return _invoice_rows(open_, "days_past_due")
+
+
+def customer_invoices(tables: ExportTables, asked: ir.Table) -> ir.Table:
+    """The invoices of the customer ``asked`` names (a table of one row: ``customer_id``,
+    ``start`` and ``as_of``) issued from ``start`` to ``as_of``, by issue date and id; with
+    ``paid`` and ``days_late`` as of then (``_dated``) when the export has payment dates."""
+    rows = tables.invoices.join(asked, "customer_id")
+    issued = rows.filter((rows.issued_on >= rows.start) & (rows.issued_on <= rows.as_of))
+    if "paid_on" not in issued.columns:
+        return _invoice_rows(issued).order_by(["issued_on", "invoice_id"])
+    return _invoice_rows(_dated(issued), "paid", "days_late").order_by(["issued_on", "invoice_id"])
+
+
+def before_and_since(tables: ExportTables, exits: ir.Table) -> ir.Table:
+    """Per customer of ``exits`` (``customer_id``, ``decided_on``, ``year_before`` and
+    ``as_of``): ``revenue_before`` and ``hours_before``, invoiced and logged from
+    ``year_before`` to the day before the decision, and ``revenue_since`` and ``hours_since``,
+    from the decision to ``as_of``; 0 where none, and no hours without time entries."""
+    result = exits.select("customer_id")
+    sources = [(tables.invoices, "issued_on", "amount", "revenue")]
+    if tables.time_entries is not None:
+        sources.append((tables.time_entries, "date", "hours", "hours"))
+    for rows, on, value, name in sources:
+        mine = rows.join(exits, "customer_id")
+        before = (mine[on] >= mine.year_before) & (mine[on] < mine.decided_on)
+        since = (mine[on] >= mine.decided_on) & (mine[on] <= mine.as_of)
+        sums = mine.group_by("customer_id").aggregate(
+            before=before.ifelse(mine[value], 0).sum(), since=since.ifelse(mine[value], 0).sum()
+        )
+        joined = result.left_join(sums, "customer_id")
+        result = joined.select(
+            result,
+            **{
+                f"{name}_{part}": ibis.coalesce(joined[part], 0).cast("float64")
+                for part in ("before", "since")
+            },
+        )
+    return result
+
+
+def _dated(rows: ir.Table) -> ir.Table:
+    """Invoice ``rows`` (with an ``as_of`` column) with ``paid`` (paid on or before ``as_of``),
+    ``days_late`` (a paid invoice's days from due date to payment, negative when early; an
+    unpaid one's days past due once its due date has gone by; missing while not yet due) and
+    ``days_past_due`` (``as_of`` less the due date). A payment dated after ``as_of`` was not
+    known then: the invoice counts as unpaid."""
+    paid = rows.paid_on.notnull() & (rows.paid_on <= rows.as_of)
+    past_due = rows.as_of.delta(rows.due_on, unit="day")
+    late = paid.ifelse(
+        rows.paid_on.delta(rows.due_on, unit="day"),
+        (rows.due_on < rows.as_of).ifelse(past_due, None),
+    )
+    return rows.mutate(paid=paid, days_late=late.cast("float64"), days_past_due=past_due)
+
+
+def _invoice_rows(rows: ir.Table, *figures: str) -> ir.Table:
+    """``rows``' invoice columns with ``figures``, amounts as floats, by due date and id."""
+    kept = [c for c in (*INVOICE_COLUMNS, "product_line") if c in rows.columns and c != "amount"]
+    chosen = rows.select(*kept, *figures, amount=rows.amount.cast("float64"))
+    return chosen.order_by(["due_on", "invoice_id"])
 
 
 def quarters_bought(tables: ExportTables, days: ir.Table) -> ir.Table:
