@@ -24,18 +24,6 @@ def test_the_judgement_window_ends_on_the_as_of_date():
     assert evidence.judgement_window(date(2026, 9, 30), 3).start == pd.Timestamp("2026-07-01")
 
 
-def test_the_as_of_date_is_the_earliest_of_end_today_and_the_data(tiny_export: Path):
-    # The tiny export's last record is A's assessment of 15 October 2026 (tests/support.py);
-    # due dates do not count: A3 falls due on 15 October too, B's on none later.
-    export = load_export(tiny_export)
-    assert evidence.last_recorded_day(export) == pd.Timestamp("2026-10-15")
-    assert evidence.first_recorded_day(export) == pd.Timestamp("2025-06-01")  # D0
-    end, today = date(2026, 12, 31), date(2026, 12, 1)
-    assert evidence.effective_as_of(end, today, export) == date(2026, 10, 15)
-    assert evidence.effective_as_of(date(2026, 9, 30), today, export) == date(2026, 9, 30)
-    assert evidence.effective_as_of(end, date(2026, 10, 2), export) == date(2026, 10, 2)
-
-
 def test_tenure_starts_with_customer_since_else_the_first_record(tiny_export: Path):
     customers = (tiny_export / "customers.csv").read_text(encoding="utf-8")
     lines = customers.splitlines()

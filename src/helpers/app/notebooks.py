@@ -25,8 +25,8 @@ from helpers.io.pseudonyms import pseudonymised
 from helpers.io.reading import Reading
 from helpers.io.settings import ReviewSettings
 from helpers.review.dossier import Dossier, build_dossier, find_customer
-from helpers.review.evidence import effective_as_of
 from helpers.review.model import Review, build_review
+from helpers.review.recorded import effective_as_of
 from helpers.review.strikes import history_needed
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]

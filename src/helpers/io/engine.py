@@ -24,13 +24,15 @@ MEMORY_LIMIT = "1GB"
 # digit, on every engine and in whatever order it adds.
 EXACT = dt.Decimal(38, 6)
 INVOICE_COLUMNS = ("invoice_id", "customer_id", "issued_on", "due_on", "paid_on", "amount")
+TIME_ENTRY_COLUMNS = ("customer_id", "date", "hours", "activity")
 
 
 @dataclass(frozen=True)
 class ExportTables:
     """An export's tables as Ibis tables, and the backend that runs queries over them.
     ``time_entries`` is ``None`` when the export holds none; ``invoices`` has ``paid_on`` only
-    when the export does, and ``product_line`` always (missing where not given)."""
+    when the export does, ``product_line`` and the entries' ``activity`` always (missing where
+    not given)."""
 
     customers: ir.Table
     invoices: ir.Table
@@ -38,6 +40,8 @@ class ExportTables:
     backend: ibis.BaseBackend
     # Each query run over a table of rows (``run_over``), compiled once: its SQL by the name.
     compiled: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    # Figures of the whole export asked of the engine once, by name.
+    found: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     def run(self, expression: ir.Table) -> pd.DataFrame:
         """``expression``'s rows, as a pandas frame."""
@@ -88,7 +92,8 @@ def frame_tables(
     kept = [c for c in (*INVOICE_COLUMNS, "product_line") if c in invoices]
     entries = None
     if time_entries is not None:
-        logged = table("time_entries", time_entries[["customer_id", "date", "hours"]])
+        columns = [c for c in TIME_ENTRY_COLUMNS if c in time_entries]
+        logged = table("time_entries", time_entries[columns])
         entries = logged.mutate(hours=logged.hours.cast(EXACT))
     billed = table("invoices", invoices[kept])
     return ExportTables(

@@ -21,6 +21,7 @@ from helpers.io.export import Export
 from helpers.review import queries
 from helpers.review.exits import exit_impact
 from helpers.review.model import Review
+from helpers.review.recorded import recorded_days
 from helpers.review.strikes import customer_quarters, quarter_label, quarters_counted
 
 HISTORY_MONTHS = 24  # how far back the invoices and time entries of the dossier reach
@@ -154,12 +155,11 @@ def build_dossier(export: Export, review: Review, customer_id: object) -> Dossie
     as_of = pd.Timestamp(period.as_of)
     since = as_of - pd.DateOffset(months=HISTORY_MONTHS) + pd.Timedelta(days=1)
     # No earlier than the export reaches: quarters before it are unknown, not empty.
-    since = max(since, export.invoices["issued_on"].min())
+    since = max(since, recorded_days(export)["first_issued"])
     tables = export.tables
-    asked = pd.DataFrame({"customer_id": [customer_id], "start": [since], "as_of": [as_of]})
     invoices = tables.run_over(
-        "dossier_customer",
-        asked.astype({"start": "datetime64[us]", "as_of": "datetime64[us]"}),
+        "dossier_invoices",
+        _asked(customer_id, since, as_of, "as_of"),
         lambda asked: queries.customer_invoices(tables, asked),
     )
     if review.has_payments:
@@ -174,13 +174,12 @@ def build_dossier(export: Export, review: Review, customer_id: object) -> Dossie
     invoices["status"] = pd.Series(status, index=invoices.index, dtype="string")
 
     time_entries = None
-    if export.time_entries is not None:
-        entries = export.time_entries
-        time_entries = entries[
-            (entries["customer_id"] == customer_id)
-            & (entries["date"] >= since)
-            & (entries["date"] <= pd.Timestamp(period.end))
-        ].copy()
+    if tables.time_entries is not None:
+        time_entries = tables.run_over(
+            "dossier_time",
+            _asked(customer_id, since, period.end, "end"),
+            lambda asked: queries.customer_time(tables, asked),
+        )
         activity = time_entries.get("activity", pd.Series(pd.NA, time_entries.index))
         time_entries["activity"] = activity.fillna(UNSPECIFIED_ACTIVITY).astype("string")
 
@@ -198,6 +197,13 @@ def build_dossier(export: Export, review: Review, customer_id: object) -> Dossie
         product_lines_sold=review.product_lines_sold,
         since=since,
     )
+
+
+def _asked(customer_id: str, start, end, end_name: str) -> pd.DataFrame:
+    """The one-row table a dossier's query reads: the customer, and its days from ``start`` to
+    ``end`` (named ``end_name``)."""
+    asked = pd.DataFrame({"customer_id": [customer_id], "start": [start], end_name: [end]})
+    return asked.astype({"start": "datetime64[us]", end_name: "datetime64[us]"})
 
 
 def portfolio_measures(dossier: Dossier) -> pd.DataFrame:

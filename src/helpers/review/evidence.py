@@ -5,9 +5,7 @@ date, whatever the period the report covers; over its tenure instead when it has
 customer for less time than that; and not at all when it is younger than the minimum tenure
 ("too new to judge"). Its revenue per hour is ranked only when enough time was logged for it.
 Hours logged since the last invoice of a customer invoiced on a regular cycle are work not
-invoiced yet, not time without revenue. And nothing is judged as of a day the export does not
-reach: the as-of date is the earliest of the period's end, the day the review is made and the
-last day the export records.
+invoiced yet, not time without revenue. The as-of date itself is ``helpers.review.recorded``'s.
 """
 
 from __future__ import annotations
@@ -16,8 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-
-from helpers.io.export import Export
 
 # A cycle of invoices no longer than this is regular (monthly, quarterly); longer is ad hoc.
 MAX_CYCLE_DAYS = 100
@@ -51,40 +47,3 @@ def judgement_window(as_of: date, months: int) -> Window:
     end = pd.Timestamp(as_of)
     # From the day after, back: the twelve months to 28 February 2025 begin on 1 March 2024.
     return Window(end + pd.Timedelta(days=1) - pd.DateOffset(months=months), end, months)
-
-
-def last_recorded_day(export: Export) -> pd.Timestamp | None:
-    """The last day the export records anything on: an invoice issued or paid, time logged,
-    an assessment or a decision made. Due dates are not records of the past: an invoice issued
-    today may fall due next month."""
-    days = [export.invoices["issued_on"].max()]
-    if export.has("invoices", "paid_on"):
-        days.append(export.invoices["paid_on"].max())
-    for table, column in (
-        ("time_entries", "date"),
-        ("assessments", "assessed_on"),
-        ("decisions", "decided_on"),
-    ):
-        frame = getattr(export, table)
-        if frame is not None and len(frame):
-            days.append(frame[column].max())
-    known = [pd.Timestamp(day) for day in days if pd.notna(day)]
-    return max(known) if known else None
-
-
-def first_recorded_day(export: Export) -> pd.Timestamp:
-    """The first day the export records an invoice or time on: before it, nothing is known."""
-    days = [export.invoices["issued_on"].min()]
-    if export.time_entries is not None and len(export.time_entries):
-        days.append(export.time_entries["date"].min())
-    return min(pd.Timestamp(day) for day in days if pd.notna(day))
-
-
-def effective_as_of(period_end: date, asked: date, export: Export) -> date:
-    """The day a review is judged as of: the earliest of the period's end, the day asked (the
-    day the review is made, or the analyst's as-of date) and the last day the export records."""
-    days = [pd.Timestamp(period_end), pd.Timestamp(asked)]
-    last = last_recorded_day(export)
-    if last is not None:
-        days.append(last)
-    return min(days).date()

@@ -135,7 +135,7 @@ def findings(
         aggregated = aggregates(export, [as_of], settings)
     found = aggregated.xs(pd.Timestamp(as_of), level="as_of").reindex(ids)
     table = customers.copy()
-    table = table.join(_evidence(export, found, window, settings))
+    table = table.join(_evidence(found, window, settings))
     table = table.join(_window_activity(export, found, settings))
     table["ranked"] = table["enough_time"] & ~table["too_new"]
     facts = pd.DataFrame(index=ids)
@@ -184,9 +184,7 @@ def median_revenue_per_hour(judged: pd.DataFrame) -> float:
     return float(judged["revenue_per_hour"].where(judged["ranked"]).median())
 
 
-def _evidence(
-    export: Export, found: pd.DataFrame, window: Window, settings: ReviewSettings
-) -> pd.DataFrame:
+def _evidence(found: pd.DataFrame, window: Window, settings: ReviewSettings) -> pd.DataFrame:
     """Per customer: ``tenure_start``, ``judged_from`` (the later of the window's start and the
     tenure's) and ``judged_days``, ``too_new``, and how it is invoiced (``last_invoice``,
     ``cycle_days``, ``regular``). ``found``: the customers' ``aggregates``."""
@@ -199,7 +197,7 @@ def _evidence(
     tenure_ends = since + pd.DateOffset(months=settings.min_tenure_months)
     result["too_new"] = (tenure_ends > window.end + pd.Timedelta(days=1)).fillna(False)
     result["too_new"] = result["too_new"].astype(bool)
-    result["last_invoice"] = found["last_invoice"].astype(export.invoices["issued_on"].dtype)
+    result["last_invoice"] = found["last_invoice"].astype("datetime64[s]")
     result["cycle_days"] = found["cycle_days"].astype("float64")
     result["regular"] = found["regular"].fillna(False).astype(bool)
     return result

@@ -28,14 +28,7 @@ from helpers.io.periods import ReviewPeriod
 from helpers.io.settings import ReviewSettings
 from helpers.review import measures
 from helpers.review.cache import once_per_review
-from helpers.review.evidence import (
-    Window,
-    effective_as_of,
-    first_recorded_day,
-    judgement_window,
-    last_recorded_day,
-    per_year,
-)
+from helpers.review.evidence import Window, judgement_window, per_year
 from helpers.review.exits import exit_impact, exit_tactics, moving_on
 from helpers.review.figures import (
     PeriodFigures,
@@ -53,6 +46,7 @@ from helpers.review.judgement import (
     median_revenue_per_hour,
 )
 from helpers.review.quality import data_quality
+from helpers.review.recorded import effective_as_of, first_recorded_day, last_recorded_day
 from helpers.review.strikes import (
     FROM_THE_EXPORT,
     THIS_REVIEW,

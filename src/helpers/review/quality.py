@@ -12,6 +12,8 @@ import pandas as pd
 from helpers.io.contract import UNKNOWN_SIZE
 from helpers.io.export import Export
 from helpers.io.periods import ReviewPeriod
+from helpers.review import queries
+from helpers.review.figures import records
 from helpers.review.measures import NO_TIME_LOGGED
 
 QUALITY_CHECKS = (
@@ -56,7 +58,7 @@ def data_quality(export: Export, period: ReviewPeriod, reviewed: pd.DataFrame) -
         rows.append(("revenue_without_time", no_time, "", 0))
     rows.append(("credit_notes", int(reviewed["credit_notes"].sum()), "", 0))
     if export.has("invoices", "paid_on"):
-        paid_later = int((export.invoices["paid_on"] > as_of).sum())
+        paid_later = int(records(export, queries.paid_after, as_of, as_of, as_of).iloc[0, 0])
         rows.append(("paid_after_as_of", paid_later, "", 0))
     if export.assessments is not None:
         assessed_later = int((export.assessments["assessed_on"] > as_of).sum())

@@ -335,6 +335,42 @@ def before_and_since(tables: ExportTables, exits: ir.Table) -> ir.Table:
     return result
 
 
+def recorded_days(tables: ExportTables) -> ir.Table:
+    """One row: the first and last day an invoice was issued (``first_issued``,
+    ``last_issued``), the last it was paid (``last_paid``, when the export has payment dates)
+    and the first and last day time was logged (``first_logged``, ``last_logged``, when it has
+    time entries); missing in a table without rows."""
+    invoices = tables.invoices
+    figures = {
+        "first_issued": invoices.issued_on.min(),
+        "last_issued": invoices.issued_on.max(),
+    }
+    if "paid_on" in invoices.columns:
+        figures["last_paid"] = invoices.paid_on.max()
+    result = invoices.aggregate(**figures)
+    if tables.time_entries is not None:
+        entries = tables.time_entries
+        logged = entries.aggregate(first_logged=entries.date.min(), last_logged=entries.date.max())
+        result = result.cross_join(logged)
+    return result
+
+
+def paid_after(tables: ExportTables, period: ir.Table) -> ir.Table:
+    """One row: how many invoices were paid after ``period``'s ``as_of`` (``paid_after``)."""
+    invoices = tables.invoices.cross_join(period.select("as_of"))
+    return invoices.aggregate(paid_after=(invoices.paid_on > invoices.as_of).sum())
+
+
+def customer_time(tables: ExportTables, asked: ir.Table) -> ir.Table:
+    """The time entries of the customer ``asked`` names (a table of one row:
+    ``customer_id``, ``start`` and ``end``) dated from ``start`` to ``end``, by date, their
+    hours as floats."""
+    rows = tables.time_entries.join(asked, "customer_id")
+    logged = rows.filter((rows.date >= rows.start) & (rows.date <= rows.end))
+    kept = [c for c in ("customer_id", "date", "activity") if c in logged.columns]
+    return logged.select(*kept, hours=logged.hours.cast("float64")).order_by("date")
+
+
 def _dated(rows: ir.Table) -> ir.Table:
     """Invoice ``rows`` (with an ``as_of`` column) with ``paid`` (paid on or before ``as_of``),
     ``days_late`` (a paid invoice's days from due date to payment, negative when early; an
