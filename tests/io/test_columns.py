@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.io.columns import by_distinct, distinct, is_in
+from helpers.io.columns import by_distinct, distinct, is_in, may_hold_control
 
 
 def test_is_in_matches_arrow_text_and_never_a_blank():
@@ -45,3 +45,19 @@ def test_by_distinct_converts_each_text_once_and_spreads_it_over_the_rows():
     assert dates.iloc[4] == pd.Timestamp("2026-08-15")
     hours = by_distinct(pd.Series(["1.5", "", "1.5"], dtype="str").replace("", None), pd.to_numeric)
     assert hours.tolist()[0] == hours.tolist()[2] == 1.5 and pd.isna(hours.iloc[1])
+
+
+def test_may_hold_control_looks_for_control_characters_in_the_texts_bytes():
+    def text(*values):
+        return pd.Series(list(values), dtype="str")
+
+    # Names with accents, signs and spaces hold none: © is 0xC2 0xA9 and Õ is 0xC3 0x95, whose
+    # second bytes would be C1 controls after 0xC2 alone.
+    assert not may_hold_control(text("Õunaaed OÜ", "© Alpha Ltd", None, "a\tb", "two\nlines"))
+    assert may_hold_control(text("Alpha", "Be\x07ta"))  # BEL, a C0 control
+    assert may_hold_control(text("Alpha", "Del\x7f"))
+    assert may_hold_control(text("Alpha", "C1 \x85 here"))  # NEL, written 0xC2 0x85
+    # Only the rows of the column count: a slice leaves its neighbours' bytes out.
+    assert not may_hold_control(text("Be\x07ta", "Alpha", "Gamma").iloc[1:])
+    # Text that Arrow does not hold is always worth searching.
+    assert may_hold_control(pd.Series(["Alpha", 1.5], dtype=object))

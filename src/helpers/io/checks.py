@@ -20,7 +20,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from helpers.errors import ExportError, Problem
-from helpers.io.columns import distinct, is_in
+from helpers.io.columns import distinct, is_in, may_hold_control
 from helpers.io.contract import (
     ANSWERS,
     CONTRACT,
@@ -348,6 +348,8 @@ def row_rules(
                     column,
                 )
             )
+        if not may_hold_control(frame[column]):
+            continue
         # Arrow finds the few cells holding one; Python's re then reads only those.
         holding = frame[column].str.contains(CONTROL_CHARACTER[1:-1], regex=True, na=False)
         controls = frame.loc[holding, column].str.extract(CONTROL_CHARACTER, expand=False)

@@ -56,6 +56,34 @@ def by_distinct(values: pd.Series, convert: Callable[[pd.Series], pd.Series]) ->
     return pd.Series(spread, index=values.index, name=values.name)
 
 
+# The bytes UTF-8 writes a control character with: C0 controls but tab and line breaks, DEL,
+# and the C1 controls (U+0080 to U+009F, written 0xC2 0x80 to 0xC2 0x9F).
+_C0_CONTROL = np.zeros(256, dtype=bool)
+_C0_CONTROL[[*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]] = True
+
+
+def may_hold_control(values: pd.Series) -> bool:
+    """Whether any text of ``values`` may hold a control character (``_C0_CONTROL``'s, or a
+    C1 control): looked for at once in the bytes Arrow keeps the column's text in. Only a
+    column that may is worth a pattern search cell by cell; one not held by Arrow always may."""
+    if not _arrow_text(values):
+        return True
+    text = pa.array(values.array)
+    for chunk in text.chunks if isinstance(text, pa.ChunkedArray) else [text]:
+        _, offsets, data = chunk.buffers()
+        if data is None or len(chunk) == 0:
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        bounds = np.frombuffer(offsets, dtype=width)[[chunk.offset, chunk.offset + len(chunk)]]
+        held = np.frombuffer(data, dtype=np.uint8)[bounds[0] : bounds[1]]
+        if _C0_CONTROL[held].any():
+            return True
+        lead = np.flatnonzero(held[:-1] == 0xC2)  # a C1 control's first byte
+        if ((held[lead + 1] >= 0x80) & (held[lead + 1] <= 0x9F)).any():
+            return True
+    return False
+
+
 def _arrow(values: pd.Series) -> pa.Array:
     text = pa.array(values.array)
     return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
