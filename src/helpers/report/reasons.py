@@ -157,7 +157,8 @@ def reasons(review: Review, ids: pd.Index | None = None) -> pd.Series:
     )
     # Rows as dicts of Python values, built column by column (``to_dict`` boxes cell by cell).
     values = _python_values(table)
-    rows = (dict(zip(table.columns, row, strict=True)) for row in zip(*values, strict=True))
+    names = list(table.columns)  # once: the Index iterates Arrow's text name by name
+    rows = (dict(zip(names, row, strict=True)) for row in zip(*values, strict=True))
     return pd.Series(
         [_reason(row, review, median, currency) for row in rows],
         index=c.index,
