@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.io.columns import by_distinct, distinct, is_in, may_hold_control
+from helpers.io.columns import by_distinct, distinct, is_in, may_hold_control, records
 
 
 def test_is_in_matches_arrow_text_and_never_a_blank():
@@ -61,3 +61,25 @@ def test_may_hold_control_looks_for_control_characters_in_the_texts_bytes():
     assert not may_hold_control(text("Be\x07ta", "Alpha", "Gamma").iloc[1:])
     # Text that Arrow does not hold is always worth searching.
     assert may_hold_control(pd.Series(["Alpha", 1.5], dtype=object))
+
+
+def test_records_are_the_rows_as_python_values_as_to_dict_gives_them():
+    frame = pd.DataFrame(
+        {
+            "customer_id": pd.Series(["A", None], dtype="str"),
+            "score": pd.Series([5, pd.NA], dtype="Int64"),
+            "revenue": [1200.5, float("nan")],
+            "ranked": [True, False],
+            "since": pd.to_datetime(["2026-01-31", None]),
+        }
+    )
+    first, second = records(frame)
+    assert first == {
+        "customer_id": "A",
+        "score": 5,
+        "revenue": 1200.5,
+        "ranked": True,
+        "since": pd.Timestamp("2026-01-31"),
+    }
+    assert pd.isna(second["customer_id"]) and second["score"] is pd.NA
+    assert pd.isna(second["revenue"]) and second["ranked"] is False and pd.isna(second["since"])

@@ -56,6 +56,18 @@ def by_distinct(values: pd.Series, convert: Callable[[pd.Series], pd.Series]) ->
     return pd.Series(spread, index=values.index, name=values.name)
 
 
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Each row of ``frame`` as a dict of Python values, missing ones as ``pd.NA``, NaN or
+    NaT: built column by column, where ``to_dict("records")`` boxes cell by cell and reads
+    Arrow text one element at a time (a second for the 50,000 rows of a large plan)."""
+    names = list(frame.columns)
+    values = [
+        column.tolist() if column.dtype.kind in "fb" else column.astype(object).tolist()
+        for _, column in frame.items()
+    ]
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+
+
 # The bytes UTF-8 writes a control character with: C0 controls but tab and line breaks, DEL,
 # and the C1 controls (U+0080 to U+009F, written 0xC2 0x80 to 0xC2 0x9F).
 _C0_CONTROL = np.zeros(256, dtype=bool)

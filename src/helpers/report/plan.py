@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML
 
+from helpers.io.columns import records
 from helpers.report.results import write_spreadsheet_csv
 from helpers.report.tables import table
 from helpers.report.words import (
@@ -74,7 +75,7 @@ def action_list(review: Review) -> pd.DataFrame:
             "owner": plan["owner"].astype("string").fillna(UNASSIGNED),
             "amount": plan["amount"].round(2),
             "due_on": pd.to_datetime(plan["due_on"]).dt.date,
-            "reason": [_reason(row, review) for row in plan.to_dict("records")],
+            "reason": [_reason(row, review) for row in records(plan)],
         }
     )
     return words[CSV_COLUMNS]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from helpers.io.columns import records
 from helpers.io.contract import CHECKLIST_FROM_DATA, CHECKLIST_ITEMS
 from helpers.io.settings import ExitRules
 from helpers.report.money import CurrencyDisplay
@@ -130,14 +131,6 @@ def _listed(flags: pd.DataFrame, words: dict[str, str]) -> pd.Series:
     return text.str.removesuffix(", ")
 
 
-def _python_values(frame: pd.DataFrame) -> list[list]:
-    """Each column of ``frame`` as a list of Python values, missing ones as ``pd.NA`` or NaN."""
-    return [
-        values.tolist() if values.dtype.kind in "fb" else values.astype(object).tolist()
-        for _, values in frame.items()
-    ]
-
-
 def reasons(review: Review, ids: pd.Index | None = None) -> pd.Series:
     """A one-line reason per reviewed customer (or per customer of ``ids``), e.g. "3 of 7: pays
     74 days late on average, revenue per hour in the bottom 5% (€23/h), bought in 1 of the
@@ -155,12 +148,8 @@ def reasons(review: Review, ids: pd.Index | None = None) -> pd.Series:
         unanswered=_listed(c[items].isna(), {i: names[i].lower() for i in items}),
         **{f"{i} by data": by_data[i] for i in CHECKLIST_FROM_DATA},
     )
-    # Rows as dicts of Python values, built column by column (``to_dict`` boxes cell by cell).
-    values = _python_values(table)
-    names = list(table.columns)  # once: the Index iterates Arrow's text name by name
-    rows = (dict(zip(names, row, strict=True)) for row in zip(*values, strict=True))
     return pd.Series(
-        [_reason(row, review, median, currency) for row in rows],
+        [_reason(row, review, median, currency) for row in records(table)],
         index=c.index,
         dtype="string",
     )

@@ -15,6 +15,7 @@ import jinja2
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from helpers.io.columns import records
 from helpers.io.contract import CHECKLIST_ITEMS
 from helpers.report import links
 from helpers.report.reasons import NOT_OFFERED, reasons, tactic_reason
@@ -708,7 +709,7 @@ def tactics_table(review: Review):
     tactics = tactics.assign(order=(tactics["band"] != "fire_candidate").astype(int))
     tactics = tactics.sort_values(["order", "revenue_a_year"], ascending=[True, False])
     rules, median = review.settings.exit, review.median_revenue_per_hour
-    rows = tactics.to_dict("records")
+    rows = records(tactics)
     amount = lambda v: money(v, currency)  # noqa: E731
 
     def rise(row: dict) -> str:

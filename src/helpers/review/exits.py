@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from helpers.io.columns import records
 from helpers.io.contract import EXIT_DECISIONS
 from helpers.io.engine import ExportTables
 from helpers.io.settings import ExitRules
@@ -201,11 +202,14 @@ def exit_tactics(
     worth = candidates["hours_a_year"] * median_rph if pd.notna(median_rph) else np.nan
     result["headache_tax_amount"] = (worth - paid).clip(lower=0)
     result["notice_amount"] = candidates["revenue_a_year"]
-    rows = candidates.assign(tax=tax, steps=steps).to_dict("records")
+    rows = records(candidates.assign(tax=tax, steps=steps))
     suggested = [_suggest(row, rules) for row in rows]
     result["tactic"] = [key for key, _ in suggested]
     result["why"] = [why for _, why in suggested]
-    result["amount"] = [result[f"{key}_amount"].iloc[i] for i, (key, _) in enumerate(suggested)]
+    result["amount"] = np.nan
+    for key in result["tactic"].unique():
+        chosen = result["tactic"] == key
+        result.loc[chosen, "amount"] = result.loc[chosen, f"{key}_amount"]
     # Serving a customer who does not share our values wears the team down, whatever the way
     # out: sales compensation is adjusted for it.
     values = candidates.get("values_aligned", pd.Series(pd.NA, candidates.index)).astype("boolean")

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.io.columns import records
 from helpers.io.periods import ReviewPeriod
 
 WINDOW = 3  # quarters a strike counts for, the as-of date's own included
@@ -221,7 +222,7 @@ def changes_since_previous(previous: pd.DataFrame | None, customers: pd.DataFram
     )
     changes = [
         {**change, "source": source}
-        for customer in both.to_dict("records")
+        for customer in records(both)
         for change in _customer_changes(customer)
     ]
     return pd.DataFrame(changes, columns=CHANGE_COLUMNS)
