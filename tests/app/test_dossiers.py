@@ -91,6 +91,45 @@ def test_a_dossier_that_fails_names_its_customer(folder: Path, tmp_path: Path):
     assert not list(tmp_path.glob("dossier-*"))
 
 
+def test_dossiers_drawn_by_forked_processes_are_the_pages_drawn_here(folder: Path, tmp_path: Path):
+    review = tiny_review(folder)
+    here, forked = tmp_path / "here", tmp_path / "forked"
+    for beside, workers in ((here, 1), (forked, 2)):
+        beside.mkdir()
+        seconds = write_dossiers(review, ["A", "B", "E"], beside, company="Tiny", workers=workers)
+        assert sorted(seconds) == ["A", "B", "E"]
+    for name in ("dossier-a.html", "dossier-b.html", "dossier-e.html"):
+        mine, theirs = (
+            re.sub(r"\b([TL])_[0-9a-f]{5}", r"\1_", (beside / name).read_text(encoding="utf-8"))
+            for beside in (here, forked)
+        )
+        assert mine == theirs
+
+
+def test_a_dossier_that_fails_in_a_forked_process_names_its_customer(folder: Path, tmp_path: Path):
+    # A's page is drawn here; B's and E's by two processes, and E's fails there.
+    notebook = tmp_path / "broken.ipynb"
+    source = Path(__file__).resolve().parents[2] / "notebooks" / "customer_dossier.ipynb"
+    notebook.write_text(
+        source.read_text(encoding="utf-8").replace(
+            '"paragraphs(say.profile_sentences(customer))"',
+            '"1 / 0 if customer.customer_id == \\"E\\" else None"',
+        ),
+        encoding="utf-8",
+    )
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    with pytest.raises(DossierFailed, match=r"the dossier of E \(Epsilon AS\) could not be"):
+        write_dossiers(
+            tiny_review(folder),
+            ["A", "B", "E"],
+            pages,
+            company="Tiny",
+            notebook=notebook,
+            workers=2,
+        )
+
+
 @pytest.mark.slow
 def test_run_writes_the_flagged_dossiers_beside_the_review_and_links_them(
     folder: Path, tmp_path: Path
