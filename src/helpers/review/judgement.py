@@ -147,7 +147,7 @@ def findings(
             paid, customers["size_band"], settings.late_payer_days
         )
     facts = facts.join(_future_potential(table, customers["potential_annual_spend"], window))
-    facts = facts.join(_repeat_business(export, table, found, as_of, settings))
+    facts = facts.join(_repeat_business(table, found, as_of, settings))
     lines_sold = int(found["lines_sold"].max()) if found["lines_sold"].notna().any() else 0
     facts["product_lines_bought"] = (
         found["lines_bought"].fillna(0).astype("Int64")
@@ -267,29 +267,25 @@ def _future_potential(table: pd.DataFrame, potential: pd.Series, window: Window)
 
 
 def _repeat_business(
-    export: Export,
-    table: pd.DataFrame,
-    found: pd.DataFrame,
-    as_of: date,
-    settings: ReviewSettings,
+    table: pd.DataFrame, found: pd.DataFrame, as_of: date, settings: ReviewSettings
 ) -> pd.DataFrame:
     """In how many of the last ``repeat_quarters_window`` quarters (ending with the as-of
     date's) each customer bought, and how many it needs: the rule's share of the quarters it
     could have bought in, since its tenure and the export began. Missing with fewer than
     ``FEWEST_QUARTERS`` such quarters. ``found``: the customers' ``aggregates``."""
     rules = settings.checklist
-    last = pd.Period(pd.Timestamp(as_of), freq="Q")
-    quarters = [last - step for step in range(rules.repeat_quarters_window - 1, -1, -1)]
+    window = rules.repeat_quarters_window
+    first, last = queries.repeat_quarters(as_of, window)
     ids = table.index
     bought = found["quarters_bought"].fillna(0).astype("int64")
-    began = max(found["first_invoice"].min(), quarters[0].start_time)
+    began = max(found["first_invoice"].min(), first.start_time)
     since = table["tenure_start"].fillna(began).where(table["tenure_start"] > began, began)
     # The quarters from the first it could buy in to the last, counted as quarter numbers.
     first_quarter = since.dt.year * 4 + since.dt.quarter
-    available = (last.year * 4 + last.quarter - first_quarter + 1).clip(0, len(quarters))
+    available = (last.year * 4 + last.quarter - first_quarter + 1).clip(0, window)
     available = available.astype("int64")
-    needed = np.ceil(rules.repeat_quarters_needed * available / len(quarters) - 1e-9)
-    enough = available >= min(FEWEST_QUARTERS, len(quarters))
+    needed = np.ceil(rules.repeat_quarters_needed * available / window - 1e-9)
+    enough = available >= min(FEWEST_QUARTERS, window)
     result = pd.DataFrame(index=ids)
     result["quarters_bought"] = bought.astype("Int64").where(enough)
     result["quarters_available"] = available

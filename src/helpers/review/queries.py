@@ -52,8 +52,7 @@ def judgement_days(days: Iterable[date], settings: ReviewSettings) -> pd.DataFra
     rows = []
     for day in days:
         window = judgement_window(day, settings.judgement_months)
-        last = pd.Period(pd.Timestamp(day), freq="Q")
-        first = last - (settings.checklist.repeat_quarters_window - 1)
+        first, last = repeat_quarters(day, settings.checklist.repeat_quarters_window)
         rows.append(
             {
                 "as_of": pd.Timestamp(day),
@@ -68,6 +67,13 @@ def judgement_days(days: Iterable[date], settings: ReviewSettings) -> pd.DataFra
     for column in ("as_of", "window_start", "year_start", "quarters_from", "quarters_to"):
         frame[column] = frame[column].astype("datetime64[us]")
     return frame.astype({"non_payer_days": "int64"})
+
+
+def repeat_quarters(day: date, window: int) -> tuple[pd.Period, pd.Period]:
+    """The first and last of the ``window`` quarters that repeat business counts as of
+    ``day``: the last is ``day``'s own."""
+    last = pd.Period(pd.Timestamp(day), freq="Q")
+    return last - (window - 1), last
 
 
 def judged(tables: ExportTables, days: ir.Table) -> ir.Table:
