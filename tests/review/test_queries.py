@@ -34,10 +34,17 @@ def sample():
 
 def run(tables: ExportTables, part, as_of: date, **settings) -> pd.DataFrame:
     """``part`` (a function of the tables and the days table) as of ``as_of`` alone, with the
-    settings' defaults but ``settings``, one row per customer."""
-    days = ibis.memtable(queries.judgement_days([as_of], ReviewSettings(**settings)))
-    rows = tables.run(part(tables, days)).set_index("customer_id").sort_index()
-    return rows.drop(columns="as_of")
+    settings' defaults but ``settings``, one row per customer; every part together for
+    ``JUDGED``."""
+    days = queries.judgement_days([as_of], ReviewSettings(**settings))
+    if part is JUDGED:
+        rows = queries.judged_rows(tables, days)
+    else:
+        rows = tables.run(part(tables, ibis.memtable(days)))
+    return rows.set_index("customer_id").sort_index().drop(columns="as_of")
+
+
+JUDGED = object()  # for ``run``: everything the judgement aggregates (``queries.judged_rows``)
 
 
 def test_payment_as_of_the_end_of_september(tiny):
@@ -68,7 +75,7 @@ def test_window_activity_counts_each_customers_own_judged_days(tiny):
     #    two, one a credit note; its 3 hours of 20 June fall before July. D: nothing. E: 5
     #    hours, no revenue, and judged from 1 September, its first record. Nothing is unpaid
     #    beyond 90 days (B2, unpaid, is 68 days past due).
-    activity = run(tiny, queries.judged, date(2026, 9, 30), judgement_months=3, min_tenure_months=0)
+    activity = run(tiny, JUDGED, date(2026, 9, 30), judgement_months=3, min_tenure_months=0)
     assert list(activity.index) == CUSTOMERS
     assert list(activity["judged_from"].dt.strftime("%m-%d")) == ["07-01"] * 4 + ["09-01"]
     np.testing.assert_allclose(activity["revenue"], [6000, 400, 200, 0, 0])
@@ -84,7 +91,7 @@ def test_hours_since_the_last_invoice_of_a_regular_customer_are_not_invoiced_yet
     # last, within 1.5 cycles: regular. Its 10 hours of 5 August came after the invoice of 1
     # August: not invoiced yet. B (two invoicing days) has no cycle.
     as_of = date(2026, 9, 10)
-    found = run(tiny, queries.judged, as_of, judgement_months=3, min_tenure_months=0)
+    found = run(tiny, JUDGED, as_of, judgement_months=3, min_tenure_months=0)
     assert found.loc["A", "cycle_days"] == 62
     assert found.loc["A", "regular"] and not found.loc["B", "regular"]
     assert pd.isna(found.loc["B", "cycle_days"])
@@ -102,7 +109,7 @@ def test_quarters_bought_and_product_lines_in_the_year(tiny):
     # 3; B in May and July -> 2; C in Q3 (the credit note is no purchase) -> 1; D in November
     # 2025 -> 1 (June 2025 is before); E none. In the year to 30 September: audit and
     # training sold; A bought both, B, C and D audit, E none.
-    found = run(tiny, queries.judged, date(2026, 9, 30))  # the default window: four quarters
+    found = run(tiny, JUDGED, date(2026, 9, 30))  # the default window: four quarters
     assert list(found["quarters_bought"].fillna(0)) == [3, 2, 1, 1, 0]
     assert list(found["lines_bought"].fillna(0)) == [2, 1, 1, 1, 0]
     assert set(found["lines_sold"].dropna()) == {2}
@@ -233,6 +240,25 @@ def test_hours_after_the_last_invoice_of_a_regular_customer_are_not_invoiced_yet
     )
     # X: 7 hours on 10 September, after its invoice of 1 September (the day of the invoice
     # itself is invoiced) and up to the as-of date; 5 October is after it. Y: none.
-    found = run(tables_of(invoices, entries), queries.judged, date(2026, 9, 30))
+    found = run(tables_of(invoices, entries), JUDGED, date(2026, 9, 30))
     assert found["hours_not_invoiced"].to_dict() == {"X": 7.0, "Y": 0.0}
     assert found["hours"].to_dict() == {"X": 15.0, "Y": 13.0}
+
+
+def test_each_part_one_day_at_a_time_gives_what_all_together_give(sample, monkeypatch):
+    # A large export's judgement runs each part on its own, one day at a time; the sample's
+    # runs them together. Both ways, the same rows for the sample's three days.
+    _, tables = sample
+    days = queries.judgement_days(
+        [date(2026, 9, 30), date(2026, 6, 30), date(2025, 12, 31)], ReviewSettings()
+    )
+    key = list(queries.KEYS)
+    together = queries.judged_rows(tables, days).sort_values(key, ignore_index=True)
+    monkeypatch.setattr(queries, "ROWS_AT_ONCE", 0)
+    apart = queries.judged_rows(tables, days).sort_values(key, ignore_index=True)
+    assert len(together) == 3 * 300
+
+    def values(rows: pd.DataFrame) -> pd.DataFrame:  # missing as None, whatever its dtype's
+        return rows.astype(object).where(rows.notna(), None)
+
+    pd.testing.assert_frame_equal(values(apart[together.columns]), values(together))

@@ -170,12 +170,7 @@ def findings(
 
 def aggregates(export: Export, days: list[date], settings: ReviewSettings) -> pd.DataFrame:
     """``queries.judged``'s rows for ``days``, indexed by customer and day (``as_of``)."""
-    tables = export.tables
-    rows = tables.run_over(
-        queries.DAYS,
-        queries.judgement_days(days, settings),
-        lambda judged_days: queries.judged(tables, judged_days),
-    )
+    rows = queries.judged_rows(export.tables, queries.judgement_days(days, settings))
     return rows.set_index(list(queries.KEYS))
 
 
