@@ -262,3 +262,22 @@ def test_each_part_one_day_at_a_time_gives_what_all_together_give(sample, monkey
         return rows.astype(object).where(rows.notna(), None)
 
     pd.testing.assert_frame_equal(values(apart[together.columns]), values(together))
+
+
+def test_invoices_paid_after_the_as_of_date(tiny):
+    # Of the tiny export's invoices, C1 alone was paid after 30 September (on 5 October); as
+    # of 31 August, A1 (paid 14 Sep), C1 and C2 (1 Sep) were. Invoices none of which was paid
+    # count none, not a missing number.
+    assert (
+        over_period(tiny, queries.paid_after, "2026-07-01", "2026-09-30", "2026-09-30").iloc[0, 0]
+        == 1
+    )
+    assert (
+        over_period(tiny, queries.paid_after, "2026-06-01", "2026-08-31", "2026-08-31").iloc[0, 0]
+        == 3
+    )
+    unpaid = invoices_on("2026-09-01").assign(paid_on=pd.NaT).astype({"paid_on": "datetime64[s]"})
+    later = over_period(
+        tables_of(unpaid), queries.paid_after, "2026-07-01", "2026-09-30", "2026-09-30"
+    )
+    assert later.iloc[0, 0] == 0

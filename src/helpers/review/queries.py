@@ -416,7 +416,8 @@ def recorded_days(tables: ExportTables) -> ir.Table:
 def paid_after(tables: ExportTables, period: ir.Table) -> ir.Table:
     """One row: how many invoices were paid after ``period``'s ``as_of`` (``paid_after``)."""
     invoices = tables.invoices.cross_join(period.select("as_of"))
-    return invoices.aggregate(paid_after=(invoices.paid_on > invoices.as_of).sum())
+    later = (invoices.paid_on > invoices.as_of).fill_null(False)
+    return invoices.aggregate(paid_after=ibis.coalesce(later.sum(), 0))
 
 
 def customer_time(tables: ExportTables, asked: ir.Table) -> ir.Table:
