@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.io.columns import by_distinct, distinct, is_in, may_hold_control, records
+from helpers.io.checks import CONTROL_CODE_POINTS
+from helpers.io.columns import by_distinct, distinct, is_in, may_hold, records
 
 
 def test_is_in_matches_arrow_text_and_never_a_blank():
@@ -47,9 +48,12 @@ def test_by_distinct_converts_each_text_once_and_spreads_it_over_the_rows():
     assert hours.tolist()[0] == hours.tolist()[2] == 1.5 and pd.isna(hours.iloc[1])
 
 
-def test_may_hold_control_looks_for_control_characters_in_the_texts_bytes():
+def test_may_hold_looks_for_control_characters_in_the_texts_bytes():
     def text(*values):
         return pd.Series(list(values), dtype="str")
+
+    def may_hold_control(values):
+        return may_hold(values, CONTROL_CODE_POINTS)
 
     # Names with accents, signs and spaces hold none: © is 0xC2 0xA9 and Õ is 0xC3 0x95, whose
     # second bytes would be C1 controls after 0xC2 alone.

@@ -20,7 +20,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from helpers.errors import ExportError, Problem
-from helpers.io.columns import distinct, is_in, may_hold_control
+from helpers.io.columns import distinct, is_in, may_hold
 from helpers.io.contract import (
     ANSWERS,
     CONTRACT,
@@ -44,7 +44,9 @@ from helpers.io.formats import (
 MAX_CELL_CHARACTERS = 10_000
 # Characters no text of an export may hold: C0 controls but tab and line breaks (a quoted
 # value may hold those), DEL and the C1 controls. They would reach a page, a CSV or a chart.
-CONTROL_CHARACTER = r"([\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f])"  # as a group, to extract
+CONTROL_CODE_POINTS = (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0))
+# Any of them, as a group, to extract.
+CONTROL_CHARACTER = "([" + "".join(f"\\x{point:02x}" for point in CONTROL_CODE_POINTS) + "])"
 
 
 def parsed_columns(table: Table, frame: pd.DataFrame, dialect: Dialect) -> dict[str, pd.Series]:
@@ -348,7 +350,7 @@ def row_rules(
                     column,
                 )
             )
-        if not may_hold_control(frame[column]):
+        if not may_hold(frame[column], CONTROL_CODE_POINTS):
             continue
         # Arrow finds the few cells holding one; Python's re then reads only those.
         holding = frame[column].str.contains(CONTROL_CHARACTER[1:-1], regex=True, na=False)

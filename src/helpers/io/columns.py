@@ -9,6 +9,7 @@ of such a column, pandas first makes a Python string of every cell; Arrow does n
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -68,18 +69,14 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
 
-# The bytes UTF-8 writes a control character with: C0 controls but tab and line breaks, DEL,
-# and the C1 controls (U+0080 to U+009F, written 0xC2 0x80 to 0xC2 0x9F).
-_C0_CONTROL = np.zeros(256, dtype=bool)
-_C0_CONTROL[[*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]] = True
-
-
-def may_hold_control(values: pd.Series) -> bool:
-    """Whether any text of ``values`` may hold a control character (``_C0_CONTROL``'s, or a
-    C1 control): looked for at once in the bytes Arrow keeps the column's text in. Only a
-    column that may is worth a pattern search cell by cell; one not held by Arrow always may."""
+def may_hold(values: pd.Series, code_points: tuple[int, ...]) -> bool:
+    """Whether any text of ``values`` may hold one of the characters ``code_points`` (all
+    below U+0800, one or two bytes in UTF-8): looked for at once in the bytes Arrow keeps the
+    column's text in. Only a column that may is worth a pattern search cell by cell; one not
+    held by Arrow always may."""
     if not _arrow_text(values):
         return True
+    single, pair = _utf8_bytes(code_points)
     text = pa.array(values.array)
     for chunk in text.chunks if isinstance(text, pa.ChunkedArray) else [text]:
         _, offsets, data = chunk.buffers()
@@ -88,12 +85,26 @@ def may_hold_control(values: pd.Series) -> bool:
         width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
         bounds = np.frombuffer(offsets, dtype=width)[[chunk.offset, chunk.offset + len(chunk)]]
         held = np.frombuffer(data, dtype=np.uint8)[bounds[0] : bounds[1]]
-        if _C0_CONTROL[held].any():
-            return True
-        lead = np.flatnonzero(held[:-1] == 0xC2)  # a C1 control's first byte
-        if ((held[lead + 1] >= 0x80) & (held[lead + 1] <= 0x9F)).any():
+        # A lead byte of two (0xC2 to 0xDF) is never the second byte of another character.
+        if single[held].any() or pair[held[:-1], held[1:]].any():
             return True
     return False
+
+
+@functools.cache
+def _utf8_bytes(code_points: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The bytes UTF-8 writes ``code_points`` with: which single bytes, and which pairs."""
+    single = np.zeros(256, dtype=bool)
+    pair = np.zeros((256, 256), dtype=bool)
+    for code_point in code_points:
+        written = chr(code_point).encode()
+        if len(written) == 1:
+            single[written[0]] = True
+        elif len(written) == 2:
+            pair[written[0], written[1]] = True
+        else:
+            raise ValueError(f"U+{code_point:04X} is written in more than two bytes")
+    return single, pair
 
 
 def _arrow(values: pd.Series) -> pa.Array:

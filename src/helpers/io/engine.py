@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -23,6 +24,7 @@ MEMORY_LIMIT = "1GB"
 # in decimal, and no currency or time sheet needs more): the totals are the same, to the last
 # digit, on every engine and in whatever order it adds.
 EXACT = dt.Decimal(38, 6)
+T = TypeVar("T")
 INVOICE_COLUMNS = ("invoice_id", "customer_id", "issued_on", "due_on", "paid_on", "amount")
 TIME_ENTRY_COLUMNS = ("customer_id", "date", "hours", "activity")
 
@@ -40,8 +42,15 @@ class ExportTables:
     backend: ibis.BaseBackend
     # Each query run over a table of rows (``run_over``), compiled once: its SQL by the name.
     compiled: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
-    # Figures of the whole export asked of the engine once, by name.
-    found: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    # Figures of the whole export asked of the engine once (``once``), by name.
+    found: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def once(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()``, a figure of the whole export, asked of the engine the first time
+        ``name`` is asked for and kept in ``found``."""
+        if name not in self.found:
+            self.found[name] = compute()
+        return self.found[name]
 
     def run(self, expression: ir.Table) -> pd.DataFrame:
         """``expression``'s rows, as a pandas frame."""

@@ -288,9 +288,7 @@ def moving_on(
             "year_before": (exits["decided_on"] - pd.DateOffset(years=1)).to_numpy(),
             "as_of": as_of,
         }
-    ).astype(
-        {"decided_on": "datetime64[us]", "year_before": "datetime64[us]", "as_of": "datetime64[us]"}
-    )
+    ).astype(dict.fromkeys(("decided_on", "year_before", "as_of"), "datetime64[us]"))
     sums = tables.run_over(
         queries.EXITS, weighed, lambda weighed: queries.before_and_since(tables, weighed)
     ).set_index("customer_id")

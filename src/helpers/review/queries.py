@@ -136,12 +136,10 @@ ROWS_AT_ONCE = 20_000_000
 
 def records_held(tables: ExportTables) -> int:
     """How many invoices and time entries the export holds, asked of the engine once."""
-    if "records_held" not in tables.found:
-        counted = [tables.invoices, tables.time_entries]
-        tables.found["records_held"] = sum(
-            int(tables.backend.execute(table.count())) for table in counted if table is not None
-        )
-    return tables.found["records_held"]
+    counted = [table for table in (tables.invoices, tables.time_entries) if table is not None]
+    return tables.once(
+        "records_held", lambda: sum(int(tables.backend.execute(t.count())) for t in counted)
+    )
 
 
 def tenure(tables: ExportTables, days: ir.Table) -> ir.Table:
@@ -362,8 +360,8 @@ def customer_invoices(tables: ExportTables, asked: ir.Table) -> ir.Table:
     rows = tables.invoices.join(asked, "customer_id")
     issued = rows.filter((rows.issued_on >= rows.start) & (rows.issued_on <= rows.as_of))
     if "paid_on" not in issued.columns:
-        return _invoice_rows(issued).order_by(["issued_on", "invoice_id"])
-    return _invoice_rows(_dated(issued), "paid", "days_late").order_by(["issued_on", "invoice_id"])
+        return _invoice_rows(issued, by="issued_on")
+    return _invoice_rows(_dated(issued), "paid", "days_late", by="issued_on")
 
 
 def before_and_since(tables: ExportTables, exits: ir.Table) -> ir.Table:
@@ -445,11 +443,12 @@ def _dated(rows: ir.Table) -> ir.Table:
     return rows.mutate(paid=paid, days_late=late.cast("float64"), days_past_due=past_due)
 
 
-def _invoice_rows(rows: ir.Table, *figures: str) -> ir.Table:
-    """``rows``' invoice columns with ``figures``, amounts as floats, by due date and id."""
+def _invoice_rows(rows: ir.Table, *figures: str, by: str = "due_on") -> ir.Table:
+    """``rows``' invoice columns with ``figures``, amounts as floats, in order of ``by`` (a
+    date column), then id."""
     kept = [c for c in (*INVOICE_COLUMNS, "product_line") if c in rows.columns and c != "amount"]
     chosen = rows.select(*kept, *figures, amount=rows.amount.cast("float64"))
-    return chosen.order_by(["due_on", "invoice_id"])
+    return chosen.order_by([by, "invoice_id"])
 
 
 def quarters_bought(tables: ExportTables, days: ir.Table) -> ir.Table:

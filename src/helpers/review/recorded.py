@@ -18,12 +18,12 @@ def recorded_days(export: Export) -> dict[str, pd.Timestamp]:
     """The first and last days the export's invoices and time entries record
     (``queries.recorded_days``), missing ones left out; asked of the engine once per export."""
     tables = export.tables
-    if "recorded_days" not in tables.found:
+
+    def found() -> dict[str, pd.Timestamp]:
         row = tables.run(queries.recorded_days(tables)).iloc[0]
-        tables.found["recorded_days"] = {
-            name: pd.Timestamp(day) for name, day in row.items() if pd.notna(day)
-        }
-    return tables.found["recorded_days"]
+        return {name: pd.Timestamp(day) for name, day in row.items() if pd.notna(day)}
+
+    return tables.once("recorded_days", found)
 
 
 def last_recorded_day(export: Export) -> pd.Timestamp | None:
