@@ -220,3 +220,29 @@ def test_empty_file_and_file_that_is_not_text(tmp_path: Path):
     (folder / "invoices.csv").write_bytes(b"invoice_id,amount\n\xff\xfe\x00garbage\n")
     with pytest.raises(ExportError, match=r"invoices.csv: the file is not text \(it holds NUL"):
         load_export(folder)
+
+
+def test_a_control_character_is_named_wherever_it_is_in_a_text(tmp_path: Path):
+    # One customer per code point from U+0000 to U+01FF, its name "a<character>b", quoted so
+    # that line breaks stay in the name. The characters no text may hold: the C0 controls
+    # U+0000 to U+001F but tab (U+0009), line feed (U+000A) and carriage return (U+000D),
+    # then DEL (U+007F) and the C1 controls U+0080 to U+009F: 32 - 3 + 1 + 32 = 62 names.
+    control = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0)]
+    assert len(control) == 62
+    rows = [f'"{code:04X}","a{chr(code)}b"' for code in range(0x200) if chr(code) != '"']
+    customers = "customer_id,name\n" + "\n".join([*(f"{c},{c}" for c in "ABCDE"), *rows]) + "\n"
+    folder = write_export(tmp_path / "export", TINY_EXPORT)
+    (folder / "customers.csv").write_text(customers, encoding="utf-8", newline="")
+    with pytest.raises(ExportError) as raised:
+        load_export(folder)
+    named = [(problem.row, problem.message) for problem in raised.value.problems]
+    codes = [code for code in range(0x200) if chr(code) != '"']
+    # Rows 2 to 6 are the tiny export's A to E; the customer of codes[i] is on row 7 + i.
+    assert named == [
+        (
+            7 + codes.index(code),
+            f"the text holds the control character U+{code:04X}, which no name, line or "
+            "note may: remove it",
+        )
+        for code in control
+    ]

@@ -4,24 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.io.checks import CONTROL_CODE_POINTS
-from helpers.io.columns import by_distinct, distinct, is_in, may_hold, records
-
-
-def test_is_in_matches_arrow_text_and_never_a_blank():
-    values = pd.Series(["C1", None, "C3", "c1", "C2"], dtype="str")
-    # C1 and C2 are listed; "c1" differs in case and the blank is not a value.
-    assert is_in(values, ["C1", "C2"]).tolist() == [True, False, False, False, True]
-    assert is_in(values, pd.Index(["C3"])).tolist() == [False, False, True, False, False]
-    assert is_in(values, []).tolist() == [False] * 5
-    assert is_in(values.iloc[:0], ["C1"]).tolist() == []
-
-
-def test_is_in_keeps_the_rows_labels_and_serves_other_dtypes():
-    values = pd.Series(["x", "y"], index=[7, 3], dtype="str")
-    assert is_in(values, ["y"]).to_dict() == {7: False, 3: True}
-    mixed = pd.Series(["x", None, 5], dtype=object)
-    assert is_in(mixed, ["x"]).tolist() == [True, False, False]
+from helpers.io.columns import by_distinct, distinct, records
 
 
 def test_distinct_lists_each_text_once_in_order_without_blanks():
@@ -46,25 +29,6 @@ def test_by_distinct_converts_each_text_once_and_spreads_it_over_the_rows():
     assert dates.iloc[4] == pd.Timestamp("2026-08-15")
     hours = by_distinct(pd.Series(["1.5", "", "1.5"], dtype="str").replace("", None), pd.to_numeric)
     assert hours.tolist()[0] == hours.tolist()[2] == 1.5 and pd.isna(hours.iloc[1])
-
-
-def test_may_hold_looks_for_control_characters_in_the_texts_bytes():
-    def text(*values):
-        return pd.Series(list(values), dtype="str")
-
-    def may_hold_control(values):
-        return may_hold(values, CONTROL_CODE_POINTS)
-
-    # Names with accents, signs and spaces hold none: © is 0xC2 0xA9 and Õ is 0xC3 0x95, whose
-    # second bytes would be C1 controls after 0xC2 alone.
-    assert not may_hold_control(text("Õunaaed OÜ", "© Alpha Ltd", None, "a\tb", "two\nlines"))
-    assert may_hold_control(text("Alpha", "Be\x07ta"))  # BEL, a C0 control
-    assert may_hold_control(text("Alpha", "Del\x7f"))
-    assert may_hold_control(text("Alpha", "C1 \x85 here"))  # NEL, written 0xC2 0x85
-    # Only the rows of the column count: a slice leaves its neighbours' bytes out.
-    assert not may_hold_control(text("Be\x07ta", "Alpha", "Gamma").iloc[1:])
-    # Text that Arrow does not hold is always worth searching.
-    assert may_hold_control(pd.Series(["Alpha", 1.5], dtype=object))
 
 
 def test_records_are_the_rows_as_python_values_as_to_dict_gives_them():

@@ -1,9 +1,11 @@
-"""Checking a raw export against its contract (``helpers.io.contract``).
+"""Checking a raw export against its contract (``helpers.io.contract``), in the engine.
 
-``check_tables`` turns the contract into pandera schemas, validates the raw text tables lazily
-(every problem, not just the first), and raises ``ExportError`` whose message names the file,
-the row and the column of each problem. Only after a clean check are the text columns converted
-to their types, so conversion never fails half-way.
+``check_tables`` hands each raw text table to the query engine (``helpers.io.engine``) with its
+dates and numbers read beside it, turns the contract into rules (``rules_for``: Ibis
+expressions, each true where a value breaks it), asks the engine for the rows that break any of
+them in one query per table, and raises ``ExportError`` whose message names the file, the row
+and the column of every problem (not just the first). Only after a clean check are the columns
+converted to their types, and kept by the engine, so conversion never fails half-way.
 
 Row numbers are the ones a person sees in a spreadsheet: the header is row 1, so the first data
 row is row 2.
@@ -12,15 +14,15 @@ row is row 2.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaErrors
 
 from helpers.errors import ExportError, Problem
-from helpers.io.columns import distinct, is_in, may_hold
+from helpers.io.columns import distinct, records
 from helpers.io.contract import (
     ANSWERS,
     CONTRACT,
@@ -31,6 +33,7 @@ from helpers.io.contract import (
     Field,
     Table,
 )
+from helpers.io.engine import HeldTables, engine
 from helpers.io.formats import (
     DetectionError,
     Dialect,
@@ -38,6 +41,7 @@ from helpers.io.formats import (
     detect_number_format,
     is_date_column,
     is_number_column,
+    is_text_column,
 )
 
 # Longer than any name, id or note a system writes: a value this long is a broken file.
@@ -64,77 +68,265 @@ def parsed_columns(table: Table, frame: pd.DataFrame, dialect: Dialect) -> dict[
     return parsed
 
 
-def _aligned(parsed: pd.Series, values: pd.Series) -> pd.Series:
-    """``parsed`` for the rows of ``values`` (the whole column, unless a caller passes fewer)."""
-    return parsed if parsed.index.equals(values.index) else parsed.reindex(values.index)
+@dataclass(frozen=True)
+class Staged:
+    """One raw table in the engine (``stage``): each column under a name of the engine's, and
+    beside it each date and number column as ``parsed_columns`` read it. ``frame`` is the table
+    as read, whose cells of mixed kinds (a workbook's) messages quote as they are."""
+
+    name: str
+    file: str
+    frame: pd.DataFrame
+    table: ir.Table
+    raw: dict[str, str]
+    parsed: dict[str, str]
+    text: frozenset[str]
+    mixed: frozenset[str]
 
 
-def _is_read(parsed: pd.Series) -> Callable[[pd.Series], pd.Series]:
-    """A check that a value is blank or was read (``parsed_columns``) as a date or number."""
-    return lambda values: values.isna() | _aligned(parsed, values).notna()
+def stage(
+    backend: ibis.BaseBackend,
+    name: str,
+    file: str,
+    frame: pd.DataFrame,
+    parsed: Mapping[str, pd.Series],
+) -> Staged:
+    """``frame`` (raw text in our columns, blanks missing) and its ``parsed`` columns handed to
+    the engine in place: a view of them, with each row's label as ``_row``. A column of mixed
+    cells (a workbook's numbers among text) is handed over as the text of each cell."""
+    columns: dict[str, object] = {"_row": frame.index.to_numpy()}
+    raw, shown, text, mixed = {}, {}, set(), set()
+    for place, column in enumerate(frame.columns):
+        values = frame[column]
+        raw[column] = f"c{place}"
+        if is_text_column(values):
+            text.add(column)
+        elif not (is_number_column(values) or is_date_column(values)):
+            mixed.add(column)
+            text.add(column)
+            values = values.map(lambda value: None if value is None else str(value))
+            values = values.astype("string")
+        columns[raw[column]] = values.array
+    for place, (column, values) in enumerate(parsed.items()):
+        shown[column] = f"p{place}"
+        columns[shown[column]] = values.array
+    view = f"staged_{name}"
+    backend.con.register(view, pd.DataFrame(columns, copy=False))
+    return Staged(
+        name, file, frame, backend.table(view), raw, shown, frozenset(text), frozenset(mixed)
+    )
 
 
-def _is_integer(parsed: pd.Series) -> Callable[[pd.Series], pd.Series]:
-    # Text that is not a number at all is reported by the number check, not twice.
-    def check(values: pd.Series) -> pd.Series:
-        numbers = _aligned(parsed, values)
-        return numbers.isna() | (numbers % 1 == 0)
+@dataclass(frozen=True)
+class Rule:
+    """One thing a value of ``column`` may be wrong about: ``broken``, when it is, and the
+    message, from the values of ``shown`` (by name) for the row."""
 
-    return check
-
-
-def _within(
-    minimum: float | None, maximum: float | None, parsed: pd.Series
-) -> Callable[[pd.Series], pd.Series]:
-    def check(values: pd.Series) -> pd.Series:
-        numbers = _aligned(parsed, values)
-        ok = numbers.isna()
-        if minimum is not None:
-            ok |= numbers >= minimum
-        if maximum is not None:
-            ok &= numbers.isna() | (numbers <= maximum)
-        return ok
-
-    return check
+    column: str
+    broken: ir.BooleanValue
+    shown: dict[str, ir.Value]
+    message: Callable[[dict[str, object]], str]
 
 
-def _checks_for(
-    spec: Field,
-    parsed: pd.Series | None,
-    customer_ids: pd.Index | None,
-    customers_file: str,
+def rules_for(
+    staged: Staged,
     dialect: Dialect,
-) -> list[pa.Check]:
-    checks: list[pa.Check] = []
+    customer_ids: ir.Column | None,
+    customers_file: str,
+    max_hours_per_entry: float,
+    today: date | None = None,
+) -> list[Rule]:
+    """Every rule the rows of ``staged`` are held to, in the order its problems are told for
+    one value: first what a value can only be wrong about beside others or the calendar
+    (``row_rules``), then the contract's checks of each column (``column_rules``)."""
+    return [
+        *row_rules(staged, max_hours_per_entry, today),
+        *(
+            rule
+            for spec in CONTRACT[staged.name].fields
+            if spec.name in staged.raw
+            for rule in column_rules(spec, staged, dialect, customer_ids, customers_file)
+        ),
+    ]
+
+
+def row_rules(staged: Staged, max_hours_per_entry: float, today: date | None) -> list[Rule]:
+    """What a value can only be wrong about beside other values or the calendar: a text longer
+    than any name or note (a file whose quotes went astray reads as one enormous value) or
+    holding a control character, a date more than a year after ``today`` (``9999-12-31`` as
+    "no date"), an invoice paid or due before it was issued, and a time entry of more hours
+    than ``max_hours_per_entry``."""
+    table, rules = staged.table, []
+    for column in staged.frame.columns:
+        if column not in staged.text:
+            continue
+        values = table[staged.raw[column]]
+        rules.append(
+            Rule(
+                column,
+                values.length() > MAX_CELL_CHARACTERS,
+                {"length": values.length()},
+                lambda row: (
+                    f"a value of {int(row['length']):,} characters (at most "
+                    f"{MAX_CELL_CHARACTERS:,} are read): is a quote missing its pair?"
+                ),
+            )
+        )
+        rules.append(
+            Rule(
+                column,
+                values.re_search(CONTROL_CHARACTER),
+                {"character": values.re_extract(CONTROL_CHARACTER, 1)},
+                lambda row: (
+                    "the text holds the control character "
+                    f"U+{ord(row['character']):04X}, which no name, line or note may: remove it"
+                ),
+            )
+        )
+    dates = [
+        spec.name
+        for spec in CONTRACT[staged.name].fields
+        if spec.kind == "date" and spec.name in staged.parsed
+    ]
+    latest = pd.Timestamp(today or date.today()) + pd.DateOffset(years=1)
+    for column in dates:
+        rules.append(
+            Rule(
+                column,
+                table[staged.parsed[column]] > ibis.timestamp(latest),
+                {"value": table[staged.raw[column]]},
+                lambda row: f"{_written(row['value'])} is more than a year in the future",
+            )
+        )
+    for column, what in (("paid_on", "paid"), ("due_on", "due")):
+        if "issued_on" not in dates or column not in dates:
+            continue
+        rules.append(
+            Rule(
+                column,
+                table[staged.parsed[column]] < table[staged.parsed["issued_on"]],
+                {"value": table[staged.raw[column]], "issued": table[staged.raw["issued_on"]]},
+                lambda row, what=what: (
+                    f"{what} on {_written(row['value'])}, before the invoice "
+                    f"was issued on {_written(row['issued'])}"
+                ),
+            )
+        )
+    if staged.name == "time_entries" and "hours" in staged.parsed:
+        # Entries of one day are not added up: several people may work for one customer a day.
+        limit = max_hours_per_entry
+        rules.append(
+            Rule(
+                "hours",
+                table[staged.parsed["hours"]] > limit,
+                {"value": table[staged.raw["hours"]]},
+                lambda row: (
+                    f"{row['value']!r} hours in one entry, more than the {limit:g} an "
+                    "entry may hold (max_hours_per_entry under [export] in the config)"
+                ),
+            )
+        )
+    return rules
+
+
+def column_rules(
+    spec: Field,
+    staged: Staged,
+    dialect: Dialect,
+    customer_ids: ir.Column | None,
+    customers_file: str,
+) -> list[Rule]:
+    """The contract's checks of one column, in the order their problems are told: blank where
+    a value is required, repeated where each must be unique, then what its kind asks (a
+    number, a whole number, a date, one of the words), its bounds, and a customer listed."""
+    table = staged.table
+    values = table[staged.raw[spec.name]]
+    parsed = table[staged.parsed[spec.name]] if spec.name in staged.parsed else None
+    shown = {"value": values}
+    checks: list[tuple[ir.BooleanValue, str]] = []
+    if spec.filled:
+        checks.append((values.isnull(), "not_nullable"))
+    if spec.unique:
+        given = table.filter(values.notnull())
+        repeated = given.group_by(key=given[staged.raw[spec.name]]).aggregate(n=ibis._.count())
+        checks.append((values.isin(repeated.filter(repeated.n > 1).key), "field_uniqueness"))
+    unread = values.notnull() & parsed.isnull() if parsed is not None else None
     if spec.kind in ("number", "integer"):
-        checks.append(_check(_is_read(parsed), "a number"))
+        checks.append((unread, "a number"))
     if spec.kind == "integer":
-        checks.append(_check(_is_integer(parsed), "a whole number"))
+        checks.append((parsed.notnull() & (parsed % 1 != 0), "a whole number"))
     if spec.kind == "date":
-        checks.append(_check(_is_read(parsed), f"a date written {dialect.date_pattern}"))
-    if spec.kind == "size_band":
-        checks.append(_one_of(SIZE_BANDS, "one of " + ", ".join(SIZE_BANDS)))
-    if spec.kind == "answer":
-        checks.append(_one_of(ANSWERS, "yes, no or blank"))
-    if spec.kind == "decision":
-        checks.append(_one_of(DECISIONS, "one of " + ", ".join(DECISIONS)))
+        checks.append((unread, f"a date written {dialect.date_pattern}"))
+    words = {"size_band": SIZE_BANDS, "answer": ANSWERS, "decision": DECISIONS}.get(spec.kind)
+    if words is not None:
+        description = "yes, no or blank" if spec.kind == "answer" else "one of " + ", ".join(words)
+        checks.append((values.notnull() & values.notin(words), description))
     if spec.minimum is not None or spec.maximum is not None:
-        bounds = _bounds_text(spec.minimum, spec.maximum)
-        checks.append(_check(_within(spec.minimum, spec.maximum, parsed), bounds))
+        outside = [
+            parsed < spec.minimum if spec.minimum is not None else None,
+            parsed > spec.maximum if spec.maximum is not None else None,
+        ]
+        checks.append(
+            (
+                ibis.or_(*(o for o in outside if o is not None)),
+                _bounds_text(spec.minimum, spec.maximum),
+            )
+        )
     if spec.references_customers and customer_ids is not None:
-        checks.append(_one_of(customer_ids, f"a customer_id listed in {customers_file}"))
-    return checks
+        checks.append(
+            (
+                values.notnull() & values.notin(customer_ids),
+                f"a customer_id listed in {customers_file}",
+            )
+        )
+    return [
+        Rule(spec.name, broken, shown, lambda row, check=check: _describe(check, row["value"]))
+        for broken, check in checks
+    ]
 
 
-def _check(test: Callable[[pd.Series], pd.Series], description: str) -> pa.Check:
-    # Every test passes blanks itself (whether a blank is allowed is the column's own rule),
-    # so pandera need not copy the column without them first.
-    return pa.Check(test, name=description, ignore_na=False)
+def problems_in(staged: Staged, rules: list[Rule]) -> list[Problem]:
+    """The problems of the rows of ``staged`` that break ``rules``, found by one query that
+    returns those rows alone, each named by file, spreadsheet row and column."""
+    if not rules:
+        return []
+    table = staged.table
+    flags = {f"broken{place}": rule.broken.fill_null(False) for place, rule in enumerate(rules)}
+    shown = {
+        f"shown{place}_{key}": value
+        for place, rule in enumerate(rules)
+        for key, value in rule.shown.items()
+    }
+    found = table.filter(ibis.or_(*flags.values())).select(table._row, **flags, **shown)
+    problems = []
+    for row in records(found.order_by("_row").execute()):
+        for place, rule in enumerate(rules):
+            if not row[f"broken{place}"]:
+                continue
+            values = {key: row[f"shown{place}_{key}"] for key in rule.shown}
+            if rule.column in staged.mixed and "value" in values:
+                values["value"] = staged.frame.at[row["_row"], rule.column]
+            problems.append(
+                Problem(
+                    staged.file, rule.message(values), spreadsheet_row(row["_row"]), rule.column
+                )
+            )
+    return problems
 
 
-def _one_of(allowed: Iterable[str] | pd.Index, description: str) -> pa.Check:
-    allowed = pd.Index(allowed)
-    return _check(lambda values: values.isna() | is_in(values, allowed), description)
+def missing_columns(staged: Staged) -> list[Problem]:
+    """A problem for each required column ``staged`` lacks, named in its header row."""
+    header = list(staged.frame.columns)
+    return [
+        Problem(
+            staged.file,
+            f"required column {column!r} is missing (columns found: {', '.join(header) or 'none'})",
+            row=1,
+            column=column,
+        )
+        for column in CONTRACT[staged.name].required_columns
+        if column not in staged.raw
+    ]
 
 
 def _bounds_text(minimum: float | None, maximum: float | None) -> str:
@@ -143,31 +335,6 @@ def _bounds_text(minimum: float | None, maximum: float | None) -> str:
     if minimum is None:
         return f"at most {maximum:g}"
     return f"between {minimum:g} and {maximum:g}"
-
-
-def schema_for(
-    table: Table,
-    parsed: Mapping[str, pd.Series],
-    customer_ids: pd.Index | None = None,
-    customers_file: str = "customers.csv",
-    dialect: Dialect = Dialect(),
-) -> pa.DataFrameSchema:
-    """The pandera schema that checks ``table``'s raw text (blanks already read as missing),
-    its dates and numbers as ``parsed_columns`` read them."""
-    columns = {
-        # No dtype: raw text comes as Arrow strings from CSV, as objects from workbooks, and
-        # its type is decided by the value checks.
-        spec.name: pa.Column(
-            None,
-            checks=_checks_for(spec, parsed.get(spec.name), customer_ids, customers_file, dialect),
-            nullable=not spec.filled,
-            unique=spec.unique,
-            required=spec.required,
-            coerce=False,
-        )
-        for spec in table.fields
-    }
-    return pa.DataFrameSchema(columns, strict=False)
 
 
 def _describe(check: str, value: object) -> str:
@@ -179,26 +346,18 @@ def _describe(check: str, value: object) -> str:
     return f"{shown} is not {check}"
 
 
-def problems_from(errors: SchemaErrors, file: str, header: list[str]) -> list[Problem]:
-    """Translate pandera's failure cases into ``Problem``s with spreadsheet row numbers."""
-    found: list[Problem] = []
-    cases = errors.failure_cases
-    for case in cases.itertuples(index=False):
-        if case.check == "column_in_dataframe":
-            found.append(
-                Problem(
-                    file,
-                    f"required column {case.failure_case!r} is missing "
-                    f"(columns found: {', '.join(header) or 'none'})",
-                    row=1,
-                    column=str(case.failure_case),
-                )
-            )
-            continue
-        row = None if pd.isna(case.index) else spreadsheet_row(case.index)
-        found.append(Problem(file, _describe(case.check, case.failure_case), row, case.column))
-    found.sort(key=lambda p: (p.row or 0, p.column or ""))
-    return found
+def _written(value: object) -> str:
+    """A cell as a message quotes it: text as written, a typed date (Parquet) in ISO form."""
+    if isinstance(value, datetime):
+        value = value.strftime(DATE_FORMAT)
+    return repr(value)
+
+
+def spreadsheet_row(label: object) -> int:
+    """The spreadsheet row of the table row labelled ``label``: tables are read with their
+    row's position as label (a row dropped on purpose keeps the others' numbers), and the
+    header is row 1."""
+    return int(label) + 2
 
 
 def settle_dialects(
@@ -283,177 +442,72 @@ def check_tables(
     dialects: Dialect | Mapping[str, Dialect] = Dialect(),
     problems: list[Problem] | None = None,
     max_hours_per_entry: float = MAX_HOURS_PER_ENTRY,
-) -> dict[str, pd.DataFrame]:
-    """Check every raw table against the contract and return them typed.
+    backend: ibis.BaseBackend | None = None,
+) -> HeldTables:
+    """Check every raw table against the contract, in the engine, and keep them there typed.
 
     ``raw`` maps table name to a frame of text (blanks as missing); ``file_names`` maps table
     name to the name shown in messages (``invoices.csv`` or ``export.xlsx, sheet invoices``);
     dates and numbers are read as ``dialects`` (one for all tables, or one per table) writes
     them. ``problems`` already found while reading are reported with the others. Raises
-    ``ExportError`` listing all problems of all tables; returns typed copies otherwise.
+    ``ExportError`` listing all problems of all tables; returns the typed tables, held by
+    ``backend`` (a new ``engine()`` when ``None``), otherwise.
     """
+    backend = backend or engine()
     if isinstance(dialects, Dialect):
         dialects = dict.fromkeys(raw, dialects)
     problems = list(problems or [])
     for name, table in CONTRACT.items():
         if name not in raw and table.required:
             problems.append(Problem(file_names[name], "the file is missing from the export"))
-    customers = raw.get("customers")
+    staged: dict[str, Staged] = {}
     customer_ids = None
-    parsed: dict[str, dict[str, pd.Series]] = {}
-    if customers is not None and "customer_id" in customers:
-        customer_ids = pd.Index(customers["customer_id"].dropna().unique())
     for name, frame in raw.items():
         table, dialect = CONTRACT[name], dialects[name]
         if frame.empty and table.required:
             problems.append(Problem(file_names[name], "the file holds no rows"))
-        parsed[name] = parsed_columns(table, frame, dialect)
-        found = row_rules(
-            name, frame, file_names[name], parsed[name], max_hours_per_entry=max_hours_per_entry
+        parsed = parsed_columns(table, frame, dialect)
+        staged[name] = stage(backend, name, file_names[name], frame, parsed)
+        if name == "customers" and "customer_id" in frame:
+            ids = staged[name].table[staged[name].raw["customer_id"]]
+            customer_ids = staged[name].table.filter(ids.notnull()).select(ids)[0]
+        rules = rules_for(
+            staged[name], dialect, customer_ids, file_names["customers"], max_hours_per_entry
         )
-        try:
-            schema = schema_for(table, parsed[name], customer_ids, file_names["customers"], dialect)
-            schema.validate(frame, lazy=True)
-        except SchemaErrors as errors:
-            found += problems_from(errors, file_names[name], list(frame.columns))
+        found = missing_columns(staged[name]) + problems_in(staged[name], rules)
         problems += sorted(found, key=lambda p: (p.row or 0, p.column or ""))
     if problems:
         raise ExportError(source, problems)
-    return {name: _typed(CONTRACT[name], frame, parsed[name]) for name, frame in raw.items()}
+    return HeldTables(backend, {name: typed(backend, part) for name, part in staged.items()})
 
 
-def row_rules(
-    name: str,
-    frame: pd.DataFrame,
-    file: str,
-    parsed: Mapping[str, pd.Series],
-    max_hours_per_entry: float = MAX_HOURS_PER_ENTRY,
-    today: date | None = None,
-) -> list[Problem]:
-    """What a value can only be wrong about beside other values or the calendar: an invoice
-    paid or due before it was issued, a date more than a year after ``today`` (``9999-12-31``
-    as "no date"), a text longer than any name or note (a file whose quotes went astray reads
-    as one enormous value), and a time entry of more hours than ``max_hours_per_entry``."""
-    found: list[Problem] = []
-    for column in frame.columns:
-        try:
-            lengths = frame[column].str.len()  # NaN for blanks and numbers
-        except AttributeError:  # no text in the column at all
-            continue
-        for index in lengths.index[lengths > MAX_CELL_CHARACTERS]:
-            found.append(
-                Problem(
-                    file,
-                    f"a value of {lengths[index]:,} characters (at most "
-                    f"{MAX_CELL_CHARACTERS:,} are read): is a quote missing its pair?",
-                    spreadsheet_row(index),
-                    column,
-                )
-            )
-        if not may_hold(frame[column], CONTROL_CODE_POINTS):
-            continue
-        # Arrow finds the few cells holding one; Python's re then reads only those.
-        holding = frame[column].str.contains(CONTROL_CHARACTER[1:-1], regex=True, na=False)
-        controls = frame.loc[holding, column].str.extract(CONTROL_CHARACTER, expand=False)
-        controls = controls.dropna()
-        for index, character in controls.items():
-            found.append(
-                Problem(
-                    file,
-                    f"the text holds the control character U+{ord(character):04X}, which no "
-                    "name, line or note may: remove it",
-                    spreadsheet_row(index),
-                    column,
-                )
-            )
-    dates = {
-        spec.name: parsed[spec.name]
-        for spec in CONTRACT[name].fields
-        if spec.kind == "date" and spec.name in parsed
-    }
-    latest = pd.Timestamp(today or date.today()) + pd.DateOffset(years=1)
-    for column, values in dates.items():
-        for index in values.index[values > latest]:
-            found.append(
-                Problem(
-                    file,
-                    f"{_written(frame.loc[index, column])} is more than a year in the future",
-                    spreadsheet_row(index),
-                    column,
-                )
-            )
-    issued = dates.get("issued_on")
-    for column, what in (("paid_on", "paid"), ("due_on", "due")):
-        if issued is None or column not in dates:
-            continue
-        for index in dates[column].index[dates[column] < issued]:
-            found.append(
-                Problem(
-                    file,
-                    f"{what} on {_written(frame.loc[index, column])}, before the invoice was "
-                    f"issued on {_written(frame.loc[index, 'issued_on'])}",
-                    spreadsheet_row(index),
-                    column,
-                )
-            )
-    if name == "time_entries":
-        found += _hours_rule(frame, file, parsed, max_hours_per_entry)
-    return found
+# How each kind of column is kept by the engine once checked (``HeldTables.frame`` gives the
+# pandas types).
+_ENGINE_TYPES = {"date": "timestamp(0)", "number": "float64", "integer": "int64"}
 
 
-def _written(value: object) -> str:
-    """A cell as a message quotes it: text as written, a typed date (Parquet) in ISO form."""
-    if isinstance(value, pd.Timestamp):
-        value = value.strftime(DATE_FORMAT)
-    return repr(value)
-
-
-def _hours_rule(
-    frame: pd.DataFrame, file: str, parsed: Mapping[str, pd.Series], limit: float
-) -> list[Problem]:
-    """An entry of more hours than ``limit``: more than a day holds. Entries of one day are not
-    added up, since several people may work for one customer on the same day."""
-    if "hours" not in parsed:
-        return []
-    hours = parsed["hours"]
-    return [
-        Problem(
-            file,
-            f"{frame.loc[index, 'hours']!r} hours in one entry, more than the {limit:g} an "
-            "entry may hold (max_hours_per_entry under [export] in the config)",
-            spreadsheet_row(index),
-            "hours",
-        )
-        for index in hours.index[hours > limit]
-    ]
-
-
-def spreadsheet_row(label: object) -> int:
-    """The spreadsheet row of the table row labelled ``label``: tables are read with their
-    row's position as label (a row dropped on purpose keeps the others' numbers), and the
-    header is row 1."""
-    return int(label) + 2
-
-
-def _typed(table: Table, frame: pd.DataFrame, parsed: Mapping[str, pd.Series]) -> pd.DataFrame:
-    """Convert checked text columns to their types.
-
-    Optional columns the export lacks are added, empty, so that later stages need no special
-    case for them; ``Export.missing_columns`` keeps the record of what was absent. Extra columns
-    are kept as text.
-    """
-    typed = frame.copy(deep=False)  # the text columns are shared, the others replaced
-    for spec in table.fields:
-        values = typed[spec.name] if spec.name in typed else pd.Series(None, typed.index, object)
-        if spec.kind == "date":
-            typed[spec.name] = parsed.get(spec.name, values).astype("datetime64[s]")
-        elif spec.kind == "number":
-            typed[spec.name] = parsed.get(spec.name, values).astype("float64")
-        elif spec.kind == "integer":
-            typed[spec.name] = parsed.get(spec.name, values).astype("float64").astype("Int64")
+def typed(backend: ibis.BaseBackend, staged: Staged) -> str:
+    """``staged``'s columns converted to their types, kept by the engine as a table of the
+    contract's table name: dates, numbers and whole numbers as ``parsed_columns`` read them,
+    the rest as text. Optional columns the export lacks are added, empty, so that later
+    stages need no special case for them (``Export.missing_columns`` keeps the record of what
+    was absent); extra columns are kept as they were read."""
+    table = staged.table
+    kinds = {spec.name: spec.kind for spec in CONTRACT[staged.name].fields}
+    columns = {"_row": table._row}
+    for column in staged.frame.columns:
+        kind = kinds.get(column)
+        if kind in _ENGINE_TYPES:
+            columns[column] = table[staged.parsed[column]].cast(_ENGINE_TYPES[kind])
         else:
-            typed[spec.name] = values.astype("string")
-    return typed
+            value = table[staged.raw[column]]
+            columns[column] = value.cast("string") if kind is not None else value
+    for column, kind in kinds.items():
+        if column not in columns:
+            columns[column] = ibis.null().cast(_ENGINE_TYPES.get(kind, "string"))
+    backend.create_table(staged.name, table.select(**columns))
+    backend.con.unregister(f"staged_{staged.name}")
+    return staged.name
 
 
 def columns_of(tables: Iterable[str]) -> dict[str, list[str]]:

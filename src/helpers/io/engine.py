@@ -17,6 +17,8 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pandas as pd
 
+from helpers.io.contract import CONTRACT
+
 # DuckDB's default is 80% of the machine's memory; a review needs far less, and beyond it
 # DuckDB spills to its temporary directory rather than failing.
 MEMORY_LIMIT = "1GB"
@@ -27,6 +29,8 @@ EXACT = dt.Decimal(38, 6)
 T = TypeVar("T")
 INVOICE_COLUMNS = ("invoice_id", "customer_id", "issued_on", "due_on", "paid_on", "amount")
 TIME_ENTRY_COLUMNS = ("customer_id", "date", "hours", "activity")
+# The pandas type of each kind of contract column in a frame of an export (``HeldTables.frame``).
+FRAME_TYPES = {"date": "datetime64[s]", "number": "float64", "integer": "Int64"}
 
 
 @dataclass(frozen=True)
@@ -112,4 +116,53 @@ def frame_tables(
         invoices=billed.mutate(amount=billed.amount.cast(EXACT)),
         time_entries=entries,
         backend=backend,
+    )
+
+
+@dataclass(frozen=True)
+class HeldTables:
+    """An export's checked, typed tables, kept by the engine (``backend``) as ``names`` says:
+    contract table name to the engine's table, whose ``_row`` is each row's label in its file
+    (``spreadsheet_row``)."""
+
+    backend: ibis.BaseBackend
+    names: dict[str, str]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.names
+
+    def table(self, name: str) -> ir.Table:
+        """The engine's table ``name``, without the rows' labels."""
+        return self.backend.table(self.names[name]).drop("_row")
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """The table ``name`` as a pandas frame in file order, labelled by its rows' labels,
+        each contract column in its pandas type (text as strings); extra columns as text."""
+        frame = self.backend.table(self.names[name]).order_by("_row").execute()
+        frame = frame.set_index("_row").rename_axis(None)
+        kinds = {spec.name: spec.kind for spec in CONTRACT[name].fields}
+        types = {
+            column: FRAME_TYPES.get(kinds.get(column), "string")
+            for column in frame.columns
+            if column in kinds or frame[column].dtype == object
+        }
+        return frame.astype(types)
+
+
+def held_tables(held: HeldTables) -> ExportTables:
+    """The columns of an export's ``held`` tables that the review's queries read, as
+    ``ExportTables`` on the engine that holds them."""
+    invoices = held.table("invoices")
+    kept = [c for c in (*INVOICE_COLUMNS, "product_line") if c in invoices.columns]
+    entries = None
+    if "time_entries" in held:
+        logged = held.table("time_entries")
+        columns = [c for c in TIME_ENTRY_COLUMNS if c in logged.columns]
+        entries = logged.select(columns).mutate(hours=logged.hours.cast(EXACT))
+    billed = invoices.select(kept)
+    return ExportTables(
+        customers=held.table("customers").select("customer_id", "customer_since"),
+        invoices=billed.mutate(amount=billed.amount.cast(EXACT)),
+        time_entries=entries,
+        backend=held.backend,
     )

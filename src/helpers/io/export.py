@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from helpers.errors import ExportError, ExportNotFoundError, Problem
 from helpers.io.checks import check_tables, settle_dialects, spreadsheet_row
 from helpers.io.contract import CONTRACT, DATE_FORMAT, SIZE_BAND_FLOORS, UNKNOWN_SIZE
+from helpers.io.engine import ExportTables, HeldTables, held_tables
 from helpers.io.files import (
     WORKBOOK_SUFFIXES,
     InputFile,
@@ -34,8 +34,8 @@ from helpers.io.formats import Dialect, date_pattern, is_date_column
 from helpers.io.mapping import mapped
 from helpers.io.reading import Reading
 
-if TYPE_CHECKING:
-    from helpers.io.engine import ExportTables
+# The tables kept in the engine alone, never read whole into pandas by the review.
+_HELD = ("invoices", "time_entries")
 
 
 @dataclass(frozen=True)
@@ -54,33 +54,42 @@ class Export:
     """A checked, typed export.
 
     ``customers`` has one row per customer and a ``size_band`` filled for every customer
-    (``unknown`` when neither the band nor the headcount was given). ``time_entries``,
-    ``assessments`` and ``decisions`` are ``None`` when the export does not hold them.
-    ``missing_columns`` lists optional columns absent from the export, per table, so sections
-    can say what they lack.
+    (``unknown`` when neither the band nor the headcount was given). The invoices and time
+    entries stay in the query engine (``held``), where the review aggregates them
+    (``tables``); ``invoices`` and ``time_entries`` read them whole into pandas, for a look at
+    a small export. ``time_entries``, ``assessments`` and ``decisions`` are ``None`` when the
+    export does not hold them. ``missing_columns`` lists optional columns absent from the
+    export, per table, so sections can say what they lack.
     """
 
     source: Path
     customers: pd.DataFrame
-    invoices: pd.DataFrame
-    time_entries: pd.DataFrame | None
+    held: HeldTables
     assessments: pd.DataFrame | None
     files: list[InputFile]
     decisions: pd.DataFrame | None = None
     missing_columns: dict[str, list[str]] = field(default_factory=dict)
     dropped: list[DroppedRows] = field(default_factory=list)
 
+    @property
+    def invoices(self) -> pd.DataFrame:
+        """Every invoice, read from the engine into pandas."""
+        return self.held.frame("invoices")
+
+    @property
+    def time_entries(self) -> pd.DataFrame | None:
+        """Every time entry, read from the engine into pandas; ``None`` when there are none."""
+        return self.held.frame("time_entries") if "time_entries" in self.held else None
+
     @functools.cached_property
     def tables(self) -> ExportTables:
-        """The export's tables for queries (``helpers.io.engine``), made on first use."""
-        from helpers.io.engine import frame_tables  # Ibis loads only for an export judged
-
-        return frame_tables(self.customers, self.invoices, self.time_entries)
+        """The export's tables for the review's queries (``helpers.io.engine``)."""
+        return held_tables(self.held)
 
     def has(self, table: str, column: str | None = None) -> bool:
         """Whether the export holds ``table`` (and ``column`` in it)."""
-        frame = getattr(self, table)
-        return frame is not None and (column is None or column not in self.missing_columns[table])
+        there = table in self.held if table in _HELD else getattr(self, table) is not None
+        return there and (column is None or column not in self.missing_columns[table])
 
 
 def locate(path: str | Path) -> Path:
@@ -183,13 +192,13 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
         raw["invoices"] = _with_due_dates(
             raw["invoices"], reading.payment_terms_days, dialects["invoices"]
         )
-    typed = check_tables(raw, names, str(source), dialects, problems, reading.max_hours_per_entry)
+    held = check_tables(raw, names, str(source), dialects, problems, reading.max_hours_per_entry)
     dropped = []
     if orphans is not None and len(orphans):
         dropped.append(_dropped_time(orphans, names, dialects["time_entries"]))
     if source.is_dir() and not parquet:
         files = [_with_dates(file, names, raw, dialects) for file in files]
-    customers = typed["customers"]
+    customers = held.frame("customers")
     # A given size band wins over the headcount: the export's owner knows the company.
     band = customers.get("size_band", pd.Series(pd.NA, customers.index, dtype="string"))
     if "employees" in customers:
@@ -204,10 +213,9 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
     return Export(
         source=source,
         customers=customers,
-        invoices=typed["invoices"],
-        time_entries=typed.get("time_entries"),
-        assessments=typed.get("assessments"),
-        decisions=typed.get("decisions"),
+        held=held,
+        assessments=held.frame("assessments") if "assessments" in held else None,
+        decisions=held.frame("decisions") if "decisions" in held else None,
         files=files,
         missing_columns=missing,
         dropped=dropped,

@@ -79,7 +79,7 @@ def period_activity(export: Export, start: date, end: date) -> pd.DataFrame:
     hour and time status (``measures.activity``), by customer in the export's order."""
     totals = records(export, queries.period_activity, start, end, end).set_index("customer_id")
     ids = pd.Index(export.customers["customer_id"], name="customer_id")
-    return measures.activity(totals.reindex(ids), export.time_entries is not None)
+    return measures.activity(totals.reindex(ids), export.has("time_entries"))
 
 
 def records(export: Export, query, start: date, end: date, as_of: date) -> pd.DataFrame:

@@ -211,7 +211,7 @@ def _window_activity(export: Export, found: pd.DataFrame, settings: ReviewSettin
     result["invoices"] = found["invoices"].astype("int64")
     result["credit_notes"] = found["credit_notes"].astype("int64")
     result["overdue_revenue"] = found["overdue_revenue"].astype("float64")
-    if export.time_entries is None:
+    if not export.has("time_entries"):
         for column in ("hours", "hours_not_invoiced", "ranked_hours", "revenue_per_hour"):
             result[column] = np.nan
         result["ranked_revenue"] = result["revenue"] - result["overdue_revenue"]

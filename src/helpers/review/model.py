@@ -293,7 +293,7 @@ def build_review(
         invoices_due=due,
         open_invoices=open_,
         not_reviewed=len(ids) - len(reviewed),
-        has_time=export.time_entries is not None,
+        has_time=export.has("time_entries"),
         has_payments=has_payments,
         has_assessments=export.assessments is not None,
         files=export.files,
@@ -403,7 +403,7 @@ def _headline_figures(
     is compared with the same days of the previous one, judged from the export as of the same
     day of it: the year to 30 September against the year before to 30 September."""
     as_of = period.as_of
-    has_time = export.time_entries is not None
+    has_time = export.has("time_entries")
     label = period.label
     if as_of < period.end:
         day = f"{as_of:%-d %b}"

@@ -47,13 +47,13 @@ def data_quality(export: Export, period: ReviewPeriod, reviewed: pd.DataFrame) -
         rows.append(("rows_left_out", len(dropped.rows), dropped.file, len(dropped.rows)))
     rows.append(("customers_not_reviewed", len(export.customers) - len(reviewed), "", 0))
     rows.append(("too_new", int(reviewed["too_new"].sum()), "", 0))
-    if export.time_entries is not None:
+    if export.has("time_entries"):
         little = ~reviewed["enough_time"] & ~reviewed["too_new"] & (reviewed["hours"] > 0)
         rows.append(("too_little_time", int(little.sum()), "", 0))
         rows.append(("hours_not_invoiced", int((reviewed["hours_not_invoiced"] > 0).sum()), "", 0))
     rows.append(("unknown_size", int((reviewed["size_band"] == UNKNOWN_SIZE).sum()), "", 0))
     rows.append(("no_wallet", int(reviewed["potential_annual_spend"].isna().sum()), "", 0))
-    if export.time_entries is not None:
+    if export.has("time_entries"):
         no_time = int((reviewed["time_status"] == NO_TIME_LOGGED).sum())
         rows.append(("revenue_without_time", no_time, "", 0))
     rows.append(("credit_notes", int(reviewed["credit_notes"].sum()), "", 0))
