@@ -33,7 +33,7 @@ from helpers.io.contract import (
     Field,
     Table,
 )
-from helpers.io.engine import HeldTables, engine
+from helpers.io.engine import HeldTables, compress, engine
 from helpers.io.formats import (
     DetectionError,
     Dialect,
@@ -450,8 +450,9 @@ def check_tables(
     name to the name shown in messages (``invoices.csv`` or ``export.xlsx, sheet invoices``);
     dates and numbers are read as ``dialects`` (one for all tables, or one per table) writes
     them. ``problems`` already found while reading are reported with the others. Raises
-    ``ExportError`` listing all problems of all tables; returns the typed tables, held by
-    ``backend`` (a new ``engine()`` when ``None``), otherwise.
+    ``ExportError`` listing all problems of all tables. Otherwise returns the typed tables,
+    kept by ``backend`` (a new ``engine()`` when ``None``), and takes each frame out of
+    ``raw`` once its table is kept.
     """
     backend = backend or engine()
     if isinstance(dialects, Dialect):
@@ -478,7 +479,14 @@ def check_tables(
         problems += sorted(found, key=lambda p: (p.row or 0, p.column or ""))
     if problems:
         raise ExportError(source, problems)
-    return HeldTables(backend, {name: typed(backend, part) for name, part in staged.items()})
+    kept = {}
+    for name in list(staged):
+        # Each table is let go once the engine keeps it typed and compressed: a large export
+        # is never held twice.
+        kept[name] = typed(backend, staged.pop(name))
+        del raw[name]
+        compress(backend)
+    return HeldTables(backend, kept)
 
 
 # How each kind of column is kept by the engine once checked (``HeldTables.frame`` gives the

@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from helpers.errors import ExportError, ExportNotFoundError, Problem
 from helpers.io.checks import check_tables, settle_dialects, spreadsheet_row
@@ -192,12 +193,19 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
         raw["invoices"] = _with_due_dates(
             raw["invoices"], reading.payment_terms_days, dialects["invoices"]
         )
+    if source.is_dir() and not parquet:
+        files = [_with_dates(file, names, raw, dialects) for file in files]
+    missing = {
+        name: [spec.name for spec in table.fields if spec.name not in raw.get(name, {})]
+        for name, table in CONTRACT.items()
+    }
+    # The check takes each table out of raw once the engine keeps it.
     held = check_tables(raw, names, str(source), dialects, problems, reading.max_hours_per_entry)
+    # The text read is let go: the memory Arrow kept for it goes back to the system.
+    pa.default_memory_pool().release_unused()
     dropped = []
     if orphans is not None and len(orphans):
         dropped.append(_dropped_time(orphans, names, dialects["time_entries"]))
-    if source.is_dir() and not parquet:
-        files = [_with_dates(file, names, raw, dialects) for file in files]
     customers = held.frame("customers")
     # A given size band wins over the headcount: the export's owner knows the company.
     band = customers.get("size_band", pd.Series(pd.NA, customers.index, dtype="string"))
@@ -206,10 +214,6 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
             size_band_from_employees(customers["employees"], reading.size_band_floors)
         )
     customers["size_band"] = band.fillna(UNKNOWN_SIZE).astype("string")
-    missing = {
-        name: [spec.name for spec in table.fields if spec.name not in raw.get(name, {})]
-        for name, table in CONTRACT.items()
-    }
     return Export(
         source=source,
         customers=customers,
