@@ -1,9 +1,9 @@
 """Reading a company's export: a folder of CSV or Parquet files, or one Excel workbook.
 
 ``load_export`` is the only way in: it reads every table as text (``helpers.io.files``), maps
-it to our terms (``helpers.io.mapping``), checks it against the contract
-(``helpers.io.checks``, raising ``ExportError`` with file, row and column on any problem),
-converts the columns to their types and derives each customer's size band.
+it to our terms (``helpers.io.mapping``), hands it to the query engine (``helpers.io.engine``),
+which checks it against the contract (``helpers.io.checks``, raising ``ExportError`` with file,
+row and column on any problem) and keeps it typed, and derives each customer's size band.
 """
 
 from __future__ import annotations
