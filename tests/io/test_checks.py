@@ -246,3 +246,22 @@ def test_a_control_character_is_named_wherever_it_is_in_a_text(tmp_path: Path):
         )
         for code in control
     ]
+
+
+def test_each_load_is_checked_on_its_own_rows_and_limits(tmp_path: Path):
+    # The checks query of a table is compiled once for its shape and kept: loads of the same
+    # shape with other rows and another hours limit must still be told their own problems.
+    def time(hours: str) -> str:
+        return f"customer_id,date,hours\nA,2026-07-05,{hours}\nB,2026-07-06,3\n"
+
+    # 12 hours are within the contract's 24, beyond a limit of 10; -1 is below 0.
+    passing = write_export(tmp_path / "a", {**TINY_EXPORT, "time_entries.csv": time("12")})
+    assert load_export(passing).time_entries["hours"].tolist() == [12, 3]
+    ten = Reading(max_hours_per_entry=10)
+    assert problems_of(tmp_path / "b", ten, time_entries=time("12")) == [
+        "time_entries.csv, row 2, column hours: '12' hours in one entry, more than the 10 an "
+        "entry may hold (max_hours_per_entry under [export] in the config)"
+    ]
+    assert problems_of(tmp_path / "c", time_entries=time("-1")) == [
+        "time_entries.csv, row 2, column hours: '-1' is not at least 0"
+    ]

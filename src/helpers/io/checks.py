@@ -83,6 +83,18 @@ class Staged:
     text: frozenset[str]
     mixed: frozenset[str]
 
+    @property
+    def shape(self) -> tuple:
+        """What of this table enters a query's SQL: its name, its columns' and parsed columns'
+        engine names, and which columns are text and which of mixed cells."""
+        return (
+            self.name,
+            tuple(self.raw.items()),
+            tuple(self.parsed.items()),
+            self.text,
+            self.mixed,
+        )
+
 
 def stage(
     backend: ibis.BaseBackend,
@@ -285,21 +297,35 @@ def column_rules(
     ]
 
 
-def problems_in(staged: Staged, rules: list[Rule]) -> list[Problem]:
+# Each checks query, compiled once per process for the shape of its table (``problems_in``):
+# building and compiling it costs more than running it on a small export.
+_COMPILED: dict[tuple, str] = {}
+
+
+def problems_in(
+    backend: ibis.BaseBackend, staged: Staged, rules: list[Rule], shape: tuple | None = None
+) -> list[Problem]:
     """The problems of the rows of ``staged`` that break ``rules``, found by one query that
-    returns those rows alone, each named by file, spreadsheet row and column."""
+    returns those rows alone, each named by file, spreadsheet row and column. ``shape`` holds
+    everything that enters the query's SQL besides the rules' contract (``check_tables``);
+    the query is compiled the first time a shape is asked for."""
     if not rules:
         return []
-    table = staged.table
-    flags = {f"broken{place}": rule.broken.fill_null(False) for place, rule in enumerate(rules)}
-    shown = {
-        f"shown{place}_{key}": value
-        for place, rule in enumerate(rules)
-        for key, value in rule.shown.items()
-    }
-    found = table.filter(ibis.or_(*flags.values())).select(table._row, **flags, **shown)
+    sql = _COMPILED.get(shape) if shape is not None else None
+    if sql is None:
+        table = staged.table
+        flags = {f"broken{place}": rule.broken.fill_null(False) for place, rule in enumerate(rules)}
+        shown = {
+            f"shown{place}_{key}": value
+            for place, rule in enumerate(rules)
+            for key, value in rule.shown.items()
+        }
+        found = table.filter(ibis.or_(*flags.values())).select(table._row, **flags, **shown)
+        sql = str(backend.compile(found.order_by("_row")))
+        if shape is not None:
+            _COMPILED[shape] = sql
     problems = []
-    for row in records(found.order_by("_row").execute()):
+    for row in records(backend.con.sql(sql).df()):
         for place, rule in enumerate(rules):
             if not row[f"broken{place}"]:
                 continue
@@ -463,6 +489,7 @@ def check_tables(
             problems.append(Problem(file_names[name], "the file is missing from the export"))
     staged: dict[str, Staged] = {}
     customer_ids = None
+    today = date.today()
     for name, frame in raw.items():
         table, dialect = CONTRACT[name], dialects[name]
         if frame.empty and table.required:
@@ -473,9 +500,18 @@ def check_tables(
             ids = staged[name].table[staged[name].raw["customer_id"]]
             customer_ids = staged[name].table.filter(ids.notnull()).select(ids)[0]
         rules = rules_for(
-            staged[name], dialect, customer_ids, file_names["customers"], max_hours_per_entry
+            staged[name],
+            dialect,
+            customer_ids,
+            file_names["customers"],
+            max_hours_per_entry,
+            today,
         )
-        found = missing_columns(staged[name]) + problems_in(staged[name], rules)
+        # Everything the query's SQL holds besides the contract: the table's columns and how
+        # they were handed over, the customers' id column, the hours limit and today.
+        listed = staged["customers"].raw.get("customer_id") if customer_ids is not None else None
+        shape = (staged[name].shape, listed, max_hours_per_entry, today)
+        found = missing_columns(staged[name]) + problems_in(backend, staged[name], rules, shape)
         problems += sorted(found, key=lambda p: (p.row or 0, p.column or ""))
     if problems:
         raise ExportError(source, problems)
