@@ -550,7 +550,7 @@ def typed(backend: ibis.BaseBackend, staged: Staged) -> str:
         if column not in columns:
             columns[column] = ibis.null().cast(_ENGINE_TYPES.get(kind, "string"))
     backend.create_table(staged.name, table.select(**columns))
-    backend.con.unregister(f"staged_{staged.name}")
+    backend.con.unregister(table.get_name())
     return staged.name
 
 

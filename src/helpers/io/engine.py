@@ -31,6 +31,8 @@ EXACT = dt.Decimal(38, 6)
 T = TypeVar("T")
 INVOICE_COLUMNS = ("invoice_id", "customer_id", "issued_on", "due_on", "paid_on", "amount")
 TIME_ENTRY_COLUMNS = ("customer_id", "date", "hours", "activity")
+# The invoices' columns the review's queries read.
+INVOICES_READ = (*INVOICE_COLUMNS, "product_line")
 # The pandas type of each kind of contract column in a frame of an export (``HeldTables.frame``).
 FRAME_TYPES = {"date": "datetime64[s]", "number": "float64", "integer": "Int64"}
 
@@ -117,15 +119,37 @@ def frame_tables(
         backend.con.register(name, frame)  # a view of the frame, read in place through Arrow
         return backend.table(name)
 
-    kept = [c for c in (*INVOICE_COLUMNS, "product_line") if c in invoices]
+    logged = None
+    if time_entries is not None:
+        logged = table("time_entries", time_entries[_read(TIME_ENTRY_COLUMNS, time_entries)])
+    return _export_tables(
+        table("customers", customers[["customer_id", "customer_since"]]),
+        table("invoices", invoices[_read(INVOICES_READ, invoices)]),
+        logged,
+        backend,
+    )
+
+
+def _read(wanted: tuple[str, ...], columns) -> list[str]:
+    """The columns of ``wanted`` that ``columns`` holds, in ``wanted``'s order."""
+    return [column for column in wanted if column in columns]
+
+
+def _export_tables(
+    customers: ir.Table,
+    invoices: ir.Table,
+    time_entries: ir.Table | None,
+    backend: ibis.BaseBackend,
+) -> ExportTables:
+    """The columns of an export's tables that the review's queries read, amounts and hours
+    exact (``EXACT``), as ``ExportTables`` on ``backend``."""
+    billed = invoices.select(_read(INVOICES_READ, invoices.columns))
     entries = None
     if time_entries is not None:
-        columns = [c for c in TIME_ENTRY_COLUMNS if c in time_entries]
-        logged = table("time_entries", time_entries[columns])
+        logged = time_entries.select(_read(TIME_ENTRY_COLUMNS, time_entries.columns))
         entries = logged.mutate(hours=logged.hours.cast(EXACT))
-    billed = table("invoices", invoices[kept])
     return ExportTables(
-        customers=table("customers", customers[["customer_id", "customer_since"]]),
+        customers=customers.select("customer_id", "customer_since"),
         invoices=billed.mutate(amount=billed.amount.cast(EXACT)),
         time_entries=entries,
         backend=backend,
@@ -165,17 +189,5 @@ class HeldTables:
 def held_tables(held: HeldTables) -> ExportTables:
     """The columns of an export's ``held`` tables that the review's queries read, as
     ``ExportTables`` on the engine that holds them."""
-    invoices = held.table("invoices")
-    kept = [c for c in (*INVOICE_COLUMNS, "product_line") if c in invoices.columns]
-    entries = None
-    if "time_entries" in held:
-        logged = held.table("time_entries")
-        columns = [c for c in TIME_ENTRY_COLUMNS if c in logged.columns]
-        entries = logged.select(columns).mutate(hours=logged.hours.cast(EXACT))
-    billed = invoices.select(kept)
-    return ExportTables(
-        customers=held.table("customers").select("customer_id", "customer_since"),
-        invoices=billed.mutate(amount=billed.amount.cast(EXACT)),
-        time_entries=entries,
-        backend=held.backend,
-    )
+    entries = held.table("time_entries") if "time_entries" in held else None
+    return _export_tables(held.table("customers"), held.table("invoices"), entries, held.backend)

@@ -26,7 +26,7 @@ import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
-from helpers.io.engine import INVOICE_COLUMNS, ExportTables
+from helpers.io.engine import INVOICES_READ, ExportTables
 from helpers.io.settings import ReviewSettings
 from helpers.review.evidence import (
     CYCLE_GRACE,
@@ -446,7 +446,7 @@ def _dated(rows: ir.Table) -> ir.Table:
 def _invoice_rows(rows: ir.Table, *figures: str, by: str = "due_on") -> ir.Table:
     """``rows``' invoice columns with ``figures``, amounts as floats, in order of ``by`` (a
     date column), then id."""
-    kept = [c for c in (*INVOICE_COLUMNS, "product_line") if c in rows.columns and c != "amount"]
+    kept = [c for c in INVOICES_READ if c in rows.columns and c != "amount"]
     chosen = rows.select(*kept, *figures, amount=rows.amount.cast("float64"))
     return chosen.order_by([by, "invoice_id"])
 
