@@ -42,8 +42,11 @@ report: install ## Render the review of the sample export (prints the HTML path)
 
 # On every core (pytest-xdist), a test file (or class) to a worker: its fixtures are made once,
 # and nbval runs a notebook's cells in order; the slow files first (tests/conftest.py). loadgroup
-# would balance finer, but loses its groups on pytest 9.2 (pytest-dev/pytest-xdist#1386).
-PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope --no-loadscope-reorder --durations=15
+# would balance finer, but loses its groups on pytest 9.2 (pytest-dev/pytest-xdist#1386). A
+# worker that crashes ends the run: a replaced one can leave it waiting forever under loadscope
+# (pytest-dev/pytest-xdist#1378).
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope --no-loadscope-reorder \
+	--max-worker-restart=0 --durations=15
 
 test: install ## Run the tests, and list the 15 slowest
 	$(PYTEST)

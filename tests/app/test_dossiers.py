@@ -5,6 +5,8 @@ tested in tests/test_browser.py."""
 
 from __future__ import annotations
 
+import gc
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -15,6 +17,7 @@ from click.testing import CliRunner
 from helpers.app.cli import main
 from helpers.app.dossiers import DossierFailed, write_dossiers
 from helpers.app.notebooks import review_from_parameters
+from helpers.io.engine import engine
 from helpers.report import links
 from tests.support import TINY_EXPORT, TINY_SETTINGS, tiny_review, write_export
 
@@ -106,28 +109,68 @@ def test_dossiers_drawn_by_forked_processes_are_the_pages_drawn_here(folder: Pat
         assert mine == theirs
 
 
-def test_a_dossier_that_fails_in_a_forked_process_names_its_customer(folder: Path, tmp_path: Path):
-    # A's page is drawn here; B's and E's by two processes, and E's fails there.
-    notebook = tmp_path / "broken.ipynb"
+PROFILE_CELL = '"paragraphs(say.profile_sentences(customer))"'
+
+
+def dossier_notebook(tmp_path: Path, profile_cell: str) -> Path:
+    """The dossier notebook with its profile cell's code replaced by ``profile_cell``."""
+    notebook = tmp_path / "changed.ipynb"
     source = Path(__file__).resolve().parents[2] / "notebooks" / "customer_dossier.ipynb"
-    notebook.write_text(
-        source.read_text(encoding="utf-8").replace(
-            '"paragraphs(say.profile_sentences(customer))"',
-            '"1 / 0 if customer.customer_id == \\"E\\" else None"',
-        ),
-        encoding="utf-8",
-    )
+    text = source.read_text(encoding="utf-8")
+    assert PROFILE_CELL in text
+    notebook.write_text(text.replace(PROFILE_CELL, json.dumps(profile_cell)), encoding="utf-8")
+    return notebook
+
+
+def draw_in_two_processes(folder: Path, tmp_path: Path, notebook: Path) -> dict[str, float]:
+    # A's page is drawn here; B's and E's by two forked processes.
     pages = tmp_path / "pages"
     pages.mkdir()
+    review = tiny_review(folder)
+    return write_dossiers(
+        review, ["A", "B", "E"], pages, company="Tiny", notebook=notebook, workers=2
+    )
+
+
+def test_a_dossier_that_fails_in_a_forked_process_names_its_customer(folder: Path, tmp_path: Path):
+    notebook = dossier_notebook(tmp_path, '1 / 0 if customer.customer_id == "E" else None')
     with pytest.raises(DossierFailed, match=r"the dossier of E \(Epsilon AS\) could not be"):
-        write_dossiers(
-            tiny_review(folder),
-            ["A", "B", "E"],
-            pages,
-            company="Tiny",
-            notebook=notebook,
-            workers=2,
+        draw_in_two_processes(folder, tmp_path, notebook)
+
+
+def test_a_forked_process_that_dies_fails_the_run_rather_than_leave_it_waiting(
+    folder: Path, tmp_path: Path
+):
+    # E's process ends without a word, as one killed by the system would.
+    notebook = dossier_notebook(
+        tmp_path, '__import__("os")._exit(1) if customer.customer_id == "E" else None'
+    )
+    with pytest.raises(
+        DossierFailed, match=r"ended abruptly, leaving the dossiers of (B, )?E undrawn"
+    ):
+        draw_in_two_processes(folder, tmp_path, notebook)
+
+
+def test_what_the_forked_processes_inherit_is_never_freed_there(folder: Path, tmp_path: Path):
+    # An engine no longer used, left for the garbage collector in a reference cycle, as a
+    # review built earlier in the same kernel leaves it. Freed in a forked process, whose
+    # engine threads stayed behind, it crashes that process; the processes drawing B's and
+    # E's pages collect their garbage at once to find out whether they inherited it.
+    collecting = gc.isenabled()
+    gc.disable()  # nothing is collected here before the pages are asked for
+    try:
+        left = [engine()]
+        left[0].con.execute("CREATE TABLE t AS SELECT range AS r FROM range(1000)")
+        left.append(left)
+        del left
+        notebook = dossier_notebook(
+            tmp_path, '__import__("gc").collect() if customer.customer_id != "A" else None'
         )
+        seconds = draw_in_two_processes(folder, tmp_path, notebook)
+    finally:
+        if collecting:
+            gc.enable()
+    assert sorted(seconds) == ["A", "B", "E"]
 
 
 @pytest.mark.slow

@@ -8,6 +8,12 @@ its parameters, and the result turned into the same offline page as the ``dossie
 Nothing is read again and no kernel is started per customer; the pages are drawn by processes
 forked from the kernel, one per processor.
 
+A process forked from one that holds the export's engine must never free what it inherited:
+closing a DuckDB connection there, whose threads stayed behind in the parent, crashes it. So
+the garbage is collected before the fork and the rest frozen (``gc.freeze``) until the pages
+are drawn, and a process that dies all the same fails the run, naming the pages it leaves
+undrawn, rather than leaving it waiting for them.
+
 Each page opens with a link back to the review beside it (``links.REVIEW_PAGE``), and each is
 written whole (``report.files.write_text_whole``), into the run's own staging folder.
 """
@@ -16,10 +22,14 @@ from __future__ import annotations
 
 import ast
 import copy
+import gc
 import multiprocessing
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,13 +103,43 @@ def write_dossiers(
         rest = range(1, len(ids))
         workers = min(dossier_workers() if workers is None else workers, len(rest))
         if workers > 1:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                seconds |= dict(pool.map(_page, rest, chunksize=1))
+            seconds |= _forked(rest, workers)
         else:
             seconds |= dict(map(_page, rest))
     finally:
         _PAGES = None
     return {customer_id: taken + share for customer_id, taken in seconds.items()}
+
+
+def _forked(indexes: range, workers: int) -> dict[str, float]:
+    """The pages of ``_PAGES.dossiers[i]`` for each ``i`` of ``indexes``, drawn by ``workers``
+    forked processes; the seconds each took, by customer id."""
+    assert _PAGES is not None
+    try:
+        with _frozen(), ProcessPoolExecutor(workers, multiprocessing.get_context("fork")) as pool:
+            return dict(pool.map(_page, indexes))
+    except BrokenProcessPool as error:
+        undrawn = [
+            str(dossier.customer_id)
+            for dossier in (_PAGES.dossiers[index] for index in indexes)
+            if not (_PAGES.folder / _PAGES.files[str(dossier.customer_id)]).exists()
+        ]
+        raise DossierFailed(
+            f"a process drawing dossier pages ended abruptly, leaving the dossiers of "
+            f"{', '.join(undrawn) or 'none'} undrawn"
+        ) from error
+
+
+@contextmanager
+def _frozen() -> Iterator[None]:
+    """While open, nothing this process holds now is freed by the garbage collector, here or
+    in the processes forked from it: what is garbage already is collected first, here."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def dossier_workers() -> int:
