@@ -128,10 +128,12 @@ def judged_rows(tables: ExportTables, days: pd.DataFrame) -> pd.DataFrame:
     return found
 
 
-# The rows a part of the judgement may hold at once, each invoice and time entry once per day:
-# 15 million for the five days of a review of 50,000 customers fit in the engine's 1 GB; 60
-# million, at 200,000 customers, do not.
-ROWS_AT_ONCE = 20_000_000
+# The rows the judgement's one query may go through, each invoice and time entry once per day.
+# At 200,000 customers (12 million invoices and time entries) the one query judged three days
+# in 24 s and five in 38 s within the engine's 1 GB, spilling 4.5 GB to disk; each part a day
+# at a time took 36 s for the three days. Beyond, nothing is measured: each part a day at a
+# time keeps the least in memory at once.
+ROWS_AT_ONCE = 60_000_000
 
 
 def records_held(tables: ExportTables) -> int:
@@ -189,16 +191,33 @@ def invoicing(tables: ExportTables, days: ir.Table) -> ir.Table:
     dated = gaps.cross_join(days.select("as_of"))
     dated = dated.filter(dated.issued_on <= dated.as_of)
     cycles = dated.group_by(list(KEYS)).aggregate(
-        last_invoice=dated.issued_on.max(),
-        invoicing_days=dated.count(),
-        median_gap=dated.gap.median(),
+        last_invoice=dated.issued_on.max(), invoicing_days=dated.count()
     )
+    cycles = _left(cycles, _median_gaps(dated))
     cycle = (cycles.invoicing_days >= MIN_INVOICES_FOR_A_CYCLE).ifelse(
         cycles.median_gap.cast("float64"), ibis.null("float64")
     )
     since_last = cycles.as_of.delta(cycles.last_invoice, unit="day")
     regular = (cycle <= MAX_CYCLE_DAYS) & (since_last <= CYCLE_GRACE * cycle)
     return cycles.select(*KEYS, "last_invoice", cycle_days=cycle, regular=regular.fill_null(False))
+
+
+def _median_gaps(dated: ir.Table) -> ir.Table:
+    """Per customer and day of ``dated`` (its invoicing days by each day judged, with the
+    ``gap`` since the one before): ``median_gap``, the median of its gaps. Found from the gaps
+    in order, the middle one or the mean of the middle two, rather than with the engine's
+    median: kept for each of 600,000 customers and days at once, the median's values spilled
+    7 GB to disk at 200,000 customers and took 35 s, where ordering them takes 4 s."""
+    gaps = dated.filter(dated.gap.notnull())
+    customer_day = [gaps.customer_id, gaps.as_of]
+    ranked = gaps.mutate(
+        place=ibis.row_number().over(group_by=customer_day, order_by=gaps.gap),
+        of=gaps.count().over(group_by=customer_day),
+    )
+    middle = ranked.filter(
+        (ranked.place == (ranked.of - 1) // 2) | (ranked.place == ranked.of // 2)
+    )
+    return middle.group_by(list(KEYS)).aggregate(median_gap=middle.gap.mean())
 
 
 def window_activity(tables: ExportTables, days: ir.Table) -> ir.Table:
