@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.io.columns import by_distinct, distinct, records
+from helpers.io.columns import by_distinct, distinct, is_among, records
 
 
 def test_distinct_lists_each_text_once_in_order_without_blanks():
@@ -51,3 +51,14 @@ def test_records_are_the_rows_as_python_values_as_to_dict_gives_them():
     }
     assert pd.isna(second["customer_id"]) and second["score"] is pd.NA
     assert pd.isna(second["revenue"]) and second["ranked"] is False and pd.isna(second["since"])
+
+
+def test_is_among_says_which_values_are_in_the_index_as_isin_does():
+    # "B" and "D" are listed; "X" is not, and a blank is no customer.
+    among = pd.Index(["D", "B", "Q"], dtype="string[pyarrow]")
+    for dtype in ("string[pyarrow]", "string[python]", object):
+        values = pd.Series(["B", "X", None, "D", "B"], index=[5, 6, 7, 8, 9], dtype=dtype)
+        found = is_among(values, among)
+        assert found.tolist() == [True, False, False, True, True]
+        assert found.index.tolist() == [5, 6, 7, 8, 9]
+        assert found.tolist() == values.isin(among).tolist()

@@ -41,6 +41,19 @@ def by_distinct(values: pd.Series, convert: Callable[[pd.Series], pd.Series]) ->
     return pd.Series(spread, index=values.index, name=values.name)
 
 
+def is_among(values: pd.Series, among: pd.Index) -> pd.Series:
+    """Whether each of ``values`` is one of ``among`` (blanks are not), as ``isin`` says: for
+    Arrow text pandas makes an Arrow scalar of every one of ``among`` first, 2.5 s for the
+    200,000 customers of a large export, where Arrow's own lookup takes a tenth of a second."""
+    if not _arrow_text(values):
+        return values.isin(among)
+    text = _arrow(values)
+    listed = _arrow(pd.Series(among, dtype=values.dtype)).cast(text.type)
+    found = pc.is_in(text, value_set=listed)
+    found = found.fill_null(False).to_numpy(zero_copy_only=False)
+    return pd.Series(found, index=values.index, name=values.name)
+
+
 def records(frame: pd.DataFrame) -> list[dict]:
     """Each row of ``frame`` as a dict of Python values, missing ones as ``pd.NA``, NaN or
     NaT: built column by column, where ``to_dict("records")`` boxes cell by cell and reads

@@ -13,6 +13,7 @@ from datetime import date
 
 import pandas as pd
 
+from helpers.io import columns
 from helpers.io.export import Export
 from helpers.io.periods import ReviewPeriod
 from helpers.review import measures, queries
@@ -69,7 +70,7 @@ def period_records(
         return PeriodRecords(activity, None, None)
     due = records(export, queries.invoices_due, period.start, period.end, as_of)
     open_ = records(export, queries.invoices_open, period.start, period.end, as_of)
-    open_ = open_[open_["customer_id"].isin(reviewed)].reset_index(drop=True)
+    open_ = open_[columns.is_among(open_["customer_id"], reviewed)].reset_index(drop=True)
     open_["aging_bucket"] = measures.aging_bucket(open_["days_past_due"])
     return PeriodRecords(activity, due, open_)
 
