@@ -4,6 +4,7 @@ import itertools
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
@@ -44,6 +45,21 @@ def test_days_late_by_size(review):
     )
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert ticks == ["micro\n(1 invoices)", "small\n(1 invoices)", "large\n(2 invoices)"]
+
+
+def test_days_late_by_size_draws_the_same_points_every_time_and_leaves_numpy_alone(review):
+    # The points are jittered sideways at random; drawn twice, they fall in the same places,
+    # and numpy's random numbers go on as if the chart had not been drawn.
+    np.random.seed(7)  # noqa: NPY002 - the global state the chart must leave alone
+    expected_next = np.random.random()  # noqa: NPY002
+    np.random.seed(7)  # noqa: NPY002
+    drawn = [
+        [c.get_offsets().tolist() for c in plots.days_late_by_size(review).axes[0].collections]
+        for _ in range(2)
+    ]
+    assert drawn[0] == drawn[1]
+    assert sum(len(points) for points in drawn[0]) == 4  # A1, A2, B2 and C1
+    assert np.random.random() == expected_next  # noqa: NPY002
 
 
 @pytest.mark.parametrize("days_late", [0.0, float("nan")], ids=["on time", "not due yet"])

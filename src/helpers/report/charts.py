@@ -6,6 +6,8 @@ table or sentence also shows reads it from ``helpers.review.portfolio``.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -232,6 +234,20 @@ def _ranked_points(review: Review) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataF
     return timed, timed[timed["revenue"] > 0], timed[timed["revenue"] <= 0]
 
 
+@contextmanager
+def _same_jitter(seed: int = 0) -> Iterator[None]:
+    """While open, numpy's global random numbers, which seaborn draws its jitter from, are the
+    same on every run: the same export gives the same chart, run after run. The global state
+    is given back as it was."""
+    # seaborn 0.13 takes no generator for its jitter: only the legacy global state steers it.
+    state = np.random.get_state()  # noqa: NPY002
+    np.random.seed(seed)  # noqa: NPY002
+    try:
+        yield
+    finally:
+        np.random.set_state(state)  # noqa: NPY002
+
+
 def days_late_by_size(review: Review) -> Figure:
     """Days late of each invoice due in the period, by company size.
 
@@ -253,7 +269,8 @@ def days_late_by_size(review: Review) -> Figure:
             sns.violinplot(**common, color="#9ECAE1", cut=0, inner="quart", linewidth=1)
         else:
             sns.boxplot(**common, color="#DDDDDD", showfliers=False, width=0.55, linewidth=1)
-            sns.stripplot(**common, color="#0072B2", size=3, alpha=0.45, jitter=0.25)
+            with _same_jitter():
+                sns.stripplot(**common, color="#0072B2", size=3, alpha=0.45, jitter=0.25)
     ax.axhline(0, color=INK, linewidth=1)
     ax.text(len(order) - 0.5, 0, " due date", va="bottom", ha="right", fontsize=9)
     ax.set_xticks(
