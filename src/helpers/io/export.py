@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from helpers.errors import ExportError, ExportNotFoundError, Problem
+from helpers.io import columns
 from helpers.io.checks import check_tables, settle_dialects, spreadsheet_row
 from helpers.io.contract import CONTRACT, DATE_FORMAT, SIZE_BAND_FLOORS, UNKNOWN_SIZE
 from helpers.io.engine import ExportTables, HeldTables, held_tables
@@ -237,7 +238,8 @@ def _without_orphan_time(
         return raw, None
     if "customer_id" not in customers or "customer_id" not in time:
         return raw, None
-    orphan = time["customer_id"].notna() & ~time["customer_id"].isin(customers["customer_id"])
+    ids = time["customer_id"]
+    orphan = ids.notna() & ~columns.is_among(ids, pd.Index(customers["customer_id"]))
     return {**raw, "time_entries": time[~orphan]}, time[orphan]
 
 
