@@ -10,6 +10,11 @@ in fresh processes, one after another:
 - **stack**: the same trivial notebook with its kernel importing what the review imports
   (pandas, matplotlib, seaborn, the helpers): what every review pays before it reads a row.
 - **read**: a bare read of the same input files with pyarrow, nothing else.
+- **engine**: the same files read by DuckDB into tables it types, with each invoice id checked
+  unique and every customer id checked listed, within the review engine's memory limit
+  (``bench/engine.py``): the least a review that checks its export in the engine does. When
+  the stack and this floor together take longer than a size's target, no review that checks
+  its export can meet it on that machine, and the verdict says so.
 - **report**: ``customer-review run`` on the export, as a scheduler calls it, the review's
   page and files without dossiers (``--dossiers none``).
 - **dossiers** (S and M): the same run writing the dossiers of the customers the review flags
@@ -47,6 +52,8 @@ from datetime import date
 from pathlib import Path
 
 import psutil
+
+from helpers.io.engine import MEMORY_LIMIT
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -165,6 +172,11 @@ def run_size(size: str, form: str, args: argparse.Namespace, work: Path) -> dict
         LOGS / f"stack-{name}.log",
     )
     read = measure([PYTHON, str(HERE / "read.py"), str(export)], *limits, LOGS / f"read-{name}.log")
+    in_engine = measure(
+        [PYTHON, str(HERE / "engine.py"), str(export), MEMORY_LIMIT],
+        *limits,
+        LOGS / f"engine-{name}.log",
+    )
 
     def review(step: str, dossiers: str) -> tuple[Measure, Path]:
         """``customer-review run`` on the export with ``--dossiers dossiers``; its period's
@@ -196,6 +208,7 @@ def run_size(size: str, form: str, args: argparse.Namespace, work: Path) -> dict
         "floor": asdict(floor),
         "stack": asdict(stack),
         "read": asdict(read),
+        "engine": asdict(in_engine),
         "report": asdict(report),
         "html_mb": round(html.stat().st_size / 2**20, 2) if html.exists() else None,
         "dossiers": dossiers,
@@ -232,14 +245,24 @@ def verdict(result: dict) -> str:
     warm = result.get("warm")
     if result["size"] in WARM_SIZES and (warm is None or warm["warm"] > WARM_TARGET_S):
         misses.append("warm re-run failed" if warm is None else f"warm re-run {warm['warm']:.1f} s")
+    if misses and _below_floor(result):
+        misses.append("the target is below the stack and the engine floor")
     return "yes" if not misses else "no: " + ", ".join(misses)
+
+
+def _below_floor(result: dict) -> bool:
+    """Whether ``result``'s target is shorter than its stack and engine floor together."""
+    engine = result.get("engine")
+    if engine is None or engine["status"] != "ok":
+        return False
+    return result["stack"]["seconds"] + engine["seconds"] > target_seconds(result)
 
 
 def table(results: list[dict]) -> str:
     """The figures as a Markdown table, for the terminal and the README alike."""
     header = (
         "| size | format | customers | invoices | time entries | input MB | floor s | stack s "
-        "| read s | report s | target s | peak MB | HTML MB | target met "
+        "| read s | engine s (peak MB) | report s | target s | peak MB | HTML MB | target met "
         "| with dossiers s (written) | warm re-run s (threshold changed) | what-if judge s "
         "| what-if redraw s | what-if first move s |"
     )
@@ -251,12 +274,20 @@ def table(results: list[dict]) -> str:
             f"| {r['size']} | {r['format']} | {rows.get('customers', 0):,} "
             f"| {rows.get('invoices', 0):,} | {rows.get('time_entries', 0):,} "
             f"| {r['input_mb']:,} | {floor:.1f} | {r['stack']['seconds']:.1f} | {read:.1f} "
-            f"| {report:.1f} | {target_seconds(r):.1f} "
+            f"| {_engine(r.get('engine'))} | {report:.1f} | {target_seconds(r):.1f} "
             f"| {r['report']['peak_mb']:,.0f} | {'-' if r['html_mb'] is None else r['html_mb']} "
             f"| {verdict(r)} | {_dossiers(r.get('dossiers'))} | {_warm(r.get('warm'))} "
             f"| {_what_if(r.get('what_if'))} |"
         )
     return "\n".join(lines)
+
+
+def _engine(run: dict | None) -> str:
+    if run is None:
+        return "-"
+    if run["status"] != "ok":
+        return run["status"]
+    return f"{run['seconds']:.1f} ({run['peak_mb']:,.0f})"
 
 
 def _dossiers(run: dict | None) -> str:
