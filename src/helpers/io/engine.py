@@ -71,10 +71,17 @@ class ExportTables:
         query: Callable[[ir.Table], ir.Table],
         key: str | None = None,
     ) -> pd.DataFrame:
-        """The rows of ``query`` over the table ``name`` holding ``rows``. The query is built
-        and compiled to SQL the first time it is asked for by its ``key`` (``name`` when
-        ``None``); later calls replace the rows and run that SQL, so a query asked for many days
-        costs its compilation once."""
+        """The rows of ``query`` over the table ``name`` holding ``rows``. On DuckDB the query
+        is built and compiled to SQL the first time it is asked for by its ``key`` (``name``
+        when ``None``); later calls replace the rows, which DuckDB reads in place, and run that
+        SQL, so a query asked for many days costs its compilation once. Any other engine gets
+        ``rows`` as a temporary table of its own, and the query built over it."""
+        if self.backend.name != "duckdb":
+            # Ibis 12's drop_table writes a bare DROP TABLE with sqlglot 30 (its Drop took the
+            # table as ``tables``): the statement is written here.
+            self.backend.raw_sql(f'DROP TABLE IF EXISTS "{name}"').close()
+            self.backend.create_table(name, rows, temp=True)
+            return self.backend.execute(query(self.backend.table(name)))
         self.backend.con.register(name, rows)
         key = key or name
         sql = self.compiled.get(key)

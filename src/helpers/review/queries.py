@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pandas as pd
 
@@ -35,6 +36,8 @@ from helpers.review.evidence import (
     judgement_window,
 )
 
+# Whole numbers (days) as exact decimals, to multiply exact amounts by.
+WHOLE = dt.Decimal(38, 0)
 # The table of the days judged: one row per day, with the bounds its figures are counted in.
 DAYS = "judgement_days"
 KEYS = ("customer_id", "as_of")
@@ -291,9 +294,10 @@ def payment(tables: ExportTables, days: ir.Table) -> ir.Table:
     beyond = due.days_late.clip(lower=0).fill_null(0)
     judged_due = due.group_by(list(KEYS)).aggregate(
         invoices_due=due.count(),
-        weighted=(beyond * due.amount).sum(),
+        # Whole days times exact amounts, added exactly: the same sum on every engine.
+        weighted=(beyond.cast(WHOLE) * due.amount).sum(),
         amount=due.amount.sum(),
-        late=(due.days_late > 0).fill_null(False).cast("float64").mean(),
+        late=(due.days_late > 0).fill_null(False).ifelse(1.0, 0.0).mean(),
     )
     open_ = dated.filter(~dated.paid & (dated.issued_on <= dated.as_of))
     first_of = ibis.window(
@@ -310,7 +314,9 @@ def payment(tables: ExportTables, days: ir.Table) -> ir.Table:
     return result.select(
         *KEYS,
         invoices_due=ibis.coalesce(result.invoices_due, 0),
-        avg_days_late=(result.weighted / result.amount).cast("float64"),
+        # The exact sums divided as doubles: every engine then gives the same last digit
+        # (PostgreSQL's division of decimals would round to its own scale first).
+        avg_days_late=result.weighted.cast("float64") / result.amount.cast("float64"),
         share_invoices_late=result.late,
         open_balance=ibis.coalesce(result.open_balance, 0).cast("float64"),
         oldest_unpaid_invoice=result.oldest_unpaid_invoice,
