@@ -77,10 +77,7 @@ class ExportTables:
         SQL, so a query asked for many days costs its compilation once. Any other engine gets
         ``rows`` as a temporary table of its own, and the query built over it."""
         if self.backend.name != "duckdb":
-            # Ibis 12's drop_table writes a bare DROP TABLE with sqlglot 30 (its Drop took the
-            # table as ``tables``): the statement is written here.
-            self.backend.raw_sql(f'DROP TABLE IF EXISTS "{name}"').close()
-            self.backend.create_table(name, rows, temp=True)
+            self.backend.create_table(name, rows, temp=True, overwrite=True)
             return self.backend.execute(query(self.backend.table(name)))
         self.backend.con.register(name, rows)
         key = key or name
