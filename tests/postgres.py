@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -29,18 +30,27 @@ SERVER_USER = "postgres"  # the server's processes' user when the tests run as r
 DATABASE = "erp"
 
 
+READER = "reviewer"  # a role that may only read, and must give its password
+
+
 @dataclass(frozen=True)
 class Server:
-    """How to reach a running throwaway server: its socket's folder and the database made."""
+    """How to reach a running throwaway server: its socket's folder, the database made, and
+    the password of ``READER``, a role that may read every table and must give it."""
 
     socket_folder: Path
     user: str
+    reader_password: str
     database: str = DATABASE
 
     @property
     def url(self) -> str:
-        """A connection URL for the database, through the Unix socket."""
-        return f"postgresql://{self.user}@/{self.database}?host={self.socket_folder}"
+        """A connection URL for the database as its owner, through the Unix socket."""
+        return self.url_as(self.user)
+
+    def url_as(self, user: str) -> str:
+        """A connection URL for the database as ``user``, without a password."""
+        return f"postgresql://{user}@/{self.database}?host={self.socket_folder}"
 
 
 def server_binaries() -> Path | None:
@@ -90,8 +100,60 @@ def throwaway_server() -> Iterator[Server]:
             "--log", str(folder / "server.log"))  # fmt: skip
         try:
             run("createdb", "--host", str(folder), "--username", owner.pw_name, DATABASE)
-            yield Server(folder, owner.pw_name)
+            secret = secrets.token_urlsafe(16)
+            _add_reader(Server(folder, owner.pw_name, secret), data, owner)
+            run("pg_ctl", "reload", "--pgdata", str(data))
+            yield Server(folder, owner.pw_name, secret)
         finally:
             run("pg_ctl", "stop", "--pgdata", str(data), "--mode", "immediate", "--wait")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _add_reader(server: Server, data: Path, owner: pwd.struct_passwd) -> None:
+    """Make ``READER``, who may read whatever the owner makes and must give its password
+    (the rule ahead of initdb's, which trusts every local user)."""
+    import psycopg
+
+    with psycopg.connect(server.url, autocommit=True) as connection:
+        connection.execute(f"CREATE ROLE {READER} LOGIN PASSWORD '{server.reader_password}'")
+        connection.execute(f"ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO {READER}")
+    rules = data / "pg_hba.conf"
+    rules.write_text(f"local all {READER} scram-sha-256\n" + rules.read_text())
+    if os.geteuid() == 0:
+        os.chown(rules, owner.pw_uid, owner.pw_gid)
+
+
+# How an ERP's database types each kind of contract column.
+SQL_TYPES = {"date": "date", "number": "numeric(14, 2)", "integer": "integer"}
+
+
+def load_export_files(server: Server, folder: Path, tables: dict[str, str] | None = None) -> None:
+    """Each CSV file of the export at ``folder`` copied into a table of the server's database,
+    typed as an ERP's would be: dates as dates, amounts and hours as decimals, counts as
+    integers, the rest as text. ``tables`` renames tables (``{"invoices": "billing.rechnungen"}``,
+    the schema made when missing)."""
+    import psycopg
+
+    from helpers.io.contract import CONTRACT
+
+    tables = tables or {}
+    with psycopg.connect(server.url) as connection:
+        for name, spec in CONTRACT.items():
+            path = folder / f"{name}.csv"
+            if not path.exists():
+                continue
+            with path.open(encoding="utf-8-sig") as file:
+                header = file.readline().strip().split(",")
+                kinds = {field.name: field.kind for field in spec.fields}
+                target = tables.get(name, name)
+                if "." in target:
+                    schema = target.split(".")[0]
+                    connection.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+                    connection.execute(f"GRANT USAGE ON SCHEMA {schema} TO {READER}")
+                columns = ", ".join(
+                    f'"{column}" {SQL_TYPES.get(kinds.get(column), "text")}' for column in header
+                )
+                connection.execute(f"CREATE TABLE {target} ({columns})")
+                with connection.cursor().copy(f"COPY {target} FROM STDIN (FORMAT csv)") as copy:
+                    copy.write(file.read())

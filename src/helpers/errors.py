@@ -79,17 +79,21 @@ class ExportNotFoundError(Refusal, FileNotFoundError):
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an export, located as precisely as the problem allows: the file
-    (or sheet, or table), the spreadsheet row (the header is row 1) and the column."""
+    (or sheet, or table), the spreadsheet row (the header is row 1) or, in a database's table,
+    whose rows have no order, the row's key (``invoice_id 'INV-7'``), and the column."""
 
     file: str
     message: str
     row: int | None = None
     column: str | None = None
+    key: str | None = None
 
     def __str__(self) -> str:
         where = [self.file]
         if self.row is not None:
             where.append(f"row {self.row}")
+        if self.key is not None:
+            where.append(f"the row of {self.key}")
         if self.column is not None:
             where.append(f"column {self.column}")
         return f"{', '.join(where)}: {self.message}"

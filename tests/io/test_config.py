@@ -202,6 +202,34 @@ def test_parquet_folder_reads_as_the_csv_folder(tiny_export: Path, tmp_path: Pat
             'company = "T"\n[export]\npath = "x"\n[export.files]\ninvoices = "../../etc/passwd"\n',
             "export.files: invoices = '../../etc/passwd' is not a file name in the export's folder",
         ),
+        # A database rather than files: one or the other, its password never in the file, and
+        # no setting of a file's for it.
+        (
+            'company = "T"\n[export]\n',
+            "export: give either path (a folder of CSV or Parquet files, or a workbook) or "
+            "connection",
+        ),
+        (
+            'company = "T"\n[export]\npath = "x"\nconnection = "postgresql://r@db/erp"\n',
+            "export: give either path",
+        ),
+        (
+            'company = "T"\n[export]\nconnection = "postgresql://r:s3cret@db/erp"\n',
+            "the connection holds a password: take it out",
+        ),
+        (
+            'company = "T"\n[export]\nconnection = "postgresql://r@db/erp"\ndelimiter = ";"\n',
+            "delimiter apply to files; a database's tables are read as it types them",
+        ),
+        (
+            'company = "T"\n[export]\npath = "x"\npassword_env = "PW"\n',
+            "password_env apply to a connection, not to a path",
+        ),
+        (
+            'company = "T"\n[export]\nconnection = "postgresql://r@db/erp"\n'
+            '[export.tables]\nbills = "billing.bills"\n',
+            "'bills' is not a table",
+        ),
         # TOML writes nan and inf; neither is a threshold.
         (
             'company = "T"\n[export]\npath = "x"\n[review]\nhourly_cost = nan\n',
@@ -219,6 +247,28 @@ def test_bad_configs_are_refused_naming_the_key(tmp_path: Path, text: str, messa
         load_config(path)
     assert message in str(error.value)
     assert str(path) in str(error.value)
+    assert "s3cret" not in str(error.value)
+
+
+def test_a_database_config_gives_its_connection_and_where_its_password_is(tmp_path: Path):
+    path = write_config(
+        tmp_path,
+        'company = "T"\n[export]\nconnection = "postgresql://reviewer@erp-db/erp"\n'
+        'password_file = "secrets/erp"\ntimeout_seconds = 120\n'
+        '[export.tables]\ninvoices = "billing.invoices"\n',
+    )
+    config = load_config(path)
+    assert config.export_path("2026-Q3") == "postgresql://reviewer@erp-db/erp"
+    assert config.notebook_parameters("2026-Q3")["export_path"] == (
+        "postgresql://reviewer@erp-db/erp"
+    )
+    database = config.reading().database
+    assert database.table_for("invoices") == "billing.invoices"
+    assert database.table_for("customers") == "customers"
+    # The password file is read from the config's folder, as every path in it is.
+    assert database.password_file == str(tmp_path / "secrets" / "erp")
+    assert database.password_env is None
+    assert database.timeout_seconds == 120
 
 
 def test_notebook_parameters_resolve_the_period_in_the_export_path(tmp_path: Path):

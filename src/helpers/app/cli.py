@@ -303,7 +303,7 @@ def validate(config_path, export_path, company, reports_dir, parameters, period)
     """
     source = _source(config_path, export_path, company, reports_dir, parameters)
     if source.config is not None:
-        if "{period}" in source.config.export.path and not period:
+        if "{period}" in (source.config.export.path or "") and not period:
             raise Failure(
                 f"the export's path in {config_path} depends on the period "
                 f"({source.config.export.path}): give --period",

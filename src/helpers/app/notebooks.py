@@ -18,6 +18,7 @@ from pathlib import Path
 
 from helpers.errors import ParameterError, PeriodError
 from helpers.io.config import reading_for, slug
+from helpers.io.database import is_connection, load_database, refuse_password_in
 from helpers.io.export import Export, files_stamp, load_export, located_export
 from helpers.io.history import Recorded, read_outcomes
 from helpers.io.periods import ReviewPeriod, parse_period
@@ -102,6 +103,11 @@ def export_from_parameters(export_path: str, config_path: str = "") -> Export:
     again waits for the judgement, not for the files."""
     global _LAST_READ
     reading, key = reading_for(config_path) if config_path else (Reading(), None)
+    if is_connection(export_path):
+        # A database may change at any moment: it is read each time it is asked for.
+        _LAST_READ = None
+        export = load_database(export_path, reading)
+        return pseudonymised(export, key) if key is not None else export
     source = located_export(export_path)
     stamp = (source.resolve(), files_stamp(source), repr(reading), key)
     if _LAST_READ is not None and _LAST_READ[0] == stamp:
@@ -189,7 +195,10 @@ def checked_parameters(
     ReviewSettings.from_parameters(**settings)
     if config_path:
         reading_for(config_path)
-    located_export(export_path)
+    if is_connection(export_path):
+        refuse_password_in(export_path)
+    else:
+        located_export(export_path)
     return review_period
 
 

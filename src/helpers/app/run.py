@@ -37,6 +37,7 @@ from helpers.app.notebooks import (  # noqa: F401 - the notebooks' paths, for th
 from helpers.app.publish import NotRecorded, Staging, publish, recover
 from helpers.errors import Refusal, RenderError
 from helpers.io.config import CompanyConfig, slug
+from helpers.io.database import is_connection
 from helpers.io.export import locate
 from helpers.report.index import period_folder, what_if_words, write_summary
 from helpers.report.links import DOSSIERS_FLAGGED
@@ -139,7 +140,10 @@ class Source:
             from_config = self.config.notebook_parameters(period)
             values.update({k: v for k, v in from_config.items() if k in values})
         else:
-            values["export_path"] = str(locate(str(self.export)).resolve())
+            export = str(self.export)
+            values["export_path"] = (
+                export if is_connection(export) else str(locate(export).resolve())
+            )
             values["period"] = period
         return values
 

@@ -82,6 +82,9 @@ class Staged:
     parsed: dict[str, str]
     text: frozenset[str]
     mixed: frozenset[str]
+    # The columns that name a row in messages, where its place means nothing (a database's
+    # table); empty: rows are named by their place in the file.
+    keys: tuple[str, ...] = ()
 
     @property
     def shape(self) -> tuple:
@@ -233,7 +236,7 @@ def row_rules(staged: Staged, max_hours_per_entry: float, today: date | None) ->
                 table[staged.parsed["hours"]] > limit,
                 {"value": table[staged.raw["hours"]]},
                 lambda row: (
-                    f"{row['value']!r} hours in one entry, more than the {limit:g} an "
+                    f"{_quoted(row['value'])} hours in one entry, more than the {limit:g} an "
                     "entry may hold (max_hours_per_entry under [export] in the config)"
                 ),
             )
@@ -311,8 +314,8 @@ def problems_in(
     the query is compiled the first time a shape is asked for."""
     if not rules:
         return []
-    sql = _COMPILED.get(shape) if shape is not None else None
-    if sql is None:
+
+    def query() -> ir.Table:
         table = staged.table
         flags = {f"broken{place}": rule.broken.fill_null(False) for place, rule in enumerate(rules)}
         shown = {
@@ -320,24 +323,43 @@ def problems_in(
             for place, rule in enumerate(rules)
             for key, value in rule.shown.items()
         }
-        found = table.filter(ibis.or_(*flags.values())).select(table._row, **flags, **shown)
-        sql = str(backend.compile(found.order_by("_row")))
-        if shape is not None:
-            _COMPILED[shape] = sql
+        keys = {f"key_{key}": table[staged.raw[key]] for key in staged.keys}
+        found = table.filter(ibis.or_(*flags.values()))
+        return found.select(table._row, **keys, **flags, **shown).order_by("_row")
+
+    if backend.name == "duckdb":
+        sql = _COMPILED.get(shape) if shape is not None else None
+        if sql is None:
+            sql = str(backend.compile(query()))
+            if shape is not None:
+                _COMPILED[shape] = sql
+        found = backend.con.sql(sql).df()
+    else:
+        found = backend.execute(query())
     problems = []
-    for row in records(backend.con.sql(sql).df()):
+    for row in records(found):
         for place, rule in enumerate(rules):
             if not row[f"broken{place}"]:
                 continue
             values = {key: row[f"shown{place}_{key}"] for key in rule.shown}
             if rule.column in staged.mixed and "value" in values:
                 values["value"] = staged.frame.at[row["_row"], rule.column]
-            problems.append(
-                Problem(
-                    staged.file, rule.message(values), spreadsheet_row(row["_row"]), rule.column
-                )
+            where = (
+                {"key": _key_text({key: row[f"key_{key}"] for key in staged.keys})}
+                if staged.keys
+                else {"row": spreadsheet_row(row["_row"])}
             )
+            problems.append(Problem(staged.file, rule.message(values), column=rule.column, **where))
     return problems
+
+
+def _key_text(values: Mapping[str, object]) -> str:
+    """A row's key as a message names it: ``invoice_id 'INV-7'``, ``customer_id 'C1' and date
+    2026-01-05``; a blank key as blank."""
+    return " and ".join(
+        f"{column} {'blank' if pd.isna(value) else _written(value)}"
+        for column, value in values.items()
+    )
 
 
 def missing_columns(staged: Staged) -> list[Problem]:
@@ -363,8 +385,14 @@ def _bounds_text(minimum: float | None, maximum: float | None) -> str:
     return f"between {minimum:g} and {maximum:g}"
 
 
+def _quoted(value: object) -> str:
+    """A value as a message quotes it: text in quotes, as written; a number as it is (a
+    database's decimal as it writes it, ``30.00``)."""
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def _describe(check: str, value: object) -> str:
-    shown = repr(value) if isinstance(value, str) else str(value)
+    shown = _quoted(value)
     if check == "not_nullable":
         return "is blank, but a value is required"
     if check == "field_uniqueness":
@@ -537,6 +565,14 @@ def typed(backend: ibis.BaseBackend, staged: Staged) -> str:
     stages need no special case for them (``Export.missing_columns`` keeps the record of what
     was absent); extra columns are kept as they were read."""
     table = staged.table
+    backend.create_table(staged.name, table.select(**typed_columns(staged)))
+    backend.con.unregister(table.get_name())
+    return staged.name
+
+
+def typed_columns(staged: Staged) -> dict[str, ir.Value]:
+    """``staged``'s columns as ``typed`` keeps them, by name, ``_row`` first."""
+    table = staged.table
     kinds = {spec.name: spec.kind for spec in CONTRACT[staged.name].fields}
     columns = {"_row": table._row}
     for column in staged.frame.columns:
@@ -549,9 +585,7 @@ def typed(backend: ibis.BaseBackend, staged: Staged) -> str:
     for column, kind in kinds.items():
         if column not in columns:
             columns[column] = ibis.null().cast(_ENGINE_TYPES.get(kind, "string"))
-    backend.create_table(staged.name, table.select(**columns))
-    backend.con.unregister(table.get_name())
-    return staged.name
+    return columns
 
 
 def columns_of(tables: Iterable[str]) -> dict[str, list[str]]:

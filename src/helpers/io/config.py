@@ -7,7 +7,8 @@ the file and the key (``review.headache_share``). ``CompanyConfig.notebook_param
 the parameters the notebooks take, so the command line, plain papermill and a scheduler run
 the same notebook with the same values.
 
-The file, with every key (only ``company`` and ``export.path`` are required)::
+The file, with every key (only ``company`` and ``export.path``, or ``export.connection``, are
+required)::
 
     company = "Acme Ltd"
     currency = "EUR"                  # ISO code of the export's amounts
@@ -15,6 +16,12 @@ The file, with every key (only ``company`` and ``export.path`` are required)::
     [export]
     path = "exports/acme/{period}"    # folder of CSV or Parquet files, or an .xlsx workbook;
                                       # relative to this file; {period} becomes e.g. 2026-Q3
+    # Or, in place of path, a database (helpers.io.database) and where its tables are:
+    # connection = "postgresql://reviewer@erp-db/erp"   # never with the password in it
+    # password_env = "ERP_PASSWORD"   # or password_file = "~/.erp-password"; with neither,
+    #                                 # the driver's own (PGPASSWORD, ~/.pgpass)
+    # tables = { invoices = "billing.invoices", customers = "SELECT ... FROM crm.accounts" }
+    # timeout_seconds = 600           # the longest one query may run
     # Each of the next five, when left out, is found from the export; set it where the
     # export cannot tell (every date fits both DD/MM and MM/DD) or the guess is wrong.
     encoding = "utf-8"                # of the CSV files: utf-8, utf-16, cp1252, gb18030, ...
@@ -69,9 +76,17 @@ import tomllib
 import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from helpers.errors import ConfigError, ParameterError
 from helpers.io.contract import (
@@ -84,7 +99,7 @@ from helpers.io.contract import (
 )
 from helpers.io.formats import Dialect
 from helpers.io.pseudonyms import pseudonym_key
-from helpers.io.reading import Reading
+from helpers.io.reading import DatabaseReading, Reading
 from helpers.io.settings import ReviewSettings
 
 # The kinds of value an export may word differently, and the words we use for them.
@@ -104,7 +119,13 @@ class _Section(BaseModel):
 
 
 class ExportSection(_Section):
-    path: str
+    # A folder or workbook (path), or a database (connection, with where its tables are).
+    path: str | None = None
+    connection: str | None = None
+    password_env: str | None = None
+    password_file: str | None = None
+    tables: dict[str, str] = {}
+    timeout_seconds: Annotated[int, Field(gt=0, le=86_400)] = 600
     # Left out: found from the export (helpers.io.encodings, helpers.io.formats).
     encoding: str | None = None
     delimiter: Literal[",", ";", "\t", "|"] | None = None
@@ -116,6 +137,34 @@ class ExportSection(_Section):
     max_hours_per_entry: Annotated[float, Field(gt=0, le=168)] = MAX_HOURS_PER_ENTRY
     drop_time_for_unknown_customers: bool = False
     files: dict[str, str] = {}
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ExportSection:
+        """A path or a connection, not both; and only what applies to the one given."""
+        if (self.path is None) == (self.connection is None):
+            raise ValueError(
+                "give either path (a folder of CSV or Parquet files, or a workbook) or "
+                "connection (a database, such as postgresql://reviewer@erp-db/erp)"
+            )
+        if self.connection is None:
+            given = [k for k in _DATABASE_KEYS if k in self.model_fields_set]
+            if given:
+                raise ValueError(f"{', '.join(given)} apply to a connection, not to a path")
+            return self
+        if urlsplit(self.connection).password is not None:
+            raise ValueError(
+                "the connection holds a password: take it out, and name where it is kept "
+                "with password_env (an environment variable) or password_file"
+            )
+        if self.password_env and self.password_file:
+            raise ValueError("give password_env or password_file, not both")
+        given = [k for k in _FILE_KEYS if k in self.model_fields_set]
+        if given:
+            raise ValueError(
+                f"{', '.join(given)} apply to files; a database's tables are read as it types them"
+            )
+        _check_tables(self.tables)
+        return self
 
     @field_validator("encoding")
     @classmethod
@@ -159,6 +208,19 @@ class ExportSection(_Section):
                     "file alone, such as Rechnungen.csv"
                 )
         return files
+
+
+# What only a connection takes, and what only files do.
+_DATABASE_KEYS = ("password_env", "password_file", "tables", "timeout_seconds")
+_FILE_KEYS = (
+    "encoding",
+    "delimiter",
+    "date_format",
+    "decimal",
+    "thousands",
+    "files",
+    "drop_time_for_unknown_customers",
+)
 
 
 class ReviewSection(_Section):
@@ -266,8 +328,11 @@ class CompanyConfig(_Section):
     def company_slug(self) -> str:
         return slug(self.company)
 
-    def export_path(self, period: str) -> Path:
-        """Where the export for ``period`` is: ``{period}`` in the path is replaced by it."""
+    def export_path(self, period: str) -> Path | str:
+        """Where the export for ``period`` is: ``{period}`` in the path is replaced by it; a
+        database's connection as written (it holds no password)."""
+        if self.export.connection is not None:
+            return self.export.connection
         path = Path(self.export.path.replace("{period}", period)).expanduser()
         return path if path.is_absolute() else (self.source.parent / path).resolve()
 
@@ -290,7 +355,20 @@ class CompanyConfig(_Section):
             date_formats=section.date_format if isinstance(section.date_format, dict) else {},
             max_hours_per_entry=section.max_hours_per_entry,
             drop_time_for_unknown_customers=section.drop_time_for_unknown_customers,
+            database=DatabaseReading(
+                tables=section.tables,
+                password_env=section.password_env,
+                password_file=self._relative(section.password_file),
+                timeout_seconds=section.timeout_seconds,
+            ),
         )
+
+    def _relative(self, path: str | None) -> str | None:
+        """``path``, when relative, read from this file's folder."""
+        if path is None:
+            return None
+        found = Path(path).expanduser()
+        return str(found if found.is_absolute() else self.source.parent / found)
 
     def notebook_parameters(self, period: str) -> dict[str, object]:
         """The notebooks' parameters for ``period``: the export's path, this file, the company,

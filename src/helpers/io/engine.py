@@ -97,7 +97,7 @@ def engine(memory_limit: str = MEMORY_LIMIT, temp_directory: str | None = None):
         config["temp_directory"] = temp_directory
     backend = ibis.duckdb.connect(**config)
     # An export's tables are kept in memory, compressed (``compress``): a fifth of their size.
-    backend.con.execute(f"ATTACH ':memory:' AS {HELD} (COMPRESS); USE {HELD}")
+    backend.con.execute(f"ATTACH ':memory:' AS {HELD} (COMPRESS); USE {HELD}").fetchall()
     return backend
 
 
@@ -106,7 +106,7 @@ def compress(backend) -> None:
     database's tables when it checkpoints it: the 12 million invoices and time entries of
     200,000 customers then take 140 MB rather than 900 MB of its memory limit, which leaves
     the rest to the queries."""
-    backend.con.execute(f"CHECKPOINT {HELD}")
+    backend.con.execute(f"CHECKPOINT {HELD}").fetchall()
 
 
 def frame_tables(

@@ -9,7 +9,7 @@ row and column on any problem) and keeps it typed, and derives each customer's s
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -64,7 +64,7 @@ class Export:
     export, per table, so sections can say what they lack.
     """
 
-    source: Path
+    source: Path | str  # a folder or workbook, or a database's connection (no password)
     customers: pd.DataFrame
     held: HeldTables
     assessments: pd.DataFrame | None
@@ -196,10 +196,7 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
         )
     if source.is_dir() and not parquet:
         files = [_with_dates(file, names, raw, dialects) for file in files]
-    missing = {
-        name: [spec.name for spec in table.fields if spec.name not in raw.get(name, {})]
-        for name, table in CONTRACT.items()
-    }
+    missing = missing_columns({name: frame.columns for name, frame in raw.items()})
     # The check takes each table out of raw once the engine keeps it.
     held = check_tables(raw, names, str(source), dialects, problems, reading.max_hours_per_entry)
     # The text read is let go: the memory Arrow kept for it goes back to the system.
@@ -207,6 +204,19 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
     dropped = []
     if orphans is not None and len(orphans):
         dropped.append(_dropped_time(orphans, names, dialects["time_entries"]))
+    return held_export(source, held, files, missing, reading, dropped)
+
+
+def held_export(
+    source: Path | str,
+    held: HeldTables,
+    files: list[InputFile],
+    missing: dict[str, list[str]],
+    reading: Reading,
+    dropped: list[DroppedRows] | None = None,
+) -> Export:
+    """The ``Export`` of the checked tables the engine keeps (``held``): its customers, with
+    each one's size band, and its assessments and decisions read into pandas."""
     customers = held.frame("customers")
     # A given size band wins over the headcount: the export's owner knows the company.
     band = customers.get("size_band", pd.Series(pd.NA, customers.index, dtype="string"))
@@ -223,8 +233,16 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
         decisions=held.frame("decisions") if "decisions" in held else None,
         files=files,
         missing_columns=missing,
-        dropped=dropped,
+        dropped=list(dropped or []),
     )
+
+
+def missing_columns(present: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """Per contract table, its columns that ``present`` (table to the columns it has) lacks."""
+    return {
+        name: [spec.name for spec in table.fields if spec.name not in present.get(name, ())]
+        for name, table in CONTRACT.items()
+    }
 
 
 def _without_orphan_time(

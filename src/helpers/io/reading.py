@@ -14,6 +14,27 @@ from helpers.io.formats import Dialect
 
 
 @dataclass(frozen=True)
+class DatabaseReading:
+    """Where a company's database keeps the export's tables (``helpers.io.database``).
+
+    ``tables``: table name to the table, view (``billing.invoices``) or query (``SELECT ...``)
+    that holds it, when not the table's own name. The password is named, never given:
+    ``password_env``, the environment variable that holds it, or ``password_file``, the file
+    whose first line it is; with neither, the database driver's own ways are used (libpq's
+    ``PGPASSWORD`` and ``~/.pgpass``). ``timeout_seconds``: how long one query may run.
+    """
+
+    tables: Mapping[str, str] = field(default_factory=dict)
+    password_env: str | None = None
+    password_file: str | None = None
+    timeout_seconds: int = 600
+
+    def table_for(self, table: str) -> str:
+        """The table, view or query that holds ``table``."""
+        return self.tables.get(table, table)
+
+
+@dataclass(frozen=True)
 class Reading:
     """How one company's export is read when its systems do not write our contract.
 
@@ -28,7 +49,8 @@ class Reading:
     may hold (a day's, unless the company logs longer spans in one entry).
     ``drop_time_for_unknown_customers``: time entries whose customer is not in the customers
     table are left out (and listed under data quality) rather than refused; time for prospects
-    or internal work often is logged so.
+    or internal work often is logged so. ``database``: where a database keeps the tables, when
+    the export is a connection rather than files.
     """
 
     dialect: Dialect = Dialect()
@@ -40,6 +62,7 @@ class Reading:
     date_formats: Mapping[str, str] = field(default_factory=dict)
     max_hours_per_entry: float = MAX_HOURS_PER_ENTRY
     drop_time_for_unknown_customers: bool = False
+    database: DatabaseReading = field(default_factory=DatabaseReading)
 
     def file_for(self, table: str, suffix: str) -> str:
         """The file name (or sheet name, with ``suffix`` empty) that holds ``table``."""
