@@ -51,8 +51,8 @@ PYTEST := $(BIN)/python -m pytest -n auto --dist loadscope --no-loadscope-reorde
 test: install ## Run the tests, and list the 15 slowest
 	$(PYTEST)
 
-test-fast: install ## Run the tests that start no kernel and no browser (the everyday loop)
-	$(PYTEST) tests -m "not slow"
+test-fast: install ## Run the tests that start no kernel, browser or Spark (the everyday loop)
+	$(PYTEST) tests -m "not slow and not spark"
 
 bench: install ## Measure speed and memory at four export sizes (BENCH_ARGS="--sizes S M")
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)

@@ -76,6 +76,9 @@ class ExportTables:
         when ``None``); later calls replace the rows, which DuckDB reads in place, and run that
         SQL, so a query asked for many days costs its compilation once. Any other engine gets
         ``rows`` as a temporary table of its own, and the query built over it."""
+        if self.backend.name == "pyspark":  # Spark keeps a session's own rows as views
+            self.backend.create_view(name, ibis.memtable(rows), overwrite=True)
+            return self.backend.execute(query(self.backend.table(name)))
         if self.backend.name != "duckdb":
             self.backend.create_table(name, rows, temp=True, overwrite=True)
             return self.backend.execute(query(self.backend.table(name)))
