@@ -1,0 +1,108 @@
+"""The review's time on each engine: ``.venv/bin/python bench/engines.py``.
+
+For the sample (300 customers) and the sample company's generator at 20,000 customers (written
+once into ``bench/data/20k/csv``), in this one process:
+
+- the review built from the export's files (DuckDB), its load included, nothing kept from an
+  earlier load;
+- the review built from the same tables in a PostgreSQL database (``helpers.io.database``: the
+  checks in the database, then the rows copied into DuckDB), on a throwaway server on this
+  machine (``tests.postgres``), loaded by COPY beforehand;
+- the judgement's queries for three days, on typed tables already in each engine: DuckDB,
+  PostgreSQL and Spark in local mode on two processors (``tests.spark``). Each engine's rows
+  are checked equal to DuckDB's.
+
+It needs Debian's ``postgresql`` and Java, as the tests do. The figures are printed, one line
+per export.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import ibis
+import psycopg
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.postgres import load_export_files, throwaway_server  # noqa: E402
+from tests.review.test_queries_on_other_engines import assert_same, on_spark  # noqa: E402
+from tests.spark import local_spark  # noqa: E402
+
+from helpers.app import notebooks  # noqa: E402
+from helpers.io.engine import _export_tables  # noqa: E402
+from helpers.io.export import load_export  # noqa: E402
+from helpers.io.settings import ReviewSettings  # noqa: E402
+from helpers.review import queries  # noqa: E402
+
+DAYS = [date(2026, 9, 30), date(2026, 6, 30), date(2026, 3, 31)]
+PERIOD, AS_OF = "2026-Q3", "2026-11-30"
+
+
+def exports() -> dict[str, Path]:
+    folder = HERE / "data" / "20k" / "csv"
+    if not (folder / ".complete").exists():
+        generator = [sys.executable, str(HERE / "generate.py"), "20000", "csv", str(folder)]
+        subprocess.run(generator, check=True)
+        (folder / ".complete").touch()
+    return {"sample": ROOT / "data" / "sample", "20k": folder}
+
+
+def seconds(work) -> tuple[object, float]:
+    started = time.perf_counter()
+    result = work()
+    return result, time.perf_counter() - started
+
+
+def review(source: str) -> float:
+    notebooks._LAST_READ = None  # the load counted, as in a new kernel
+    return seconds(lambda: notebooks.review_from_parameters(source, PERIOD, as_of=AS_OF))[1]
+
+
+def main() -> None:
+    days = queries.judgement_days(DAYS, ReviewSettings())
+    work = HERE / "data" / "engines"
+    work.mkdir(parents=True, exist_ok=True)
+    with throwaway_server() as server, local_spark() as spark:
+        for label, folder in exports().items():
+            with psycopg.connect(server.url, autocommit=True) as connection:
+                connection.execute(f"CREATE DATABASE review_{label}")
+            database = replace(server, database=f"review_{label}")
+            _, copied = seconds(lambda d=database, f=folder: load_export_files(d, f))
+            review(str(folder))  # imports and compiled checks, as a kernel has them
+            from_files, from_database = review(str(folder)), review(database.url)
+            export = load_export(folder)
+            duckdb_rows, on_duckdb = seconds(lambda e=export: queries.judged_rows(e.tables, days))
+            backend = ibis.connect(database.url)
+            typed = {}
+            for name in ("customers", "invoices", "time_entries"):
+                backend.create_table(f"typed_{name}", export.held.frame(name))
+                typed[name] = backend.table(f"typed_{name}")
+            tables = _export_tables(
+                typed["customers"], typed["invoices"], typed["time_entries"], backend
+            )
+            postgres_rows, on_postgres = seconds(lambda t=tables: queries.judged_rows(t, days))
+            parquet = work / f"spark_{label}"
+            parquet.mkdir(exist_ok=True)
+            with on_spark(export, parquet, spark) as tables:
+                spark_rows, on_spark_ = seconds(lambda t=tables: queries.judged_rows(t, days))
+            for rows in (postgres_rows, spark_rows):
+                assert_same(duckdb_rows, rows, list(queries.KEYS))
+            print(
+                f"{label}: review from files {from_files:.1f} s, from PostgreSQL "
+                f"{from_database:.1f} s (COPY into it beforehand {copied:.1f} s); judgement of "
+                f"three days: DuckDB {on_duckdb:.1f} s, PostgreSQL {on_postgres:.1f} s, "
+                f"Spark local[2] {on_spark_:.1f} s",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
