@@ -8,8 +8,10 @@ expressions compile unchanged for the other backends Ibis supports.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import ibis
@@ -24,6 +26,9 @@ from helpers.io.contract import CONTRACT
 MEMORY_LIMIT = "1GB"
 # The engine's database that keeps an export's tables.
 HELD = "held"
+# The folder, under the system's temporary one, where the engine spills what exceeds its memory
+# (DuckDB names each process's files apart, so runs at once share it).
+SPILL = "customer-review-spill"
 # Amounts and hours are added up exactly, as decimals with six places (the export writes them
 # in decimal, and no currency or time sheet needs more): the totals are the same, to the last
 # digit, on every engine and in whatever order it adds.
@@ -92,12 +97,15 @@ class ExportTables:
 
 def engine(memory_limit: str = MEMORY_LIMIT, temp_directory: str | None = None):
     """An in-process DuckDB connection that keeps within ``memory_limit`` and spills to
-    ``temp_directory`` (DuckDB's own when ``None``) beyond it."""
+    ``temp_directory`` beyond it: by default ``SPILL`` under the system's temporary folder,
+    not DuckDB's own ``.tmp`` in whatever folder the run started from."""
     # Every query that lists rows orders them itself; DuckDB keeps less in memory without
     # having to keep the order they were read in.
-    config = {"memory_limit": memory_limit, "preserve_insertion_order": False}
-    if temp_directory is not None:
-        config["temp_directory"] = temp_directory
+    config = {
+        "memory_limit": memory_limit,
+        "preserve_insertion_order": False,
+        "temp_directory": temp_directory or str(Path(tempfile.gettempdir()) / SPILL),
+    }
     backend = ibis.duckdb.connect(**config)
     # An export's tables are kept in memory, compressed (``compress``): a fifth of their size.
     backend.con.execute(f"ATTACH ':memory:' AS {HELD} (COMPRESS); USE {HELD}").fetchall()
