@@ -6,8 +6,8 @@ once into ``bench/data/20k/csv``), in this one process:
 - the review built from the export's files (DuckDB), its load included, nothing kept from an
   earlier load;
 - the review built from the same tables in a PostgreSQL database (``helpers.io.database``: the
-  checks in the database, then the rows copied into DuckDB), on a throwaway server on this
-  machine (``tests.postgres``), loaded by COPY beforehand;
+  checks in the database, then the rows copied into DuckDB, or aggregated there), on a
+  throwaway server on this machine (``tests.postgres``), loaded by COPY beforehand;
 - the judgement's queries for three days, on typed tables already in each engine: DuckDB,
   PostgreSQL and Spark in local mode on two processors (``tests.spark``). Each engine's rows
   are checked equal to DuckDB's.
@@ -61,9 +61,18 @@ def seconds(work) -> tuple[object, float]:
     return result, time.perf_counter() - started
 
 
-def review(source: str) -> float:
-    notebooks._LAST_READ = None  # the load counted, as in a new kernel
-    return seconds(lambda: notebooks.review_from_parameters(source, PERIOD, as_of=AS_OF))[1]
+def review(source: str, there: bool = False) -> float:
+    """Seconds to build the review of ``source``, its load counted as in a new kernel;
+    ``there``: a database's rows aggregated in it (``aggregate_there``)."""
+    notebooks._LAST_READ = None
+    config = ""
+    if there:
+        config = str(HERE / "data" / "engines" / "there.toml")
+        Path(config).write_text(
+            f'company = "Bench"\n[export]\nconnection = "{source}"\naggregate_there = true\n'
+        )
+    build = notebooks.review_from_parameters
+    return seconds(lambda: build(source, PERIOD, as_of=AS_OF, config_path=config))[1]
 
 
 def main() -> None:
@@ -78,6 +87,7 @@ def main() -> None:
             _, copied = seconds(lambda d=database, f=folder: load_export_files(d, f))
             review(str(folder))  # imports and compiled checks, as a kernel has them
             from_files, from_database = review(str(folder)), review(database.url)
+            aggregated_there = review(database.url, there=True)
             export = load_export(folder)
             duckdb_rows, on_duckdb = seconds(lambda e=export: queries.judged_rows(e.tables, days))
             backend = ibis.connect(database.url)
@@ -97,7 +107,8 @@ def main() -> None:
                 assert_same(duckdb_rows, rows, list(queries.KEYS))
             print(
                 f"{label}: review from files {from_files:.1f} s, from PostgreSQL "
-                f"{from_database:.1f} s (COPY into it beforehand {copied:.1f} s); judgement of "
+                f"{from_database:.1f} s, aggregated there {aggregated_there:.1f} s (COPY into "
+                f"it beforehand {copied:.1f} s); judgement of "
                 f"three days: DuckDB {on_duckdb:.1f} s, PostgreSQL {on_postgres:.1f} s, "
                 f"Spark local[2] {on_spark_:.1f} s",
                 flush=True,

@@ -77,13 +77,16 @@ def config_for(folder: Path, export: str) -> Path:
     return path
 
 
+@pytest.mark.parametrize("aggregated", ["here", "there"])
 def test_the_review_of_the_database_is_the_review_of_the_files(
-    server, notebook, tmp_path, monkeypatch
+    server, notebook, tmp_path, monkeypatch, aggregated
 ):
+    # Copied into the embedded engine ("here"), or aggregated in the database ("there").
     monkeypatch.setenv(PASSWORD_VARIABLE, server.reader_password)
     config = config_for(
         tmp_path / "companies",
-        f'connection = "{server.url_as(READER)}"\npassword_env = "{PASSWORD_VARIABLE}"',
+        f'connection = "{server.url_as(READER)}"\npassword_env = "{PASSWORD_VARIABLE}"\n'
+        f"aggregate_there = {str(aggregated == 'there').lower()}",
     )
     period = ["--period", "2026-Q3", "--as-of", "2026-11-30"]
     from_files = run(
@@ -106,6 +109,16 @@ def test_the_review_of_the_database_is_the_review_of_the_files(
     for path in everything:
         assert server.reader_password.encode() not in path.read_bytes(), path
     assert server.url_as(READER) in (written / "review.ipynb").read_text(encoding="utf-8")
+
+
+def test_aggregated_there_the_reviews_queries_run_in_the_database(server):
+    there = Reading(database=DatabaseReading(aggregate_there=True))
+    export = load_database(server.url, there)
+    assert export.tables.backend.name == "postgres"
+    assert export.files[1].read_as == "postgres table, aggregated there"
+    # The customers come back in the order of their ids, as the file lists them.
+    assert export.customers.equals(load_export(SAMPLE).customers)
+    export.tables.backend.disconnect()
 
 
 def test_tables_views_and_queries_of_other_names_with_their_own_columns(server):

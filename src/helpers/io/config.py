@@ -22,6 +22,8 @@ required)::
     #                                 # the driver's own (PGPASSWORD, ~/.pgpass)
     # tables = { invoices = "billing.invoices", customers = "SELECT ... FROM crm.accounts" }
     # timeout_seconds = 600           # the longest one query may run
+    # aggregate_there = false         # true: the review's queries run in the database, rather
+    #                                 # than on a copy of its rows in the embedded engine
     # Each of the next five, when left out, is found from the export; set it where the
     # export cannot tell (every date fits both DD/MM and MM/DD) or the guess is wrong.
     encoding = "utf-8"                # of the CSV files: utf-8, utf-16, cp1252, gb18030, ...
@@ -126,6 +128,7 @@ class ExportSection(_Section):
     password_file: str | None = None
     tables: dict[str, str] = {}
     timeout_seconds: Annotated[int, Field(gt=0, le=86_400)] = 600
+    aggregate_there: bool = False
     # Left out: found from the export (helpers.io.encodings, helpers.io.formats).
     encoding: str | None = None
     delimiter: Literal[",", ";", "\t", "|"] | None = None
@@ -211,7 +214,13 @@ class ExportSection(_Section):
 
 
 # What only a connection takes, and what only files do.
-_DATABASE_KEYS = ("password_env", "password_file", "tables", "timeout_seconds")
+_DATABASE_KEYS = (
+    "password_env",
+    "password_file",
+    "tables",
+    "timeout_seconds",
+    "aggregate_there",
+)
 _FILE_KEYS = (
     "encoding",
     "delimiter",
@@ -360,6 +369,7 @@ class CompanyConfig(_Section):
                 password_env=section.password_env,
                 password_file=self._relative(section.password_file),
                 timeout_seconds=section.timeout_seconds,
+                aggregate_there=section.aggregate_there,
             ),
         )
 

@@ -15,7 +15,9 @@ Each table is mapped to the contract's columns and words in the database, and th
 checks (``helpers.io.checks``) run there as queries that return only the rows that break it.
 Its rows have no order, so a problem names the table, the row's key and the column. Only a
 clean export's rows are copied, typed, into the review's engine (``helpers.io.engine``), a
-batch at a time through Arrow, where the review aggregates them exactly as it does a folder's.
+batch at a time through Arrow, where the review aggregates them exactly as it does a folder's;
+or, with ``aggregate_there``, they stay where they are and the review's queries
+(``helpers.review.queries``) run in the database, whose per-customer results alone come back.
 """
 
 from __future__ import annotations
@@ -170,11 +172,15 @@ def load_database(url: str, reading: Reading = Reading()) -> Export:
             problems += sorted(found, key=lambda p: (p.key or "", p.column or ""))
         if problems:
             raise ExportError(shown, problems)
-        held, files = _copied(backend, staged, reading.database, shown)
+        if reading.database.aggregate_there:
+            held, files = _kept_there(backend, staged, shown)
+        else:
+            held, files = _copied(backend, staged, reading.database, shown)
+        missing = columns_missing({name: s.raw for name, s in staged.items()})
+        return held_export(shown, held, files, missing, reading)
     finally:
-        backend.disconnect()
-    missing = columns_missing({name: s.raw for name, s in staged.items()})
-    return held_export(shown, held, files, missing, reading)
+        if not reading.database.aggregate_there:
+            backend.disconnect()
 
 
 def _source_tables(backend, reading: Reading, shown: str):
@@ -331,6 +337,22 @@ def _copied(backend, staged: dict[str, Staged], database: DatabaseReading, shown
         rows = held.con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
         files.append(InputFile(table.file, rows, "", f"{backend.name} {_what(table.file)}"))
     return HeldTables(held, {name: name for name in staged}), files
+
+
+def _kept_there(backend, staged: dict[str, Staged], shown: str):
+    """Every checked table left in the database, as the query that types it: the review's
+    queries run there. Each is listed as read, with its rows counted there."""
+    kept = {name: table.table.select(**typed_columns(table)) for name, table in staged.items()}
+    files = [
+        InputFile(
+            staged[name].file,
+            int(_run(table.count().execute, staged[name].file, shown)),
+            "",
+            f"{backend.name} {_what(staged[name].file)}, aggregated there",
+        )
+        for name, table in kept.items()
+    ]
+    return HeldTables(backend, kept), files
 
 
 def _what(shown: str) -> str:

@@ -174,23 +174,28 @@ def _export_tables(
 @dataclass(frozen=True)
 class HeldTables:
     """An export's checked, typed tables, kept by the engine (``backend``) as ``names`` says:
-    contract table name to the engine's table, whose ``_row`` is each row's label in its file
-    (``spreadsheet_row``)."""
+    contract table name to the engine's table (or a query of the backend's own tables: a
+    company's database whose rows are aggregated where they are), whose ``_row`` is each
+    row's label in its file (``spreadsheet_row``)."""
 
     backend: ibis.BaseBackend
-    names: dict[str, str]
+    names: dict[str, str | ir.Table]
 
     def __contains__(self, name: str) -> bool:
         return name in self.names
 
+    def _held(self, name: str) -> ir.Table:
+        kept = self.names[name]
+        return kept if isinstance(kept, ir.Table) else self.backend.table(kept)
+
     def table(self, name: str) -> ir.Table:
         """The engine's table ``name``, without the rows' labels."""
-        return self.backend.table(self.names[name]).drop("_row")
+        return self._held(name).drop("_row")
 
     def frame(self, name: str) -> pd.DataFrame:
         """The table ``name`` as a pandas frame in file order, labelled by its rows' labels,
         each contract column in its pandas type (text as strings); extra columns as text."""
-        frame = self.backend.table(self.names[name]).order_by("_row").execute()
+        frame = self._held(name).order_by("_row").execute()
         frame = frame.set_index("_row").rename_axis(None)
         kinds = {spec.name: spec.kind for spec in CONTRACT[name].fields}
         types = {

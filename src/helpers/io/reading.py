@@ -22,12 +22,15 @@ class DatabaseReading:
     ``password_env``, the environment variable that holds it, or ``password_file``, the file
     whose first line it is; with neither, the database driver's own ways are used (libpq's
     ``PGPASSWORD`` and ``~/.pgpass``). ``timeout_seconds``: how long one query may run.
+    ``aggregate_there``: the review's queries run in the database, where the rows are, rather
+    than on a copy of them in the embedded engine.
     """
 
     tables: Mapping[str, str] = field(default_factory=dict)
     password_env: str | None = None
     password_file: str | None = None
     timeout_seconds: int = 600
+    aggregate_there: bool = False
 
     def table_for(self, table: str) -> str:
         """The table, view or query that holds ``table``."""
