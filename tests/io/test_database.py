@@ -253,3 +253,22 @@ def test_a_failed_database_run_leaves_the_last_good_review_as_it_was(
     assert failed.exit_code == BAD_INPUT, failed.output
     assert "password authentication failed" in failed.stderr
     assert {path: path.read_bytes() for path in period.rglob("*") if path.is_file()} == before
+
+
+def test_validate_lists_the_tables_of_a_database_as_read(server):
+    checked = CliRunner().invoke(main, ["validate", "--export", server.url])
+    assert checked.exit_code == 0, checked.output
+    assert checked.stdout.splitlines()[:6] == [
+        f"The export {server.url} can be reviewed:",
+        "  - table customers: 300 rows, read as postgres table",
+        "  - table invoices: 7,119 rows, read as postgres table",
+        "  - table time_entries: 9,647 rows, read as postgres table",
+        "  - table assessments: 412 rows, read as postgres table",
+        "  - table decisions: 3 rows, read as postgres table",
+    ]
+    # A connection holding its password is refused before it is tried, and not repeated.
+    with_password = server.url.replace("@", ":s3cret@", 1)
+    refused = CliRunner().invoke(main, ["validate", "--export", with_password])
+    assert refused.exit_code == BAD_INPUT
+    assert "the connection holds a password: take it out" in refused.output
+    assert "s3cret" not in refused.output
