@@ -132,6 +132,13 @@ def stage(
     )
 
 
+def listed_ids(customers: Staged) -> ir.Column:
+    """The customer ids the staged customers table lists (blanks left out), which every other
+    table's ``customer_id`` must be among."""
+    ids = customers.table[customers.raw["customer_id"]]
+    return customers.table.filter(ids.notnull()).select(ids)[0]
+
+
 @dataclass(frozen=True)
 class Rule:
     """One thing a value of ``column`` may be wrong about: ``broken``, when it is, and the
@@ -525,8 +532,7 @@ def check_tables(
         parsed = parsed_columns(table, frame, dialect)
         staged[name] = stage(backend, name, file_names[name], frame, parsed)
         if name == "customers" and "customer_id" in frame:
-            ids = staged[name].table[staged[name].raw["customer_id"]]
-            customer_ids = staged[name].table.filter(ids.notnull()).select(ids)[0]
+            customer_ids = listed_ids(staged[name])
         rules = rules_for(
             staged[name],
             dialect,

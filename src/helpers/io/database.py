@@ -32,11 +32,10 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from helpers.errors import ExportError, Problem
-from helpers.io.checks import Staged, problems_in, rules_for, typed_columns
+from helpers.io.checks import Staged, listed_ids, problems_in, rules_for, typed_columns
 from helpers.io.contract import CONTRACT
 from helpers.io.engine import HeldTables, compress, engine
-from helpers.io.export import Export, held_export
-from helpers.io.export import missing_columns as columns_missing
+from helpers.io.export import Export, absent_columns, held_export
 from helpers.io.files import InputFile
 from helpers.io.formats import Dialect
 from helpers.io.reading import DatabaseReading, Reading
@@ -78,16 +77,11 @@ def refuse_password_in(url: str) -> None:
     """Refuse a connection that holds its password: it would be written into the notebook's
     parameters and the report's log."""
     if urlsplit(url).password is not None:
-        raise ExportError(
+        raise _refused(
+            "the connection holds a password: take it out, and put it in an environment "
+            "variable or a file that the config names (password_env, password_file under "
+            "[export])",
             without_password(url),
-            [
-                Problem(
-                    without_password(url),
-                    "the connection holds a password: take it out, and put it in an "
-                    "environment variable or a file that the config names (password_env, "
-                    "password_file under [export])",
-                )
-            ],
         )
 
 
@@ -149,6 +143,7 @@ def load_database(url: str, reading: Reading = Reading()) -> Export:
     column of every problem found, and for a database that cannot be reached."""
     shown = without_password(url)
     backend = connect(url, reading.database)
+    kept_open = False
     try:
         tables, names, problems = _source_tables(backend, reading, shown)
         staged: dict[str, Staged] = {}
@@ -157,8 +152,7 @@ def load_database(url: str, reading: Reading = Reading()) -> Export:
             staged[name], found = _staged(name, names[name], table, reading)
             problems += found
             if name == "customers" and "customer_id" in staged[name].raw:
-                ids = staged[name].table.customer_id
-                customer_ids = staged[name].table.filter(ids.notnull()).select(ids)[0]
+                customer_ids = listed_ids(staged[name])
             rules = rules_for(
                 staged[name],
                 Dialect(),
@@ -175,11 +169,14 @@ def load_database(url: str, reading: Reading = Reading()) -> Export:
         if reading.database.aggregate_there:
             held, files = _kept_there(backend, staged, shown)
         else:
-            held, files = _copied(backend, staged, reading.database, shown)
-        missing = columns_missing({name: s.raw for name, s in staged.items()})
-        return held_export(shown, held, files, missing, reading)
+            held, files = _copied(backend, staged, shown)
+        missing = absent_columns({name: s.raw for name, s in staged.items()})
+        export = held_export(shown, held, files, missing, reading)
+        # Aggregated there, the review's queries go on using the connection.
+        kept_open = reading.database.aggregate_there
+        return export
     finally:
-        if not reading.database.aggregate_there:
+        if not kept_open:
             backend.disconnect()
 
 
@@ -322,7 +319,7 @@ def _run(check, table: str, source: str):
         raise _refused(f"{table}: the database stopped the check: {_said(error)}", source) from None
 
 
-def _copied(backend, staged: dict[str, Staged], database: DatabaseReading, shown: str):
+def _copied(backend, staged: dict[str, Staged], shown: str):
     """Every checked table copied, typed, into a new engine a batch at a time, compressed
     there; and each listed as read, for the report's appendix."""
     held = engine()

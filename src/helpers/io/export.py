@@ -196,7 +196,7 @@ def load_export(path: str | Path, reading: Reading = Reading()) -> Export:
         )
     if source.is_dir() and not parquet:
         files = [_with_dates(file, names, raw, dialects) for file in files]
-    missing = missing_columns({name: frame.columns for name, frame in raw.items()})
+    missing = absent_columns({name: frame.columns for name, frame in raw.items()})
     # The check takes each table out of raw once the engine keeps it.
     held = check_tables(raw, names, str(source), dialects, problems, reading.max_hours_per_entry)
     # The text read is let go: the memory Arrow kept for it goes back to the system.
@@ -237,7 +237,7 @@ def held_export(
     )
 
 
-def missing_columns(present: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+def absent_columns(present: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
     """Per contract table, its columns that ``present`` (table to the columns it has) lacks."""
     return {
         name: [spec.name for spec in table.fields if spec.name not in present.get(name, ())]
