@@ -37,7 +37,9 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
+from click.testing import CliRunner, Result
 
+from helpers.app.cli import main
 from helpers.io import sample
 from helpers.io.engine import ExportTables, frame_tables
 from helpers.io.export import load_export
@@ -288,6 +290,24 @@ def review_cell_notebook(path: Path) -> Path:
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     notebook.cells = code[:2]
     nbformat.write(notebook, path)
+    return path
+
+
+def run_in_process(notebook: Path, *args: str) -> Result:
+    """``customer-review run ARGS`` in this process, ``notebook`` run in this process too."""
+    return CliRunner().invoke(
+        main, ["run", *args, "--notebook", str(notebook), "--engine", "inprocess"]
+    )
+
+
+def sample_config(folder: Path, export: str) -> Path:
+    """The sample company's config (``companies/fernhill.toml``) written into ``folder``, the
+    lines of its ``[export]`` section replaced by ``export``."""
+    text = (ROOT / "companies" / "fernhill.toml").read_text(encoding="utf-8")
+    text = re.sub(r'(?m)^path = "../data/sample".*$', lambda _: export, text)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "fernhill.toml"
+    path.write_text(text, encoding="utf-8")
     return path
 
 

@@ -17,9 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner, Result
 
-from helpers.app.cli import main
 from helpers.app.run import BAD_INPUT, RENDER_FAILED
 from tests.support import (
     ROOT,
@@ -29,6 +27,7 @@ from tests.support import (
     two_companies,
     write_german_export,
 )
+from tests.support import run_in_process as run
 
 SAMPLE = str(ROOT / "data" / "sample")
 
@@ -36,13 +35,6 @@ SAMPLE = str(ROOT / "data" / "sample")
 @pytest.fixture(scope="module")
 def notebook(tmp_path_factory) -> Path:
     return review_cell_notebook(tmp_path_factory.mktemp("notebook") / "customer_review.ipynb")
-
-
-def run(notebook: Path, *args: str) -> Result:
-    """``customer-review run ARGS`` in this process, the notebook run in this process too."""
-    return CliRunner().invoke(
-        main, ["run", *args, "--notebook", str(notebook), "--engine", "inprocess"]
-    )
 
 
 def scores(folder: Path) -> pd.DataFrame:

@@ -10,13 +10,12 @@ Skipped without PostgreSQL's server binaries, unless ``REVIEW_REQUIRE_POSTGRES=1
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 
 import psycopg
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from helpers.app.cli import main
 from helpers.app.run import BAD_INPUT
@@ -25,7 +24,8 @@ from helpers.io.database import load_database
 from helpers.io.export import load_export
 from helpers.io.reading import DatabaseReading, Reading
 from tests.postgres import READER, Server, load_export_files, throwaway_server
-from tests.support import ROOT, review_cell_notebook
+from tests.support import ROOT, review_cell_notebook, sample_config
+from tests.support import run_in_process as run
 
 SAMPLE = ROOT / "data" / "sample"
 PASSWORD_VARIABLE = "REVIEW_TEST_ERP_PASSWORD"
@@ -60,30 +60,13 @@ def execute(url: str, *statements: str) -> None:
             connection.execute(statement)
 
 
-def run(notebook: Path, *args: str) -> Result:
-    """``customer-review run ARGS`` in this process, the notebook run in this process too."""
-    return CliRunner().invoke(
-        main, ["run", *args, "--notebook", str(notebook), "--engine", "inprocess"]
-    )
-
-
-def config_for(folder: Path, export: str) -> Path:
-    """The sample company's config, its ``[export]`` section replaced by ``export``."""
-    text = (ROOT / "companies" / "fernhill.toml").read_text(encoding="utf-8")
-    text = re.sub(r'(?m)^path = "../data/sample".*$', export, text)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "fernhill.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 @pytest.mark.parametrize("aggregated", ["here", "there"])
 def test_the_review_of_the_database_is_the_review_of_the_files(
     server, notebook, tmp_path, monkeypatch, aggregated
 ):
     # Copied into the embedded engine ("here"), or aggregated in the database ("there").
     monkeypatch.setenv(PASSWORD_VARIABLE, server.reader_password)
-    config = config_for(
+    config = sample_config(
         tmp_path / "companies",
         f'connection = "{server.url_as(READER)}"\npassword_env = "{PASSWORD_VARIABLE}"\n'
         f"aggregate_there = {str(aggregated == 'there').lower()}",
@@ -239,7 +222,7 @@ def test_a_failed_database_run_leaves_the_last_good_review_as_it_was(
     server, notebook, tmp_path, monkeypatch
 ):
     monkeypatch.setenv(PASSWORD_VARIABLE, server.reader_password)
-    config = config_for(
+    config = sample_config(
         tmp_path / "companies",
         f'connection = "{server.url_as(READER)}"\npassword_env = "{PASSWORD_VARIABLE}"',
     )

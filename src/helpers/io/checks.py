@@ -297,7 +297,7 @@ def column_rules(
     if spec.references_customers and customer_ids is not None:
         checks.append(
             (
-                values.notnull() & values.notin(customer_ids),
+                values.notnull() & ~_among(values, customer_ids),
                 f"a customer_id listed in {customers_file}",
             )
         )
@@ -305,6 +305,18 @@ def column_rules(
         Rule(spec.name, broken, shown, lambda row, check=check: _describe(check, row["value"]))
         for broken, check in checks
     ]
+
+
+def _among(values: ir.Column, listed: ir.Column) -> ir.BooleanValue:
+    """Whether each of ``values`` is one of ``listed`` (a column of another table, without
+    blanks). Spark keeps SQL's rule for blanks in ``IN`` among other checks by a nested loop
+    over both tables, unless neither side can be blank: 20,000 customers' invoices took
+    minutes to check, against seconds with the blanks (which the rules name on their own)
+    filled."""
+    if ibis.get_backend(values).name != "pyspark":
+        return values.isin(listed)
+    blank = ibis.literal("" if values.type().is_string() else 0, values.type())
+    return values.fill_null(blank).isin(listed.fill_null(blank))
 
 
 # Each checks query, compiled once per process for the shape of its table (``problems_in``):
@@ -330,9 +342,11 @@ def problems_in(
             for place, rule in enumerate(rules)
             for key, value in rule.shown.items()
         }
-        keys = {f"key_{key}": table[staged.raw[key]] for key in staged.keys}
         found = table.filter(ibis.or_(*flags.values()))
-        return found.select(table._row, **keys, **flags, **shown).order_by("_row")
+        if staged.keys:  # named by their keys, the rows need no number: none is computed
+            keys = {f"key_{key}": table[staged.raw[key]] for key in staged.keys}
+            return found.select(**keys, **flags, **shown).order_by(*keys)
+        return found.select(table._row, **flags, **shown).order_by("_row")
 
     if backend.name == "duckdb":
         sql = _COMPILED.get(shape) if shape is not None else None

@@ -18,12 +18,17 @@ clean export's rows are copied, typed, into the review's engine (``helpers.io.en
 batch at a time through Arrow, where the review aggregates them exactly as it does a folder's;
 or, with ``aggregate_there``, they stay where they are and the review's queries
 (``helpers.review.queries``) run in the database, whose per-customer results alone come back.
+
+Spark (``helpers.io.spark``) holds an export's Parquet files as such an engine holds its
+tables: it maps, checks and keeps them with the same functions (``mapped_there``,
+``checked_there``, ``kept_there``).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -56,6 +61,8 @@ _FITS = {
     "integer": lambda type_: type_.is_integer() or type_.is_decimal(),
 }
 _TYPE_WORDS = {"date": "a date", "number": "a number", "integer": "a whole number"}
+# Where a column of the wrong type is typed so, and how it is given the type the contract asks.
+CAST = ("the database", "select it as one (CAST in a view or in the query for the table)")
 
 
 def is_connection(source: str | Path) -> bool:
@@ -146,28 +153,14 @@ def load_database(url: str, reading: Reading = Reading()) -> Export:
     kept_open = False
     try:
         tables, names, problems = _source_tables(backend, reading, shown)
-        staged: dict[str, Staged] = {}
-        customer_ids = None
-        for name, table in tables.items():
-            staged[name], found = _staged(name, names[name], table, reading)
-            problems += found
-            if name == "customers" and "customer_id" in staged[name].raw:
-                customer_ids = listed_ids(staged[name])
-            rules = rules_for(
-                staged[name],
-                Dialect(),
-                customer_ids,
-                names["customers"],
-                reading.max_hours_per_entry,
-            )
-            found = _run(
-                lambda s=staged[name], r=rules: problems_in(backend, s, r), names[name], shown
-            )
-            problems += sorted(found, key=lambda p: (p.key or "", p.column or ""))
-        if problems:
-            raise ExportError(shown, problems)
+        staged = checked_there(backend, tables, names, problems, reading, shown)
         if reading.database.aggregate_there:
-            held, files = _kept_there(backend, staged, shown)
+            held, files = kept_there(
+                backend,
+                staged,
+                shown,
+                {name: f"{backend.name} {_what(names[name])}, aggregated there" for name in staged},
+            )
         else:
             held, files = _copied(backend, staged, shown)
         missing = absent_columns({name: s.raw for name, s in staged.items()})
@@ -178,6 +171,44 @@ def load_database(url: str, reading: Reading = Reading()) -> Export:
     finally:
         if not kept_open:
             backend.disconnect()
+
+
+def checked_there(
+    backend,
+    tables: dict[str, ir.Table],
+    names: dict[str, str],
+    problems: list[Problem],
+    reading: Reading,
+    shown: str,
+    retype: tuple[str, str] = CAST,
+) -> dict[str, Staged]:
+    """The contract tables ``tables`` (mapped, ``mapped_there``) of an engine that keeps them
+    (``backend``: a database, Spark), staged for the review once the contract's checks have
+    run there. ``names``: how messages name each table; ``problems``: those found already.
+    ``retype``: where a date or number column is typed otherwise, and how to give it its
+    type. Raises ``ExportError`` naming ``shown``, each table, the row's key and the
+    column."""
+    problems = list(problems)
+    staged: dict[str, Staged] = {}
+    customer_ids = None
+    for name, table in tables.items():
+        staged[name], found = _staged(name, names[name], table, reading, retype)
+        problems += found
+        if name == "customers" and "customer_id" in staged[name].raw:
+            customer_ids = listed_ids(staged[name])
+        rules = rules_for(
+            staged[name], Dialect(), customer_ids, names["customers"], reading.max_hours_per_entry
+        )
+        found = _run(
+            lambda s=staged[name], r=rules: problems_in(backend, s, r),
+            names[name],
+            shown,
+            _engine_name(backend),
+        )
+        problems += sorted(found, key=lambda p: (p.key or "", p.column or ""))
+    if problems:
+        raise ExportError(shown, problems)
+    return staged
 
 
 def _source_tables(backend, reading: Reading, shown: str):
@@ -201,13 +232,13 @@ def _source_tables(backend, reading: Reading, shown: str):
         except Exception as error:  # the database refused the query or the table
             problems.append(Problem(names[name], f"cannot be read: {_said(error)}"))
             continue
-        table, found = _mapped(name, table, names[name], reading)
+        table, found = mapped_there(name, table, names[name], reading)
         tables[name] = table
         problems += found
     return tables, names, problems
 
 
-def _mapped(name: str, table: ir.Table, shown: str, reading: Reading):
+def mapped_there(name: str, table: ir.Table, shown: str, reading: Reading):
     """``table`` in the contract's columns and words: their columns renamed to ours, text
     trimmed with blanks as missing, words in lower case and mapped to ours, and invoices
     without a due date due after the payment terms (when the config gives them)."""
@@ -254,11 +285,11 @@ def _mapped(name: str, table: ir.Table, shown: str, reading: Reading):
     return table, problems
 
 
-def _staged(name: str, shown: str, table: ir.Table, reading: Reading):
+def _staged(name: str, shown: str, table: ir.Table, reading: Reading, retype: tuple[str, str]):
     """``table`` ready for the contract's checks (``checks.rules_for``): each row numbered in
-    the order of its key, its dates and numbers as the database types them. A date or number
+    the order of its key, its dates and numbers as the engine types them. A date or number
     column of another type (a date kept as text) is a problem of its own, and not checked
-    further."""
+    further; ``retype`` says how to give it its type."""
     kinds = {spec.name: spec.kind for spec in CONTRACT[name].fields}
     problems = [
         Problem(
@@ -282,8 +313,7 @@ def _staged(name: str, shown: str, table: ir.Table, reading: Reading):
             problems.append(
                 Problem(
                     shown,
-                    f"is {type_} in the database, not {_TYPE_WORDS[kind]}: select it as one "
-                    "(CAST in a view or in the query for the table)",
+                    f"is {type_} in {retype[0]}, not {_TYPE_WORDS[kind]}: {retype[1]}",
                     column=column,
                 )
             )
@@ -308,15 +338,19 @@ def _staged(name: str, shown: str, table: ir.Table, reading: Reading):
     )
 
 
-def _run(check, table: str, source: str):
-    """``check()``, whose query the database may refuse or stop (its statement timeout): such
-    a failure is an ``ExportError`` naming the table."""
+def _run(check, table: str, source: str, engine: str = "the database"):
+    """``check()``, whose query the ``engine`` may refuse or stop (a database's statement
+    timeout): such a failure is an ``ExportError`` naming the table."""
     try:
         return check()
     except ExportError:
         raise
     except Exception as error:  # the driver's own errors
-        raise _refused(f"{table}: the database stopped the check: {_said(error)}", source) from None
+        raise _refused(f"{table}: {engine} stopped the check: {_said(error)}", source) from None
+
+
+def _engine_name(backend) -> str:
+    return "Spark" if backend.name == "pyspark" else "the database"
 
 
 def _copied(backend, staged: dict[str, Staged], shown: str):
@@ -336,16 +370,23 @@ def _copied(backend, staged: dict[str, Staged], shown: str):
     return HeldTables(held, {name: name for name in staged}), files
 
 
-def _kept_there(backend, staged: dict[str, Staged], shown: str):
-    """Every checked table left in the database, as the query that types it: the review's
-    queries run there. Each is listed as read, with its rows counted there."""
+def kept_there(
+    backend,
+    staged: dict[str, Staged],
+    shown: str,
+    read_as: Mapping[str, str],
+    fingerprints: Mapping[str, str] | None = None,
+):
+    """Every checked table left where it is, as the query that types it: the review's queries
+    run there. Each is listed as read (``read_as``, with its ``fingerprints`` where known),
+    its rows counted there."""
     kept = {name: table.table.select(**typed_columns(table)) for name, table in staged.items()}
     files = [
         InputFile(
             staged[name].file,
-            int(_run(table.count().execute, staged[name].file, shown)),
-            "",
-            f"{backend.name} {_what(staged[name].file)}, aggregated there",
+            int(_run(table.count().execute, staged[name].file, shown, _engine_name(backend))),
+            (fingerprints or {}).get(name, ""),
+            read_as[name],
         )
         for name, table in kept.items()
     ]

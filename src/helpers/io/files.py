@@ -54,7 +54,7 @@ def read_folder(folder: Path, reading: Reading, suffix: str, read):
         if not path.exists():
             continue
         tables[name], read_as = read(path)
-        files.append(InputFile(path.name, len(tables[name]), _sha256(path), read_as))
+        files.append(InputFile(path.name, len(tables[name]), sha256(path), read_as))
     return tables, names, files
 
 
@@ -247,7 +247,7 @@ def read_workbook(path: Path, reading: Reading):
             check_header(path.parent, names[name], columns)
             tables[name] = _as_text(sheets[sheet], reading.date_format_for(name))
     rows = sum(len(frame) for frame in tables.values())
-    return tables, names, [InputFile(path.name, rows, _sha256(path), "Excel workbook")]
+    return tables, names, [InputFile(path.name, rows, sha256(path), "Excel workbook")]
 
 
 def _unmangled(columns: list[object]) -> list[str]:
@@ -326,7 +326,8 @@ def _cell_text(value: object, date_format: str) -> object:
     return str(value)
 
 
-def _sha256(path: Path) -> str:
+def sha256(path: Path) -> str:
+    """The file's SHA-256, in hex: its fingerprint in the report's appendix."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
