@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Conda packages that set up the environment itself rather than stand for a pyproject pin.
 CONDA_ONLY = {"python", "pip"}
+# What an extra brings on PyPI that conda-forge's package holds already: its psycopg is built
+# against conda's own libpq.
+CONDA_BUILT_IN = {"psycopg-binary"}
 
 
 def normalise(name: str) -> str:
@@ -62,8 +65,45 @@ def test_pyproject_pins_every_dependency_exactly():
     assert len(pyproject_pins()) >= 10
 
 
+def extras_pins() -> dict[str, str]:
+    """Name -> the lock's version for what the extras of pinned packages bring
+    (``pyspark[connect]``) beyond the pyproject's own pins: conda-forge's packages have no
+    extras, so environment.yml lists them."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = project["dependencies"] + project["optional-dependencies"]["dev"]
+    brought = {}
+    for requirement in requirements:
+        match = re.fullmatch(r"([A-Za-z0-9._-]+)\[([A-Za-z0-9,._-]+)\]==.*", requirement)
+        if match is None:
+            continue
+        for extra in match[2].split(","):
+            for needed in importlib.metadata.requires(match[1]) or []:
+                if f'extra == "{extra}"' in needed:
+                    name = normalise(re.split(r"[=<>!;\[ ]", needed, maxsplit=1)[0])
+                    brought[name] = lock_pins()[name]
+    return {
+        name: version
+        for name, version in brought.items()
+        if name not in pyproject_pins() and name not in CONDA_BUILT_IN
+    }
+
+
 def test_environment_yml_lists_the_pyproject_packages_at_the_same_versions():
-    assert conda_pins() == pyproject_pins()
+    assert conda_pins() == {**pyproject_pins(), **extras_pins()}
+
+
+def test_the_spark_extra_pins_pyspark_as_the_dev_extra_does():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    spark = project["optional-dependencies"]["spark"]
+    assert spark == ["pyspark[connect]==4.3.0"]
+    assert set(spark) <= set(project["optional-dependencies"]["dev"])
+    # The connect extra brings the gRPC client and its kin, which conda-forge lists apart.
+    assert set(extras_pins()) == {
+        "grpcio",
+        "grpcio-status",
+        "googleapis-common-protos",
+        "zstandard",
+    }
 
 
 def test_environment_yml_installs_the_project_itself_with_pip():

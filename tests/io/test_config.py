@@ -230,6 +230,42 @@ def test_parquet_folder_reads_as_the_csv_folder(tiny_export: Path, tmp_path: Pat
             '[export.tables]\nbills = "billing.bills"\n',
             "'bills' is not a table",
         ),
+        # Spark reads Parquet files by path or URL; the embedded engine reads no URL.
+        (
+            'company = "T"\n[export]\nconnection = "postgresql://r@db/erp"\nengine = "spark"\n',
+            'engine = "spark" reads a folder of Parquet files (path)',
+        ),
+        (
+            'company = "T"\n[export]\npath = "x"\nspark.master = "local[2]"\n',
+            'spark (its master and settings) applies with engine = "spark"',
+        ),
+        (
+            'company = "T"\n[export]\npath = "x"\nengine = "spark"\ndelimiter = ";"\n',
+            "delimiter apply to CSV files and workbooks; Spark reads Parquet files",
+        ),
+        (
+            'company = "T"\n[export]\npath = "s3a://acme/exports"\n',
+            "path 's3a://acme/exports' is a URL, which only Spark reads",
+        ),
+        (
+            'company = "T"\n[export]\npath = "x"\nengine = "flink"\n',
+            "export.engine: Input should be 'duckdb' or 'spark'",
+        ),
+        (
+            'company = "T"\n[export]\npath = "x"\nengine = "spark"\nspark.master = "spark:/h"\n',
+            "export.spark.master: 'spark:/h' is not a Spark master: write local[4]",
+        ),
+        (
+            'company = "T"\n[export]\npath = "x"\nengine = "spark"\n'
+            'spark.master = "sc://h:15002/;token=s3cret"\n',
+            "the master holds a token: take it out, and set it in the environment variable "
+            "SPARK_CONNECT_AUTHENTICATE_TOKEN",
+        ),
+        (
+            'company = "T"\n[export]\npath = "x"\nengine = "spark"\n'
+            'spark.settings = { "executor.memory" = "8g" }\n',
+            "'executor.memory' is not a Spark property, such as spark.executor.memory",
+        ),
         # TOML writes nan and inf; neither is a threshold.
         (
             'company = "T"\n[export]\npath = "x"\n[review]\nhourly_cost = nan\n',
@@ -269,6 +305,29 @@ def test_a_database_config_gives_its_connection_and_where_its_password_is(tmp_pa
     assert database.password_file == str(tmp_path / "secrets" / "erp")
     assert database.password_env is None
     assert database.timeout_seconds == 120
+
+
+def test_a_spark_config_gives_its_master_settings_and_export_by_url(tmp_path: Path):
+    path = write_config(
+        tmp_path,
+        'company = "T"\n[export]\npath = "s3a://acme-exports/{period}"\nengine = "spark"\n'
+        '[export.spark]\nmaster = "spark://m1:7077,m2:7077"\n'
+        'settings = { "spark.executor.memory" = "8g", "spark.executor.instances" = 4, '
+        '"spark.dynamicAllocation.enabled" = false }\n',
+    )
+    config = load_config(path)
+    # A URL is Spark's to read: the period goes into it, and it is not made a local path.
+    assert config.export_path("2026-Q3") == "s3a://acme-exports/2026-Q3"
+    spark = config.reading().spark
+    assert spark.master == "spark://m1:7077,m2:7077"
+    # Spark's properties are text: numbers as written, true and false in lower case.
+    assert spark.settings == {
+        "spark.executor.memory": "8g",
+        "spark.executor.instances": "4",
+        "spark.dynamicAllocation.enabled": "false",
+    }
+    local = write_config(tmp_path / "local", 'company = "T"\n[export]\npath = "x"\n')
+    assert load_config(local).reading().spark is None
 
 
 def test_notebook_parameters_resolve_the_period_in_the_export_path(tmp_path: Path):

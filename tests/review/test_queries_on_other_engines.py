@@ -7,7 +7,8 @@ there. Here the sample company's checked tables are put into a throwaway Postgre
 and every query the review and the dossier run is asked of each engine and of DuckDB. The
 DuckDB results are the ones ``tests/review/test_queries.py`` works out by hand; the other
 engines must give the same customers, days and values, to the last digit: amounts are added
-as exact decimals everywhere, and divided as doubles only at the end.
+as exact decimals everywhere, and divided as doubles only at the end. The whole review on
+Spark, of the sample and of 20,000 customers, is ``tests/io/test_spark.py``'s.
 
 Skipped without PostgreSQL's server binaries, or without Java and pyspark for Spark (marked
 ``spark``), unless ``REVIEW_REQUIRE_POSTGRES=1`` or ``REVIEW_REQUIRE_SPARK=1``.
@@ -25,11 +26,10 @@ import pytest
 
 from helpers.io.engine import ExportTables, _export_tables
 from helpers.io.export import Export, load_export
-from helpers.io.sample import generate_export
 from helpers.io.settings import ReviewSettings
 from helpers.review import queries
 from tests.postgres import throwaway_server
-from tests.spark import local_spark
+from tests.spark import local_spark, write_parquet
 from tests.support import ROOT
 
 # The days a 2026-Q3 review judges: its own as-of date, a quarter end its strikes count, and
@@ -59,11 +59,13 @@ def on_postgres(export: Export, folder: Path):
 def on_spark(export: Export, folder: Path, session):
     """``export``'s tables written as Parquet files into ``folder``, read by Spark."""
     backend = ibis.pyspark.connect(session)
-    read = {}
-    for name in HELD:
-        path = folder / f"{name}.parquet"
-        export.held.frame(name).to_parquet(path, index=False)
-        read[name] = backend.read_parquet(str(path), table_name=f"{folder.name}_{name}")
+    write_parquet(export, folder, HELD)
+    read = {
+        name: backend.read_parquet(
+            str(folder / f"{name}.parquet"), table_name=f"{folder.name}_{name}"
+        )
+        for name in HELD
+    }
     yield tables_of(backend, read)
 
 
@@ -180,20 +182,3 @@ def test_a_dossiers_invoices_and_time_are_the_same(engines):
     assert_same(duck, other, ["invoice_id"])
     duck, other = both(engines, "dossier_time", asked, queries.customer_time)
     assert_same(duck, other, ["date", "hours", "activity"])
-
-
-@pytest.mark.spark
-def test_the_judgement_of_20_000_customers_is_the_same_on_spark(spark, tmp_path):
-    # The sample company's generator at 20,000 customers (about 480,000 invoices and 640,000
-    # time entries), read from Parquet by DuckDB, checked, and then judged by each engine.
-    folder = tmp_path / "export"
-    folder.mkdir()
-    for name, table in generate_export(20_000).items():
-        table.to_parquet(folder / f"{name}.parquet", index=False)
-    export = load_export(folder)
-    days = queries.judgement_days(DAYS, ReviewSettings())
-    with on_spark(export, tmp_path, spark) as on_spark_tables:
-        found = queries.judged_rows(on_spark_tables, days)
-    expected = queries.judged_rows(export.tables, days)
-    assert len(expected) == 20_000 * 3
-    assert_same(expected, found, list(queries.KEYS))

@@ -25,6 +25,7 @@ from helpers.io.periods import ReviewPeriod, parse_period
 from helpers.io.pseudonyms import pseudonymised
 from helpers.io.reading import Reading
 from helpers.io.settings import ReviewSettings
+from helpers.io.spark import load_on_spark
 from helpers.review.dossier import Dossier, build_dossier, find_customer
 from helpers.review.model import Review, build_review
 from helpers.review.recorded import effective_as_of
@@ -104,16 +105,22 @@ def export_from_parameters(export_path: str, config_path: str = "") -> Export:
     global _LAST_READ
     reading, key = reading_for(config_path) if config_path else (Reading(), None)
     if is_connection(export_path):
-        # A database may change at any moment: it is read each time it is asked for.
+        # A database, or files at a URL, may change at any moment: read each time asked for.
         _LAST_READ = None
-        export = load_database(export_path, reading)
+        if reading.spark is not None:
+            export = load_on_spark(export_path, reading)
+        else:
+            export = load_database(export_path, reading)
         return pseudonymised(export, key) if key is not None else export
     source = located_export(export_path)
     stamp = (source.resolve(), files_stamp(source), repr(reading), key)
     if _LAST_READ is not None and _LAST_READ[0] == stamp:
         return _LAST_READ[1]
     _LAST_READ = None  # the export read before is let go before the next is read
-    export = load_export(source, reading)
+    if reading.spark is not None:
+        export = load_on_spark(source, reading)
+    else:
+        export = load_export(source, reading)
     export = pseudonymised(export, key) if key is not None else export
     _LAST_READ = (stamp, export)
     return export

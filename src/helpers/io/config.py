@@ -24,6 +24,12 @@ required)::
     # timeout_seconds = 600           # the longest one query may run
     # aggregate_there = false         # true: the review's queries run in the database, rather
     #                                 # than on a copy of its rows in the embedded engine
+    # Or a folder of Parquet files read, checked and aggregated on Apache Spark
+    # (helpers.io.spark); path may then be a URL Spark reads (s3a://, hdfs://, abfss://):
+    # engine = "spark"                # "duckdb", the default: embedded in this process
+    # spark.master = "spark://spark-master:7077"  # or local[4], yarn, k8s://..., or
+    #                                 # sc://host:15002 (Spark Connect); left out: spark-submit's
+    # spark.settings = { "spark.executor.memory" = "8g" }   # properties of the session
     # Each of the next five, when left out, is found from the export; set it where the
     # export cannot tell (every date fits both DD/MM and MM/DD) or the guess is wrong.
     encoding = "utf-8"                # of the CSV files: utf-8, utf-16, cp1252, gb18030, ...
@@ -101,7 +107,7 @@ from helpers.io.contract import (
 )
 from helpers.io.formats import Dialect
 from helpers.io.pseudonyms import pseudonym_key
-from helpers.io.reading import DatabaseReading, Reading
+from helpers.io.reading import DatabaseReading, Reading, SparkReading
 from helpers.io.settings import ReviewSettings
 
 # The kinds of value an export may word differently, and the words we use for them.
@@ -118,6 +124,43 @@ class _Section(BaseModel):
     # strict: "90" is not a number of days, and 0.1 is not a whole number; nan and inf
     # (which TOML allows) are no threshold.
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+# The ways a Spark session can be asked to run (SparkSection.master).
+_SPARK_MASTERS = re.compile(
+    r"local(\[(\*|\d+)(,\d+)?\])?|local-cluster\[\d+,\d+,\d+\]|yarn|"
+    r"spark://[^/\s]+|k8s://\S+|sc://[^/\s]+/?(;.*)?"
+)
+
+
+class SparkSection(_Section):
+    """Where Spark runs (``helpers.io.reading.SparkReading``)."""
+
+    master: str = ""
+    settings: dict[str, str | int | float | bool] = {}
+
+    @field_validator("master")
+    @classmethod
+    def _master(cls, master: str) -> str:
+        if master and not _SPARK_MASTERS.fullmatch(master):
+            raise ValueError(
+                f"{master!r} is not a Spark master: write local[4], spark://host:7077, yarn, "
+                "k8s://https://host:6443 or sc://host:15002 (Spark Connect)"
+            )
+        if re.search(r";\s*token\s*=", master, re.IGNORECASE):
+            raise ValueError(
+                "the master holds a token: take it out, and set it in the environment "
+                "variable SPARK_CONNECT_AUTHENTICATE_TOKEN, where Spark Connect reads it"
+            )
+        return master
+
+    @field_validator("settings")
+    @classmethod
+    def _settings(cls, settings: dict[str, object]) -> dict[str, object]:
+        for key in settings:
+            if not key.startswith("spark."):
+                raise ValueError(f"{key!r} is not a Spark property, such as spark.executor.memory")
+        return settings
 
 
 class ExportSection(_Section):
@@ -140,6 +183,9 @@ class ExportSection(_Section):
     max_hours_per_entry: Annotated[float, Field(gt=0, le=168)] = MAX_HOURS_PER_ENTRY
     drop_time_for_unknown_customers: bool = False
     files: dict[str, str] = {}
+    # Where the rows are aggregated: the embedded engine, or Spark (its master and settings).
+    engine: Literal["duckdb", "spark"] = "duckdb"
+    spark: SparkSection | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> ExportSection:
@@ -149,6 +195,7 @@ class ExportSection(_Section):
                 "give either path (a folder of CSV or Parquet files, or a workbook) or "
                 "connection (a database, such as postgresql://reviewer@erp-db/erp)"
             )
+        self._one_engine()
         if self.connection is None:
             given = [k for k in _DATABASE_KEYS if k in self.model_fields_set]
             if given:
@@ -168,6 +215,30 @@ class ExportSection(_Section):
             )
         _check_tables(self.tables)
         return self
+
+    def _one_engine(self) -> None:
+        """Spark reads a folder of Parquet files, by path or URL; the embedded engine reads no
+        URL."""
+        if self.engine != "spark":
+            if self.spark is not None:
+                raise ValueError('spark (its master and settings) applies with engine = "spark"')
+            if self.path is not None and _is_url(self.path):
+                raise ValueError(
+                    f'path {self.path!r} is a URL, which only Spark reads (engine = "spark"): '
+                    "give a folder or a workbook on this machine, or a connection for a database"
+                )
+            return
+        if self.connection is not None:
+            raise ValueError(
+                'engine = "spark" reads a folder of Parquet files (path); a database\'s rows are '
+                "aggregated in the database itself with aggregate_there = true"
+            )
+        given = [k for k in _FILE_KEYS if k in self.model_fields_set and k != "files"]
+        if given:
+            raise ValueError(
+                f"{', '.join(given)} apply to CSV files and workbooks; Spark reads Parquet "
+                "files as they type their dates and numbers"
+            )
 
     @field_validator("encoding")
     @classmethod
@@ -342,6 +413,8 @@ class CompanyConfig(_Section):
         database's connection as written (it holds no password)."""
         if self.export.connection is not None:
             return self.export.connection
+        if _is_url(self.export.path):  # a folder only Spark reads, where it reads it
+            return self.export.path.replace("{period}", period)
         path = Path(self.export.path.replace("{period}", period)).expanduser()
         return path if path.is_absolute() else (self.source.parent / path).resolve()
 
@@ -371,7 +444,19 @@ class CompanyConfig(_Section):
                 timeout_seconds=section.timeout_seconds,
                 aggregate_there=section.aggregate_there,
             ),
+            spark=self._spark(),
         )
+
+    def _spark(self) -> SparkReading | None:
+        """Where Spark runs, when it is the engine."""
+        if self.export.engine != "spark":
+            return None
+        spark = self.export.spark or SparkSection()
+        settings = {
+            key: str(value).lower() if isinstance(value, bool) else str(value)
+            for key, value in spark.settings.items()
+        }
+        return SparkReading(master=spark.master, settings=settings)
 
     def _relative(self, path: str | None) -> str | None:
         """``path``, when relative, read from this file's folder."""
@@ -402,6 +487,11 @@ class CompanyConfig(_Section):
             path = Path(self.report.pseudonym_key_file).expanduser()
             return path if path.is_absolute() else self.source.parent / path
         return platformdirs.user_data_path("customer-review") / f"{self.company_slug}.key"
+
+
+def _is_url(path: str) -> bool:
+    """Whether ``path`` is a URL (``s3a://bucket/exports``) rather than a path."""
+    return re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", path) is not None
 
 
 def _check_tables(by_table: dict[str, Any]) -> None:

@@ -38,6 +38,22 @@ class DatabaseReading:
 
 
 @dataclass(frozen=True)
+class SparkReading:
+    """The Spark cluster an export of Parquet files is aggregated on when it outgrows one
+    machine (``helpers.io.spark``).
+
+    ``master``: where the session runs: ``local[4]`` on this machine's processors,
+    ``spark://host:7077`` a standalone cluster, ``yarn``, ``k8s://https://host:6443``, or
+    ``sc://host:15002`` a Spark Connect server; empty: as ``spark-submit`` (or Spark's own
+    defaults) says. ``settings``: Spark properties for the session
+    (``{"spark.executor.memory": "8g"}``).
+    """
+
+    master: str = ""
+    settings: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Reading:
     """How one company's export is read when its systems do not write our contract.
 
@@ -53,7 +69,8 @@ class Reading:
     ``drop_time_for_unknown_customers``: time entries whose customer is not in the customers
     table are left out (and listed under data quality) rather than refused; time for prospects
     or internal work often is logged so. ``database``: where a database keeps the tables, when
-    the export is a connection rather than files.
+    the export is a connection rather than files. ``spark``: the Spark cluster the export's
+    Parquet files are read, checked and aggregated on; ``None``: the embedded engine.
     """
 
     dialect: Dialect = Dialect()
@@ -66,6 +83,7 @@ class Reading:
     max_hours_per_entry: float = MAX_HOURS_PER_ENTRY
     drop_time_for_unknown_customers: bool = False
     database: DatabaseReading = field(default_factory=DatabaseReading)
+    spark: SparkReading | None = None
 
     def file_for(self, table: str, suffix: str) -> str:
         """The file name (or sheet name, with ``suffix`` empty) that holds ``table``."""
