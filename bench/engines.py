@@ -8,6 +8,9 @@ once into ``bench/data/20k/csv``), in this one process:
 - the review built from the same tables in a PostgreSQL database (``helpers.io.database``: the
   checks in the database, then the rows copied into DuckDB, or aggregated there), on a
   throwaway server on this machine (``tests.postgres``), loaded by COPY beforehand;
+- the review built from the same tables written as Parquet files, by DuckDB and on Spark in
+  local mode on two processors (``engine = "spark"``, ``helpers.io.spark``: the checks and
+  every query on Spark), the session already started;
 - the judgement's queries for three days, on typed tables already in each engine: DuckDB,
   PostgreSQL and Spark in local mode on two processors (``tests.spark``). Each engine's rows
   are checked equal to DuckDB's.
@@ -34,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.postgres import load_export_files, throwaway_server  # noqa: E402
 from tests.review.test_queries_on_other_engines import assert_same, on_spark  # noqa: E402
-from tests.spark import local_spark  # noqa: E402
+from tests.spark import local_spark, write_parquet  # noqa: E402
 
 from helpers.app import notebooks  # noqa: E402
 from helpers.io.engine import _export_tables  # noqa: E402
@@ -61,16 +64,20 @@ def seconds(work) -> tuple[object, float]:
     return result, time.perf_counter() - started
 
 
-def review(source: str, there: bool = False) -> float:
+def review(source: str, there: bool = False, spark: bool = False) -> float:
     """Seconds to build the review of ``source``, its load counted as in a new kernel;
-    ``there``: a database's rows aggregated in it (``aggregate_there``)."""
+    ``there``: a database's rows aggregated in it (``aggregate_there``); ``spark``: a folder
+    of Parquet files read and aggregated on Spark."""
     notebooks._LAST_READ = None
     config = ""
-    if there:
-        config = str(HERE / "data" / "engines" / "there.toml")
-        Path(config).write_text(
-            f'company = "Bench"\n[export]\nconnection = "{source}"\naggregate_there = true\n'
+    if there or spark:
+        config = str(HERE / "data" / "engines" / ("there.toml" if there else "spark.toml"))
+        export = (
+            f'connection = "{source}"\naggregate_there = true'
+            if there
+            else f'path = "{source}"\nengine = "spark"\nspark.master = "local[2]"'
         )
+        Path(config).write_text(f'company = "Bench"\n[export]\n{export}\n')
     build = notebooks.review_from_parameters
     return seconds(lambda: build(source, PERIOD, as_of=AS_OF, config_path=config))[1]
 
@@ -89,6 +96,8 @@ def main() -> None:
             from_files, from_database = review(str(folder)), review(database.url)
             aggregated_there = review(database.url, there=True)
             export = load_export(folder)
+            parquet = write_parquet(export, work / f"parquet_{label}")
+            from_parquet, on_spark_whole = review(str(parquet)), review(str(parquet), spark=True)
             duckdb_rows, on_duckdb = seconds(lambda e=export: queries.judged_rows(e.tables, days))
             backend = ibis.connect(database.url)
             typed = {}
@@ -108,7 +117,8 @@ def main() -> None:
             print(
                 f"{label}: review from files {from_files:.1f} s, from PostgreSQL "
                 f"{from_database:.1f} s, aggregated there {aggregated_there:.1f} s (COPY into "
-                f"it beforehand {copied:.1f} s); judgement of "
+                f"it beforehand {copied:.1f} s), from Parquet files {from_parquet:.1f} s, on "
+                f"Spark local[2] {on_spark_whole:.1f} s; judgement of "
                 f"three days: DuckDB {on_duckdb:.1f} s, PostgreSQL {on_postgres:.1f} s, "
                 f"Spark local[2] {on_spark_:.1f} s",
                 flush=True,
