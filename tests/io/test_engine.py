@@ -12,15 +12,18 @@ def test_the_engine_spills_under_the_systems_temporary_folder(tmp_path, monkeypa
     # A scheduled run starts in whatever folder cron or Airflow gives it: what the engine
     # spills must not land there (DuckDB's own default is .tmp in that folder).
     monkeypatch.chdir(tmp_path)
-    backend = engine(memory_limit="30MB")
+    backend = engine(memory_limit="64MB")
+    # One thread: several, each pinning its own blocks, can leave none free under so low a
+    # limit ("failed to pin block"), whatever could be spilled.
+    backend.con.execute("SET threads = 1").fetchall()
     setting = backend.con.sql("SELECT current_setting('temp_directory')").fetchall()[0][0]
     assert Path(setting) == Path(tempfile.gettempdir()) / SPILL
-    # Three million numbers in a random order need more than 30 MB: the sort spills.
+    # Twelve million numbers (96 MB as 8-byte integers) in a random order: the sort spills.
     found = backend.con.sql(
-        "SELECT count(*), sum(i) FROM (SELECT range AS i FROM range(3000000) ORDER BY random())"
+        "SELECT count(*), sum(i) FROM (SELECT range AS i FROM range(12000000) ORDER BY random())"
     ).fetchall()
-    # 0 + 1 + ... + 2,999,999 = 2,999,999 x 3,000,000 / 2.
-    assert found == [(3_000_000, 4_499_998_500_000)]
+    # 0 + 1 + ... + 11,999,999 = 11,999,999 x 12,000,000 / 2.
+    assert found == [(12_000_000, 71_999_994_000_000)]
     assert list(tmp_path.iterdir()) == []
 
 
