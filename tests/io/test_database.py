@@ -99,6 +99,9 @@ def test_aggregated_there_the_reviews_queries_run_in_the_database(server):
     export = load_database(server.url, there)
     assert export.tables.backend.name == "postgres"
     assert export.files[1].read_as == "postgres table, aggregated there"
+    # Its joins on mapped columns are never nested loops over both tables (database.connect).
+    [(nested,)] = export.tables.backend.raw_sql("SHOW enable_nestloop").fetchall()
+    assert nested == "off"
     # The customers come back in the order of their ids, as the file lists them.
     assert export.customers.equals(load_export(SAMPLE).customers)
     export.tables.backend.disconnect()
